@@ -1,0 +1,2 @@
+pub mod estate;
+pub mod sources;
