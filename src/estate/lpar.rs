@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::vocabulary::vocabulary;
+use super::Attributes;
 
 vocabulary! {
     /// `lpar_env`: what kind of operating environment the partition runs.
@@ -190,7 +191,7 @@ pub struct Lpar {
     /// From `lslparmigr`; `None` until that has been read.
     pub migration_state: Option<MigrationState>,
     /// Every attribute the HMC printed, in its order, for the detail view.
-    pub attributes: Vec<(String, String)>,
+    pub attributes: Attributes,
 }
 
 impl Lpar {
@@ -207,10 +208,7 @@ impl Lpar {
 
     /// Any attribute by its HMC name.
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.attributes.get(name)
     }
 }
 
@@ -232,5 +230,45 @@ pub struct Profile {
     pub virtual_fc_adapters: Vec<String>,
     /// Physical I/O slots; a partition that owns any cannot be relocated.
     pub io_slots: Vec<String>,
-    pub attributes: Vec<(String, String)>,
+    pub attributes: Attributes,
+}
+
+/// Progress of a partition migration (`lslparmigr -r lpar`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MigrationProgress {
+    pub name: String,
+    pub lpar_id: Option<u32>,
+    pub migration_state: MigrationState,
+    /// `active` or `inactive`.
+    pub migration_type: Option<String>,
+    pub dest_sys_name: Option<String>,
+    pub dest_lpar_id: Option<u32>,
+    pub bytes_transmitted: Option<u64>,
+    pub bytes_remaining: Option<u64>,
+}
+
+impl MigrationProgress {
+    /// Share of memory already sent, 0–100, when the HMC reports the byte counts.
+    pub fn percent_done(&self) -> Option<u8> {
+        let sent = self.bytes_transmitted?;
+        let total = sent.checked_add(self.bytes_remaining?)?;
+        if total == 0 {
+            return None;
+        }
+        Some(((sent as u128 * 100) / total as u128) as u8)
+    }
+}
+
+/// A reference code (SRC or progress text) of a partition or system (`lsrefcode`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferenceCode {
+    /// Set for partition codes (`-r lpar`).
+    pub lpar_name: Option<String>,
+    pub lpar_id: Option<u32>,
+    /// `MM/DD/YYYY HH:MM:SS` as the HMC prints it.
+    pub time_stamp: Option<String>,
+    /// A hex SRC (`CA00E891`) or text (`Linux ppc64le`); empty when none is posted.
+    pub refcode: String,
+    /// `word2` .. `word9`, as printed.
+    pub words: Vec<String>,
 }

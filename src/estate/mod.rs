@@ -6,14 +6,19 @@
 
 mod vocabulary;
 
+pub mod attributes;
+pub mod console;
 pub mod lpar;
 pub mod nim;
 pub mod rspool;
 pub mod system;
 pub mod wpar;
 
+pub use attributes::Attributes;
+pub use console::HmcVersion;
 pub use lpar::{
-    Lpar, LparEnv, LparState, MigrationState, Profile, RemoteRestartStatus, RmcState, RsAssignment,
+    Lpar, LparEnv, LparState, MigrationProgress, MigrationState, Profile, ReferenceCode,
+    RemoteRestartStatus, RmcState, RsAssignment,
 };
 pub use nim::{Cstate, Mstate, NimClass, NimObject, Rstate};
 pub use rspool::{RsDevice, RsPool, RsState};
