@@ -40,7 +40,8 @@ fn lpar_fields(count: usize) -> String {
 
 fn parse_lpars(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_lpars");
-    for count in [2_000usize] {
+    let count = 2_000usize;
+    {
         let text = lpar_listing(count);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("records", count), &text, |b, text| {

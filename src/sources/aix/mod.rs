@@ -1,6 +1,7 @@
-//! AIX global environments: reading `lswpar` and the verdict of WPAR lifecycle
-//! commands (aix-wpar-nim.md §1, §2).
+//! AIX global environments: reading `lswpar`, the verdict of WPAR lifecycle
+//! commands, and building those commands (aix-wpar-nim.md §1, §2).
 
+pub mod commands;
 pub mod lswpar;
 pub mod status;
 

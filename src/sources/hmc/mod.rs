@@ -1,9 +1,11 @@
-//! HMC: parsers of the `ls*` listings and the typed records they yield.
+//! HMC: parsers of the `ls*` listings, the typed records they yield, and the builders
+//! of every HMC command powerdeck sends.
 //!
 //! Every listing goes through one grammar ([`record`]); the estate types implement
 //! [`FromRecord`], so each command's output, in default or `-F` form, is one call:
 //! `hmc::parse::<Lpar>(stdout)`.
 
+pub mod commands;
 pub mod convert;
 pub mod lshmc;
 pub mod record;

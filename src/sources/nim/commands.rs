@@ -1,0 +1,103 @@
+//! Builders for the NIM commands powerdeck runs on a NIM master (aix-wpar-nim.md §6–§7).
+//!
+//! Every builder returns a [`RemoteCommand`] with `LC_ALL=C` in front: NIM prints states
+//! such as `ready for a NIM operation` in the host's language otherwise. Object names are
+//! separate words checked with [`check_name`](crate::sources::command::check_name); the
+//! `-a attr=value` pairs are fixed words of powerdeck's own.
+
+use crate::estate::NimClass;
+use crate::sources::command::{Built, Locale, RemoteCommand};
+
+const OBJECT: &str = "NIM object name";
+const CLIENT: &str = "NIM client name";
+const CLASS: &str = "NIM class";
+const TYPE: &str = "NIM object type";
+const ALTERNATE: &str = "alternate master object name";
+const OLD_MASTER: &str = "NIM master object name";
+
+/// `lsnim`: every object as `name class type` (aix-wpar-nim.md §6.2).
+pub fn lsnim() -> RemoteCommand {
+    read("lsnim")
+}
+
+/// `lsnim -l [NAME]`: long stanzas of every object, or of one (aix-wpar-nim.md §6.3).
+pub fn lsnim_long(object: Option<&str>) -> Built {
+    let command = read("lsnim").flag("-l");
+    match object {
+        Some(object) => command.name(OBJECT, object),
+        None => Ok(command),
+    }
+}
+
+/// `lsnim -c CLASS -l`: long stanzas of one class, e.g. every machine
+/// (aix-wpar-nim.md §6.7).
+pub fn lsnim_class(class: &NimClass) -> Built {
+    Ok(read("lsnim")
+        .option("-c", CLASS, class.as_str())?
+        .flag("-l"))
+}
+
+/// `lsnim -t TYPE`: the objects of one type (`standalone`, `alternate_master`, `spot` ...)
+/// (aix-wpar-nim.md §6.7).
+pub fn lsnim_type(object_type: &str) -> Built {
+    read("lsnim").option("-t", TYPE, object_type)
+}
+
+/// `nim [-F] -o reset CLIENT`: put a stuck machine back to `ready for a NIM operation`;
+/// `-F` overrides the safety checks. It does not deallocate (aix-wpar-nim.md §7.2).
+pub fn nim_reset(client: &str, force: bool) -> Built {
+    let command = change("nim");
+    let command = if force { command.flag("-F") } else { command };
+    command.flags(&["-o", "reset"]).name(CLIENT, client)
+}
+
+/// `nim -o deallocate -a subclass=all CLIENT`: release every resource allocated to a
+/// machine, the usual step after a reset (aix-wpar-nim.md §7.2).
+pub fn nim_deallocate_all(client: &str) -> Built {
+    change("nim")
+        .flags(&["-o", "deallocate", "-a", "subclass=all"])
+        .name(CLIENT, client)
+}
+
+/// `nim -o sync -a force=yes -a replicate=yes [-a reset_clients=yes] ALTERNATE`, run on the
+/// primary master: copy the NIM database (overwriting the one `niminit` created) and the
+/// missing resources to the alternate master object `ALTERNATE`; `reset_clients` also
+/// rebuilds the clients' master lists (aix-wpar-nim.md §7.3 step 6 and its cron example).
+pub fn nim_sync(alternate: &str, reset_clients: bool) -> Built {
+    let command = change("nim").flags(&["-o", "sync", "-a", "force=yes", "-a", "replicate=yes"]);
+    let command = if reset_clients {
+        command.flags(&["-a", "reset_clients=yes"])
+    } else {
+        command
+    };
+    command.name(ALTERNATE, alternate)
+}
+
+/// `nim -o takeover -a show_progress=yes OLD_MASTER`, run on the alternate that should
+/// become master: take control of the clients of the master object `OLD_MASTER`
+/// (aix-wpar-nim.md §7.3 step 7).
+pub fn nim_takeover(old_master: &str) -> Built {
+    change("nim")
+        .flags(&["-o", "takeover", "-a", "show_progress=yes"])
+        .name(OLD_MASTER, old_master)
+}
+
+/// `nim -o check OBJECT`: check a client or SPOT; a SPOT check may rebuild boot images
+/// (`sync_roots`), so it is a change (aix-wpar-nim.md §7.2).
+pub fn nim_check(object: &str) -> Built {
+    change("nim").flags(&["-o", "check"]).name(OBJECT, object)
+}
+
+/// `nim -o lslpp CLIENT`: the software on a client, as its master sees it; fails with
+/// `0042-378` on a master that is not the client's current one (aix-wpar-nim.md §7.2).
+pub fn nim_lslpp(client: &str) -> Built {
+    read("nim").flags(&["-o", "lslpp"]).name(CLIENT, client)
+}
+
+fn read(program: &'static str) -> RemoteCommand {
+    RemoteCommand::read(program).locale(Locale::LcAllC)
+}
+
+fn change(program: &'static str) -> RemoteCommand {
+    RemoteCommand::change(program).locale(Locale::LcAllC)
+}
