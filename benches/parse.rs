@@ -45,14 +45,25 @@ fn parse_lpars(c: &mut Criterion) {
         let text = lpar_listing(count);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("records", count), &text, |b, text| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 let parsed = hmc::parse::<Lpar>(text).expect("listing parses");
                 assert_eq!(parsed.items.len(), count);
                 parsed
             })
         });
+        group.bench_with_input(
+            BenchmarkId::new("baseline_split", count),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    text.lines()
+                        .map(|line| line.split(',').filter(|f| f.contains('=')).count())
+                        .sum::<usize>()
+                })
+            },
+        );
         group.bench_with_input(BenchmarkId::new("grammar_only", count), &text, |b, text| {
-            b.iter(|| hmc::parse_records(text).expect("listing parses"))
+            b.iter_with_large_drop(|| hmc::parse_records(text).expect("listing parses"))
         });
         let names = [
             "name",
@@ -69,7 +80,7 @@ fn parse_lpars(c: &mut Criterion) {
         let text = lpar_fields(count);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("fields", count), &text, |b, text| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 let parsed =
                     hmc::parse_delimited::<Lpar>(text, ',', &names, false).expect("parses");
                 assert_eq!(parsed.items.len(), count);

@@ -10,8 +10,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Attributes {
     text: String,
-    /// (name start, value start, value end) into `text`; the name ends at value start.
-    spans: Vec<(u32, u32, u32)>,
+    /// (name start, name end, value start, value end) into `text`.
+    spans: Vec<[u32; 4]>,
 }
 
 impl Attributes {
@@ -35,7 +35,22 @@ impl Attributes {
         let value_start = self.text.len() as u32;
         self.text.push_str(value);
         self.spans
-            .push((start, value_start, self.text.len() as u32));
+            .push([start, value_start, value_start, self.text.len() as u32]);
+    }
+
+    /// Builds the list over a host line kept whole (`name=value,...`): `spans` give
+    /// (name start, name end, value start, value end) in `line`. This costs one copy
+    /// of the line instead of one per pair, which matters on the refresh path.
+    ///
+    /// Every span must lie on character boundaries of `line` (the HMC grammar cuts at
+    /// ASCII `,` and `=`, which always are).
+    pub(crate) fn from_line(line: String, spans: Vec<[u32; 4]>) -> Self {
+        debug_assert!(spans.iter().all(|&[a, b, c, d]| a <= b
+            && c <= d
+            && [a, b, c, d]
+                .iter()
+                .all(|&at| line.is_char_boundary(at as usize))));
+        Attributes { text: line, spans }
     }
 
     /// The value of the first attribute called `name`.
@@ -45,12 +60,14 @@ impl Attributes {
 
     /// All pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.spans.iter().map(|&(start, value_start, end)| {
-            (
-                &self.text[start as usize..value_start as usize],
-                &self.text[value_start as usize..end as usize],
-            )
-        })
+        self.spans
+            .iter()
+            .map(|&[start, end, value_start, value_end]| {
+                (
+                    &self.text[start as usize..end as usize],
+                    &self.text[value_start as usize..value_end as usize],
+                )
+            })
     }
 
     /// Number of pairs.
@@ -105,5 +122,11 @@ mod tests {
         assert_eq!(attrs.get("missing"), None);
         let names: Vec<_> = attrs.iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["if1", "prev_state", "if1"]);
+    }
+
+    #[test]
+    fn over_a_whole_line() {
+        let attrs = Attributes::from_line("a=1,bb=".into(), vec![[0, 1, 2, 3], [4, 6, 7, 7]]);
+        assert_eq!(attrs.iter().collect::<Vec<_>>(), [("a", "1"), ("bb", "")]);
     }
 }

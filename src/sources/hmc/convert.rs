@@ -5,8 +5,9 @@ use crate::sources::{HostError, Parsed};
 
 /// An estate type that can be read from one HMC record, in default or `-F` form.
 pub trait FromRecord: Sized {
-    /// Builds the value; `Err` names what is missing or malformed.
-    fn from_record(record: Record) -> Result<Self, String>;
+    /// Builds the value, taking what it keeps out of the record; `Err` names what is
+    /// missing or malformed (the record is then left as it was).
+    fn from_record(record: &mut Record) -> Result<Self, String>;
 }
 
 /// Converts records, turning each one that does not fit into a diagnostic on its line.
@@ -15,20 +16,23 @@ pub fn convert<T: FromRecord>(records: Parsed<Record>) -> Parsed<T> {
         items: Vec::with_capacity(records.items.len()),
         diagnostics: records.diagnostics,
     };
-    for record in records.items {
-        let line = record.line;
-        let label = record
-            .get("name")
-            .or_else(|| record.get("lpar_name"))
-            .or_else(|| record.get("device_name"))
-            .unwrap_or_default()
-            .to_string();
-        match T::from_record(record) {
+    let mut unsorted = false;
+    for mut record in records.items {
+        match T::from_record(&mut record) {
             Ok(item) => parsed.items.push(item),
-            Err(message) => parsed.warn(line, &label, message),
+            Err(message) => {
+                let label = ["name", "lpar_name", "device_name"]
+                    .iter()
+                    .find_map(|name| record.get(name))
+                    .unwrap_or_default();
+                parsed.warn(record.line, label, message);
+                unsorted = true;
+            }
         }
     }
-    parsed.diagnostics.sort_by_key(|d| d.line);
+    if unsorted {
+        parsed.diagnostics.sort_by_key(|d| d.line);
+    }
     parsed
 }
 

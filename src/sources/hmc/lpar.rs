@@ -6,7 +6,7 @@ use crate::estate::Lpar;
 use crate::estate::{LparEnv, LparState, Profile, RemoteRestartStatus, RmcState, RsAssignment};
 
 impl FromRecord for Lpar {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut name = None;
         let mut lpar_id = None;
         let mut state = None;
@@ -66,13 +66,13 @@ impl FromRecord for Lpar {
         lpar.name = required(name, "name")?;
         lpar.lpar_id = lpar_id.ok_or("record has no lpar_id")?;
         lpar.state = state.ok_or("record has no state")?;
-        lpar.attributes = record.attributes;
+        lpar.attributes = std::mem::take(&mut record.attributes);
         Ok(lpar)
     }
 }
 
 impl FromRecord for Profile {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut name = None;
         let mut lpar_name = None;
         let mut profile = Profile {
@@ -111,7 +111,7 @@ impl FromRecord for Profile {
         }
         profile.name = required(name, "name")?;
         profile.lpar_name = required(lpar_name, "lpar_name")?;
-        profile.attributes = record.attributes;
+        profile.attributes = std::mem::take(&mut record.attributes);
         Ok(profile)
     }
 }

@@ -5,7 +5,7 @@ use super::record::Record;
 use crate::estate::{FirmwareLevels, RetrievableLevels};
 
 impl FromRecord for FirmwareLevels {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut levels = FirmwareLevels::default();
         let mut seen = false;
         for (key, value) in record.attributes.iter() {
@@ -31,7 +31,7 @@ impl FromRecord for FirmwareLevels {
 }
 
 impl FromRecord for RetrievableLevels {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut levels = RetrievableLevels::default();
         for (key, value) in record.attributes.iter() {
             match key {

@@ -5,7 +5,7 @@ use super::record::Record;
 use crate::estate::{MigrationProgress, MigrationState};
 
 impl FromRecord for MigrationProgress {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut name = None;
         let mut state = None;
         let mut progress = MigrationProgress {

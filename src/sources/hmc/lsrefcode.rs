@@ -5,7 +5,7 @@ use super::record::Record;
 use crate::estate::ReferenceCode;
 
 impl FromRecord for ReferenceCode {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut code = ReferenceCode {
             lpar_name: None,
             lpar_id: None,

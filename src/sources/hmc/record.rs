@@ -222,21 +222,30 @@ impl<'a> RecordReader<'a> {
             return None;
         }
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let mut attributes = Attributes::with_capacity(self.last_fields, line.len());
+        let bytes = line.as_bytes();
+        let mut spans = Vec::with_capacity(self.last_fields);
         let mut problem = None;
-        let mut fields = line.split(',').peekable();
-        while let Some(field) = fields.next() {
-            match memchr::memchr(b'=', field.as_bytes()) {
-                Some(at) if is_attribute_name(&field[..at]) => {
-                    attributes.push(&field[..at], &field[at + 1..])
+        let mut start = 0;
+        let mut equals = None;
+        let separators = memchr::memchr2_iter(b',', b'=', bytes).chain([bytes.len()]);
+        for at in separators {
+            if at < bytes.len() && bytes[at] == b'=' {
+                equals.get_or_insert(at);
+                continue;
+            }
+            match equals.take() {
+                Some(eq) if is_attribute_name(&line[start..eq]) => {
+                    spans.push([start as u32, eq as u32, (eq + 1) as u32, at as u32])
                 }
-                _ if field.trim().is_empty() => {}
-                _ if attributes.is_empty() && fields.peek().is_none() => {}
+                _ if bytes[start..at].iter().all(u8::is_ascii_whitespace) => {}
+                _ if spans.is_empty() && at == bytes.len() => {}
                 _ => {
                     problem.get_or_insert("field without attr=value dropped");
                 }
             }
+            start = at + 1;
         }
+        let attributes = Attributes::from_line(line.to_string(), spans);
         let record = RawRecord {
             line: self.line,
             source: line,

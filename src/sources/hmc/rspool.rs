@@ -5,7 +5,7 @@ use super::record::{split_list, Record};
 use crate::estate::{RsDevice, RsPool, RsState};
 
 impl FromRecord for RsPool {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut pool = RsPool {
             state: None,
             vios_names: Vec::new(),
@@ -31,7 +31,7 @@ impl FromRecord for RsPool {
 }
 
 impl FromRecord for RsDevice {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let mut device_name = None;
         let mut device = RsDevice {
             device_name: String::new(),

@@ -5,7 +5,7 @@ use super::record::Record;
 use crate::estate::{ManagedSystem, SystemCapabilities, SystemState};
 
 impl FromRecord for ManagedSystem {
-    fn from_record(record: Record) -> Result<Self, String> {
+    fn from_record(record: &mut Record) -> Result<Self, String> {
         let (mut name, mut type_model, mut serial_num, mut state) = (None, None, None, None);
         let mut detailed_state = None;
         let mut capabilities = SystemCapabilities::default();
