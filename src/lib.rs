@@ -1,2 +1,3 @@
 pub mod estate;
+pub mod sim;
 pub mod sources;

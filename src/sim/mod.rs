@@ -1,0 +1,17 @@
+//! The simulated Power estate: HMCs, AIX global environments and NIM masters that answer
+//! over real SSH like the real ones, stateful and time-driven, with injectable faults.
+//! It serves `powerdeck --demo`, `powerdeck sim` and every integration test.
+
+pub mod aix;
+pub mod control;
+pub mod estate;
+pub mod hmc;
+pub mod host;
+pub mod nim;
+pub mod reply;
+pub mod shell;
+pub mod world;
+
+pub use estate::{Estate, HostKind};
+pub use reply::Reply;
+pub use world::World;

@@ -1,0 +1,236 @@
+//! The part of a POSIX shell the simulated hosts need: words, quotes, `;`, and
+//! `NAME=value` prefixes. Anything else is refused the way the hosts' shells refuse it.
+
+/// One command of a command line: environment assignments and its words.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SimpleCommand {
+    pub env: Vec<(String, String)>,
+    pub argv: Vec<String>,
+}
+
+/// Which shell a simulated host runs; it decides the wording of errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellFlavour {
+    /// The HMC's restricted bash.
+    Rbash,
+    /// AIX's Korn shell.
+    Ksh,
+}
+
+impl ShellFlavour {
+    /// The shell's name as it prefixes its messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellFlavour::Rbash => "rbash",
+            ShellFlavour::Ksh => "ksh",
+        }
+    }
+
+    /// The message and exit status for a command the host does not have.
+    pub fn not_found(self, command: &str) -> (String, u32) {
+        match self {
+            ShellFlavour::Rbash => (format!("rbash: {command}: command not found\n"), 127),
+            ShellFlavour::Ksh => (format!("ksh: {command}:  not found.\n"), 127),
+        }
+    }
+}
+
+/// Why a command line was refused before anything ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellError {
+    pub message: String,
+    pub exit_status: u32,
+}
+
+/// Splits `line` into simple commands, as `flavour` would.
+pub fn parse(line: &str, flavour: ShellFlavour) -> Result<Vec<SimpleCommand>, ShellError> {
+    let shell = flavour.name();
+    let mut commands = Vec::new();
+    let mut current = SimpleCommand::default();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    let unsupported = |what: &str| ShellError {
+        message: format!("{shell}: {what}: not available on this host\n"),
+        exit_status: 2,
+    };
+    let eof = |quote: char| ShellError {
+        message: format!(
+            "{shell}: -c: line 1: unexpected EOF while looking for matching `{quote}'\n"
+        ),
+        exit_status: 2,
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err(eof('\'')),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
+                            Some('\n') => {}
+                            Some(c) => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                            None => return Err(eof('"')),
+                        },
+                        Some('$' | '`') => return Err(unsupported("substitution")),
+                        Some(c) => word.push(c),
+                        None => return Err(eof('"')),
+                    }
+                }
+            }
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some(c) => {
+                    in_word = true;
+                    word.push(c);
+                }
+                None => {}
+            },
+            ' ' | '\t' => finish_word(&mut current, &mut word, &mut in_word),
+            ';' | '\n' => {
+                finish_word(&mut current, &mut word, &mut in_word);
+                if !current.argv.is_empty() || !current.env.is_empty() {
+                    commands.push(std::mem::take(&mut current));
+                }
+            }
+            '>' | '<' if flavour == ShellFlavour::Rbash => {
+                let target: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == ' ' || *c == '>' || *c == '&')
+                    .take_while(|c| !c.is_whitespace() && *c != ';')
+                    .collect();
+                return Err(ShellError {
+                    message: format!("rbash: {target}: restricted: cannot redirect output\n"),
+                    exit_status: 1,
+                });
+            }
+            '|' | '&' | '>' | '<' | '(' | ')' | '`' | '$' => {
+                return Err(unsupported(&c.to_string()))
+            }
+            '#' if !in_word => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                finish_word(&mut current, &mut word, &mut in_word);
+                if !current.argv.is_empty() || !current.env.is_empty() {
+                    commands.push(std::mem::take(&mut current));
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    finish_word(&mut current, &mut word, &mut in_word);
+    if !current.argv.is_empty() || !current.env.is_empty() {
+        commands.push(current);
+    }
+    for command in &commands {
+        if let Some(program) = command.argv.first() {
+            if flavour == ShellFlavour::Rbash && program.contains('/') {
+                return Err(ShellError {
+                    message: format!(
+                        "rbash: {program}: restricted: cannot specify `/' in command names\n"
+                    ),
+                    exit_status: 1,
+                });
+            }
+        }
+    }
+    Ok(commands)
+}
+
+/// Ends the word being read: an assignment while no program is named yet, else an arg.
+fn finish_word(command: &mut SimpleCommand, word: &mut String, in_word: &mut bool) {
+    if !*in_word {
+        return;
+    }
+    *in_word = false;
+    let word = std::mem::take(word);
+    if command.argv.is_empty() {
+        if let Some((name, value)) = word.split_once('=') {
+            let is_name = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !name.as_bytes()[0].is_ascii_digit();
+            if is_name {
+                command.env.push((name.to_string(), value.to_string()));
+                return;
+            }
+        }
+    }
+    command.argv.push(word);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(line: &str) -> Vec<Vec<String>> {
+        parse(line, ShellFlavour::Rbash)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.argv)
+            .collect()
+    }
+
+    #[test]
+    fn words_quotes_and_env() {
+        let commands = parse(
+            "LANG=C lssyscfg -r lpar -m 'p 750' --filter \"lpar_names=a\\\"b\"",
+            ShellFlavour::Rbash,
+        )
+        .unwrap();
+        assert_eq!(commands[0].env, [("LANG".to_string(), "C".to_string())]);
+        assert_eq!(
+            commands[0].argv,
+            [
+                "lssyscfg",
+                "-r",
+                "lpar",
+                "-m",
+                "p 750",
+                "--filter",
+                "lpar_names=a\"b"
+            ]
+        );
+    }
+
+    #[test]
+    fn sequences_and_empty_words() {
+        assert_eq!(
+            argv("echo a; echo ''"),
+            [vec!["echo", "a"], vec!["echo", ""]]
+        );
+        assert_eq!(argv("'a'\\''b'"), [vec!["a'b"]]);
+    }
+
+    #[test]
+    fn refusals() {
+        let err = parse("lssyscfg > /tmp/x", ShellFlavour::Rbash).unwrap_err();
+        assert!(err.message.contains("restricted: cannot redirect output"));
+        let err = parse("/bin/ls", ShellFlavour::Rbash).unwrap_err();
+        assert!(err.message.contains("cannot specify `/'"));
+        assert_eq!(err.exit_status, 1);
+        let err = parse("echo 'open", ShellFlavour::Ksh).unwrap_err();
+        assert!(err.message.starts_with("ksh: -c: line 1: unexpected EOF"));
+        assert!(parse("a $(b)", ShellFlavour::Ksh).is_err());
+        assert!(parse("/usr/sbin/lswpar -cq", ShellFlavour::Ksh).is_ok());
+    }
+}
