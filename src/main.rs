@@ -1,17 +1,16 @@
-//! The `powerdeck` command.
+//! The `powerdeck` command: the console, one-shot inventory, plans, and the simulator.
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("--version" | "-V") => println!("powerdeck {}", env!("CARGO_PKG_VERSION")),
-        _ => {
-            eprintln!(
-                "powerdeck {}: a terminal console for IBM Power estates.\n\
-                 This build provides the library (estate model, parsers, command building);\n\
-                 see README.md.",
-                env!("CARGO_PKG_VERSION")
-            );
-            std::process::exit(1);
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("powerdeck: {error:#}");
+            std::process::ExitCode::from(1)
         }
     }
 }

@@ -3,12 +3,14 @@
 //! It serves `powerdeck --demo`, `powerdeck sim` and every integration test.
 
 pub mod aix;
+pub mod client_files;
 pub mod control;
 pub mod estate;
 pub mod hmc;
 pub mod host;
 pub mod nim;
 pub mod reply;
+pub mod server;
 pub mod shell;
 pub mod world;
 

@@ -1,0 +1,112 @@
+//! The files a client needs to reach the simulator: a powerdeck config for exactly the
+//! served hosts, a client key, and a known_hosts file with the hosts' keys.
+
+use std::path::{Path, PathBuf};
+
+use russh::keys::ssh_key::LineEnding;
+use russh::keys::{Algorithm, PrivateKey};
+
+use super::estate::HostKind;
+use super::server::ServedHost;
+
+/// A fresh ed25519 key for a client of the simulator.
+pub fn client_key() -> std::io::Result<PrivateKey> {
+    PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).map_err(std::io::Error::other)
+}
+
+/// Where [`write`] put things.
+#[derive(Debug, Clone)]
+pub struct ClientFiles {
+    pub config: PathBuf,
+    pub identity_file: PathBuf,
+    pub known_hosts: PathBuf,
+}
+
+/// `known_hosts` lines for the served hosts (`[127.0.0.1]:port ssh-ed25519 ...`).
+pub fn known_hosts_text(hosts: &[ServedHost]) -> String {
+    let mut text = String::new();
+    for host in hosts {
+        let key = host
+            .host_key
+            .to_openssh()
+            .unwrap_or_else(|_| String::from("unencodable-key"));
+        let address = host.addr.ip();
+        let name = if host.addr.port() == 22 {
+            address.to_string()
+        } else {
+            format!("[{address}]:{}", host.addr.port())
+        };
+        text.push_str(&format!("{name} {key}\n"));
+    }
+    text
+}
+
+/// A powerdeck config naming every served host.
+pub fn config_text(hosts: &[ServedHost], identity_file: &Path, known_hosts: &Path) -> String {
+    let mut text = String::from(
+        "# powerdeck configuration for a simulated estate (written by `powerdeck sim`).\n\n",
+    );
+    text.push_str(&format!(
+        "[ssh]\nknown_hosts = {}\naccept_new_host_keys = false\nconnect_timeout_secs = 10\ncommand_timeout_secs = 120\n\n[refresh]\ninterval_secs = 30\n",
+        toml_string(&known_hosts.display().to_string())
+    ));
+    for host in hosts {
+        let table = match host.kind {
+            HostKind::Hmc => "hmc",
+            HostKind::Aix => "aix",
+            HostKind::Nim => "nim",
+        };
+        text.push_str(&format!(
+            "\n[[{table}]]\nname = {}\nhost = {}\nport = {}\nuser = {}\nidentity_file = {}\n",
+            toml_string(&host.name),
+            toml_string(&host.addr.ip().to_string()),
+            host.addr.port(),
+            toml_string(&host.user),
+            toml_string(&identity_file.display().to_string()),
+        ));
+        if let Some(lpar) = &host.lpar {
+            text.push_str(&format!("lpar = {}\n", toml_string(lpar)));
+        }
+    }
+    text
+}
+
+/// Writes the config to `config`, and the key and known_hosts beside it.
+pub fn write(
+    config: &Path,
+    hosts: &[ServedHost],
+    key: &PrivateKey,
+) -> std::io::Result<ClientFiles> {
+    let dir = config
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let stem = config
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "powerdeck-sim".to_string());
+    let identity_file = dir.join(format!("{stem}.id_ed25519"));
+    let known_hosts = dir.join(format!("{stem}.known_hosts"));
+    key.write_openssh_file(&identity_file, LineEnding::LF)
+        .map_err(std::io::Error::other)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&identity_file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::write(&known_hosts, known_hosts_text(hosts))?;
+    let identity_file = std::fs::canonicalize(&identity_file)?;
+    let known_hosts = std::fs::canonicalize(&known_hosts)?;
+    std::fs::write(config, config_text(hosts, &identity_file, &known_hosts))?;
+    Ok(ClientFiles {
+        config: config.to_path_buf(),
+        identity_file,
+        known_hosts,
+    })
+}
+
+/// A TOML basic string.
+fn toml_string(value: &str) -> String {
+    toml::Value::String(value.to_string()).to_string()
+}
