@@ -1,3 +1,4 @@
+pub mod config;
 pub mod estate;
 pub mod sim;
 pub mod sources;

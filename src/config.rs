@@ -1,0 +1,608 @@
+//! The config file (CONTRACTS.md "Config file"): what to connect to and how.
+//!
+//! Every error a user can cause names the file, the line and the key. A plain
+//! `password` is refused: secrets live in environment variables named by
+//! `password_env`. A `host` may be an alias of `~/.ssh/config`, whose HostName, Port,
+//! User, IdentityFile and ProxyJump apply unless the powerdeck config says otherwise.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The kind of source a host is, which decides what powerdeck reads from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Hmc,
+    Aix,
+    Nim,
+}
+
+impl SourceKind {
+    /// The login an admin uses by default on this kind of host.
+    pub fn default_user(self) -> &'static str {
+        match self {
+            SourceKind::Hmc => "hscroot",
+            SourceKind::Aix | SourceKind::Nim => "root",
+        }
+    }
+
+    /// The name as the config file and the inventory spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Hmc => "hmc",
+            SourceKind::Aix => "aix",
+            SourceKind::Nim => "nim",
+        }
+    }
+}
+
+/// A loaded, checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (for messages).
+    pub origin: String,
+    pub ssh: SshOptions,
+    pub refresh: RefreshOptions,
+    pub sources: Vec<SourceConfig>,
+}
+
+/// `[ssh]`.
+#[derive(Debug, Clone)]
+pub struct SshOptions {
+    pub known_hosts: PathBuf,
+    pub accept_new_host_keys: bool,
+    pub connect_timeout: Duration,
+    pub command_timeout: Duration,
+}
+
+/// `[refresh]`: how often each kind of source is read.
+#[derive(Debug, Clone)]
+pub struct RefreshOptions {
+    pub hmc: Duration,
+    pub aix: Duration,
+    pub nim: Duration,
+}
+
+impl RefreshOptions {
+    /// The interval for a kind of source.
+    pub fn interval(&self, kind: SourceKind) -> Duration {
+        match kind {
+            SourceKind::Hmc => self.hmc,
+            SourceKind::Aix => self.aix,
+            SourceKind::Nim => self.nim,
+        }
+    }
+}
+
+/// One `[[hmc]]`, `[[aix]]` or `[[nim]]` entry, with defaults applied and paths expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceConfig {
+    pub kind: SourceKind,
+    pub name: String,
+    pub host: String,
+    pub port: Option<u16>,
+    pub user: Option<String>,
+    pub identity_file: Option<PathBuf>,
+    pub password_env: Option<String>,
+    /// For AIX globals: the LPAR they run in.
+    pub lpar: Option<String>,
+}
+
+/// Where and how to reach one host, after `~/.ssh/config` is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub identity_files: Vec<PathBuf>,
+    pub password_env: Option<String>,
+    pub jump: Option<Box<Endpoint>>,
+}
+
+/// A problem with the config, located in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}: {message}", location(*line, *column, key.as_deref()))]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based; 0 when the problem is not tied to a line (e.g. the file is missing).
+    pub line: usize,
+    pub column: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+fn location(line: usize, column: usize, key: Option<&str>) -> String {
+    let mut text = String::new();
+    if line > 0 {
+        text.push_str(&format!(":{line}:{column}"));
+    }
+    if let Some(key) = key {
+        text.push_str(&format!(": {key}"));
+    }
+    text
+}
+
+/// The default config path: `$XDG_CONFIG_HOME/powerdeck/config.toml`, else
+/// `~/.config/powerdeck/config.toml`.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home_dir().join(".config"));
+    base.join("powerdeck").join("config.toml")
+}
+
+fn home_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// `~` and `~/...` mean the home directory.
+pub fn expand_tilde(path: &str) -> PathBuf {
+    if path == "~" {
+        return home_dir();
+    }
+    match path.strip_prefix("~/") {
+        Some(rest) => home_dir().join(rest),
+        None => PathBuf::from(path),
+    }
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            file: origin.clone(),
+            line: 0,
+            column: 0,
+            key: None,
+            message: match error.kind() {
+                std::io::ErrorKind::NotFound => format!(
+                    "no config file here; copy config.example.toml to {origin}, or try `powerdeck --demo`"
+                ),
+                _ => format!("cannot read: {error}"),
+            },
+        })?;
+        Config::parse(&text, &origin)
+    }
+
+    /// Checks config text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let locate = |span: Option<std::ops::Range<usize>>, key: Option<&str>, message: String| {
+            let (line, column) = span.map_or((0, 0), |span| line_column(text, span.start));
+            ConfigError {
+                file: origin.to_string(),
+                line,
+                column,
+                key: key.map(str::to_string),
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let message = error.message().to_string();
+            let key = unknown_field(&message);
+            let message = match &key {
+                Some(key) => format!("unknown key {key:?} ({})", message.trim_end()),
+                None => message.trim_end().to_string(),
+            };
+            locate(error.span(), key.as_deref(), message)
+        })?;
+        let ssh = raw.ssh.unwrap_or_default();
+        let refresh = raw.refresh.unwrap_or_default();
+        let positive = |value: &Option<Spanned<u64>>, key: &str, default: u64| match value {
+            Some(value) if *value.get_ref() == 0 => Err(locate(
+                Some(value.span()),
+                Some(key),
+                "must be at least 1 second".to_string(),
+            )),
+            Some(value) => Ok(Duration::from_secs(*value.get_ref())),
+            None => Ok(Duration::from_secs(default)),
+        };
+        let interval = positive(&refresh.interval_secs, "refresh.interval_secs", 30)?;
+        let per_kind = |value: &Option<Spanned<u64>>, key: &str| match value {
+            Some(_) => positive(value, key, 30),
+            None => Ok(interval),
+        };
+        let config_ssh = SshOptions {
+            known_hosts: expand_tilde(ssh.known_hosts.as_deref().unwrap_or("~/.ssh/known_hosts")),
+            accept_new_host_keys: ssh.accept_new_host_keys.unwrap_or(false),
+            connect_timeout: positive(&ssh.connect_timeout_secs, "ssh.connect_timeout_secs", 10)?,
+            command_timeout: positive(&ssh.command_timeout_secs, "ssh.command_timeout_secs", 120)?,
+        };
+        let config_refresh = RefreshOptions {
+            hmc: per_kind(&refresh.hmc_interval_secs, "refresh.hmc_interval_secs")?,
+            aix: per_kind(&refresh.aix_interval_secs, "refresh.aix_interval_secs")?,
+            nim: per_kind(&refresh.nim_interval_secs, "refresh.nim_interval_secs")?,
+        };
+        let mut sources = Vec::new();
+        let mut names: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+        let all = [
+            (SourceKind::Hmc, raw.hmc),
+            (SourceKind::Aix, raw.aix),
+            (SourceKind::Nim, raw.nim),
+        ];
+        for (kind, entries) in all {
+            for entry in entries {
+                let table = kind.as_str();
+                if let Some(password) = &entry.password {
+                    return Err(locate(
+                        Some(password.span()),
+                        Some(&format!("{table}.password")),
+                        "plain passwords are not accepted: put the password in an environment variable and name it with password_env = \"VARIABLE\"".to_string(),
+                    ));
+                }
+                if kind != SourceKind::Aix {
+                    if let Some(lpar) = &entry.lpar {
+                        return Err(locate(
+                            Some(lpar.span()),
+                            Some(&format!("{table}.lpar")),
+                            "only [[aix]] entries run in an LPAR of their own here".to_string(),
+                        ));
+                    }
+                }
+                let name = entry.name.get_ref().trim().to_string();
+                if name.is_empty() {
+                    return Err(locate(
+                        Some(entry.name.span()),
+                        Some(&format!("{table}.name")),
+                        "must not be empty".to_string(),
+                    ));
+                }
+                if let Some((_, first)) = names.iter().find(|(seen, _)| *seen == name) {
+                    let (line, _) = line_column(text, first.start);
+                    return Err(locate(
+                        Some(entry.name.span()),
+                        Some(&format!("{table}.name")),
+                        format!("{name:?} is already the name of the source on line {line}"),
+                    ));
+                }
+                names.push((name.clone(), entry.name.span()));
+                if entry.host.get_ref().trim().is_empty() {
+                    return Err(locate(
+                        Some(entry.host.span()),
+                        Some(&format!("{table}.host")),
+                        "must not be empty".to_string(),
+                    ));
+                }
+                if let Some(port) = &entry.port {
+                    if *port.get_ref() == 0 {
+                        return Err(locate(
+                            Some(port.span()),
+                            Some(&format!("{table}.port")),
+                            "must be 1-65535".to_string(),
+                        ));
+                    }
+                }
+                sources.push(SourceConfig {
+                    kind,
+                    name,
+                    host: entry.host.into_inner().trim().to_string(),
+                    port: entry.port.map(Spanned::into_inner),
+                    user: entry.user,
+                    identity_file: entry.identity_file.as_deref().map(expand_tilde),
+                    password_env: entry.password_env,
+                    lpar: entry.lpar.map(Spanned::into_inner),
+                });
+            }
+        }
+        Ok(Config {
+            origin: origin.to_string(),
+            ssh: config_ssh,
+            refresh: config_refresh,
+            sources,
+        })
+    }
+
+    /// Resolves every source's endpoint with `~/.ssh/config` (if readable).
+    pub fn endpoints(&self) -> Vec<Endpoint> {
+        let ssh_config = read_ssh_config();
+        self.sources
+            .iter()
+            .map(|source| source.endpoint(ssh_config.as_ref()))
+            .collect()
+    }
+}
+
+impl SourceConfig {
+    /// Where to connect: powerdeck's own keys first, then `~/.ssh/config` for the
+    /// alias, then defaults (port 22, hscroot or root).
+    pub fn endpoint(&self, ssh_config: Option<&ssh2_config::SshConfig>) -> Endpoint {
+        let params = ssh_config.map(|config| config.query(&self.host));
+        let host = params
+            .as_ref()
+            .and_then(|p| p.host_name.clone())
+            .unwrap_or_else(|| self.host.clone());
+        let port = self
+            .port
+            .or_else(|| params.as_ref().and_then(|p| p.port))
+            .unwrap_or(22);
+        let user = self
+            .user
+            .clone()
+            .or_else(|| params.as_ref().and_then(|p| p.user.clone()))
+            .unwrap_or_else(|| self.kind.default_user().to_string());
+        let identity_files = match &self.identity_file {
+            Some(file) => vec![file.clone()],
+            None => params
+                .as_ref()
+                .and_then(|p| p.identity_file.clone())
+                .unwrap_or_default(),
+        };
+        let jump = params
+            .as_ref()
+            .and_then(|p| p.proxy_jump.as_ref())
+            .and_then(|jumps| jumps.first())
+            .filter(|jump| !jump.eq_ignore_ascii_case("none"))
+            .map(|jump| Box::new(jump_endpoint(jump, &self.name, ssh_config)));
+        Endpoint {
+            name: self.name.clone(),
+            host,
+            port,
+            user,
+            identity_files,
+            password_env: self.password_env.clone(),
+            jump,
+        }
+    }
+}
+
+/// A ProxyJump hop, `[user@]host[:port]`, itself resolved through `~/.ssh/config`
+/// (one level: its own ProxyJump is not followed).
+fn jump_endpoint(
+    spec: &str,
+    source: &str,
+    ssh_config: Option<&ssh2_config::SshConfig>,
+) -> Endpoint {
+    let (user, rest) = match spec.rsplit_once('@') {
+        Some((user, rest)) => (Some(user.to_string()), rest),
+        None => (None, spec),
+    };
+    let (alias, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if port.parse::<u16>().is_ok() => (host, port.parse().ok()),
+        _ => (rest, None),
+    };
+    let params = ssh_config.map(|config| config.query(alias));
+    Endpoint {
+        name: format!("{source} (jump host {alias})"),
+        host: params
+            .as_ref()
+            .and_then(|p| p.host_name.clone())
+            .unwrap_or_else(|| alias.to_string()),
+        port: port
+            .or_else(|| params.as_ref().and_then(|p| p.port))
+            .unwrap_or(22),
+        user: user
+            .or_else(|| params.as_ref().and_then(|p| p.user.clone()))
+            .unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "root".to_string())),
+        identity_files: params
+            .as_ref()
+            .and_then(|p| p.identity_file.clone())
+            .unwrap_or_default(),
+        password_env: None,
+        jump: None,
+    }
+}
+
+/// `~/.ssh/config`, when there is one that parses.
+pub fn read_ssh_config() -> Option<ssh2_config::SshConfig> {
+    let path = home_dir().join(".ssh").join("config");
+    let text = std::fs::read_to_string(path).ok()?;
+    parse_ssh_config(&text)
+}
+
+/// Parses ssh_config text, tolerating options powerdeck does not use.
+pub fn parse_ssh_config(text: &str) -> Option<ssh2_config::SshConfig> {
+    let mut reader = std::io::BufReader::new(text.as_bytes());
+    ssh2_config::SshConfig::default()
+        .parse(
+            &mut reader,
+            ssh2_config::ParseRule::ALLOW_UNKNOWN_FIELDS
+                | ssh2_config::ParseRule::ALLOW_UNSUPPORTED_FIELDS,
+        )
+        .ok()
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+    (line, column)
+}
+
+/// The key named by toml's "unknown field `x`" message.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    ssh: Option<RawSsh>,
+    refresh: Option<RawRefresh>,
+    #[serde(default)]
+    hmc: Vec<RawSource>,
+    #[serde(default)]
+    aix: Vec<RawSource>,
+    #[serde(default)]
+    nim: Vec<RawSource>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSsh {
+    known_hosts: Option<String>,
+    accept_new_host_keys: Option<bool>,
+    connect_timeout_secs: Option<Spanned<u64>>,
+    command_timeout_secs: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRefresh {
+    interval_secs: Option<Spanned<u64>>,
+    hmc_interval_secs: Option<Spanned<u64>>,
+    aix_interval_secs: Option<Spanned<u64>>,
+    nim_interval_secs: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Spanned<String>,
+    host: Spanned<String>,
+    port: Option<Spanned<u16>>,
+    user: Option<String>,
+    identity_file: Option<String>,
+    password_env: Option<String>,
+    /// Refused with a pointer to `password_env`.
+    password: Option<Spanned<toml::Value>>,
+    lpar: Option<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[ssh]
+known_hosts = "/etc/ssh/ssh_known_hosts"
+accept_new_host_keys = true
+
+[refresh]
+interval_secs = 20
+nim_interval_secs = 300
+
+[[hmc]]
+name = "hmc01"
+host = "hmc01.example.com"
+
+[[aix]]
+name = "aixprd01"
+host = "10.0.0.5"
+port = 2222
+user = "admin"
+identity_file = "~/.ssh/id_aix"
+lpar = "aixprd01"
+
+[[nim]]
+name = "nim01"
+host = "nim01"
+password_env = "NIM01_PASSWORD"
+"#;
+
+    #[test]
+    fn reads_the_contract_keys_with_defaults() {
+        let config = Config::parse(GOOD, "c.toml").unwrap();
+        assert!(config.ssh.accept_new_host_keys);
+        assert_eq!(config.ssh.connect_timeout, Duration::from_secs(10));
+        assert_eq!(config.ssh.command_timeout, Duration::from_secs(120));
+        assert_eq!(config.refresh.hmc, Duration::from_secs(20));
+        assert_eq!(config.refresh.nim, Duration::from_secs(300));
+        assert_eq!(config.sources.len(), 3);
+        let aix = &config.sources[1];
+        assert_eq!(aix.kind, SourceKind::Aix);
+        assert_eq!(aix.lpar.as_deref(), Some("aixprd01"));
+        assert!(aix.identity_file.as_ref().unwrap().ends_with(".ssh/id_aix"));
+        assert!(!aix.identity_file.as_ref().unwrap().starts_with("~"));
+        let endpoints: Vec<_> = config.sources.iter().map(|s| s.endpoint(None)).collect();
+        assert_eq!(endpoints[0].user, "hscroot");
+        assert_eq!(endpoints[0].port, 22);
+        assert_eq!(endpoints[1].user, "admin");
+        assert_eq!(endpoints[1].port, 2222);
+        assert_eq!(endpoints[2].user, "root");
+        assert_eq!(endpoints[2].password_env.as_deref(), Some("NIM01_PASSWORD"));
+    }
+
+    #[test]
+    fn plain_password_is_refused_with_its_line() {
+        let text = "[[hmc]]\nname = \"a\"\nhost = \"b\"\npassword = \"abc123\"\n";
+        let error = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!(error.line, 4);
+        assert_eq!(error.key.as_deref(), Some("hmc.password"));
+        assert!(error.message.contains("password_env"));
+        assert!(
+            !error.to_string().contains("abc123"),
+            "the secret is never repeated"
+        );
+        assert!(error.to_string().starts_with("c.toml:4:"));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = "[ssh]\nknown_hosts = \"x\"\nconect_timeout_secs = 5\n";
+        let error = Config::parse(text, "/etc/pd.toml").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (3, Some("conect_timeout_secs"))
+        );
+        assert!(error.to_string().starts_with("/etc/pd.toml:3:"), "{error}");
+    }
+
+    #[test]
+    fn wrong_type_and_duplicates_are_located() {
+        let error =
+            Config::parse("[[hmc]]\nname = \"a\"\nhost = \"b\"\nport = \"x\"\n", "c").unwrap_err();
+        assert_eq!(error.line, 4);
+        let text = "[[hmc]]\nname = \"a\"\nhost = \"b\"\n[[nim]]\nname = \"a\"\nhost = \"c\"\n";
+        let error = Config::parse(text, "c").unwrap_err();
+        assert_eq!(error.line, 5);
+        assert!(error.message.contains("line 2"));
+        let error = Config::parse("[refresh]\ninterval_secs = 0\n", "c").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (2, Some("refresh.interval_secs"))
+        );
+    }
+
+    #[test]
+    fn ssh_config_alias_with_proxy_jump() {
+        let ssh = parse_ssh_config(
+            "Host hmc-prod\n  HostName 10.1.1.10\n  Port 2022\n  User hmcadmin\n  IdentityFile /keys/hmc\n  ProxyJump ops@bastion:2200\n\nHost bastion\n  HostName bastion.example.com\n",
+        )
+        .unwrap();
+        let source = SourceConfig {
+            kind: SourceKind::Hmc,
+            name: "hmc01".into(),
+            host: "hmc-prod".into(),
+            port: None,
+            user: None,
+            identity_file: None,
+            password_env: None,
+            lpar: None,
+        };
+        let endpoint = source.endpoint(Some(&ssh));
+        assert_eq!(endpoint.host, "10.1.1.10");
+        assert_eq!(endpoint.port, 2022);
+        assert_eq!(endpoint.user, "hmcadmin");
+        assert_eq!(endpoint.identity_files, [PathBuf::from("/keys/hmc")]);
+        let jump = endpoint.jump.unwrap();
+        assert_eq!(
+            (jump.host.as_str(), jump.port, jump.user.as_str()),
+            ("bastion.example.com", 2200, "ops")
+        );
+        let explicit = SourceConfig {
+            port: Some(22),
+            user: Some("hscroot".into()),
+            ..source
+        };
+        let endpoint = explicit.endpoint(Some(&ssh));
+        assert_eq!((endpoint.port, endpoint.user.as_str()), (22, "hscroot"));
+    }
+
+    #[test]
+    fn example_config_is_valid() {
+        let text = include_str!("../config.example.toml");
+        let config = Config::parse(text, "config.example.toml").unwrap();
+        assert_eq!(config.sources.len(), 3);
+    }
+}
