@@ -1,4 +1,6 @@
 pub mod config;
 pub mod estate;
+pub mod inventory;
+pub mod refresh;
 pub mod sim;
 pub mod sources;

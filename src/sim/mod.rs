@@ -8,6 +8,7 @@ pub mod control;
 pub mod estate;
 pub mod hmc;
 pub mod host;
+pub mod local;
 pub mod nim;
 pub mod reply;
 pub mod server;

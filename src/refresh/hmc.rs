@@ -1,0 +1,219 @@
+//! Reading one HMC: its systems, then each system's partitions, firmware, reserved
+//! storage and migrations, concurrently.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tokio::task::JoinSet;
+
+use super::snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
+use super::transport::{read, Transport};
+use crate::config::SourceKind;
+use crate::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationProgress, RsDevice};
+use crate::sources::hmc::{self, commands};
+use crate::sources::{Diagnostic, HostError, RemoteCommand};
+
+/// The firmware attributes a refresh asks `lslic` for.
+pub const LSLIC_FIELDS: &[&str] = &[
+    "ecnumber",
+    "activated_level",
+    "installed_level",
+    "accepted_level",
+    "activated_spname",
+];
+
+/// Reads everything the console shows about one HMC.
+pub async fn refresh<T: Transport>(transport: Arc<T>, source: &str) -> SourceSnapshot {
+    let systems = match listing::<T, ManagedSystem>(
+        &transport,
+        source,
+        commands::lssyscfg_sys(None, &[]),
+        "lssyscfg -r sys",
+    )
+    .await
+    {
+        Ok((systems, problems)) => (systems, problems),
+        Err(error) => return SourceSnapshot::failed(source, SourceKind::Hmc, error),
+    };
+    let (systems, mut problems) = systems;
+    let fetched_at = SystemTime::now();
+    let duplicate = |name: &str| systems.iter().filter(|s| s.name == name).count() > 1;
+    let mut tasks = JoinSet::new();
+    for (index, system) in systems.iter().enumerate() {
+        let target = if duplicate(&system.name) {
+            system.mtms()
+        } else {
+            system.name.clone()
+        };
+        let transport = transport.clone();
+        let source = source.to_string();
+        let system = system.clone();
+        tasks.spawn(async move {
+            let result = refresh_system(transport.as_ref(), &source, &target, system).await;
+            (index, result)
+        });
+    }
+    let mut results: Vec<Option<(SystemData, Vec<String>)>> = vec![None; systems.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, result)) => results[index] = Some(result),
+            Err(error) => problems.push(format!("a system refresh stopped: {error}")),
+        }
+    }
+    let mut data = Vec::with_capacity(systems.len());
+    for (result, system) in results.into_iter().zip(systems) {
+        match result {
+            Some((system_data, system_problems)) => {
+                problems.extend(system_problems);
+                data.push(system_data);
+            }
+            None => data.push(SystemData {
+                system,
+                lpars: Vec::new(),
+                rs_pool: None,
+                rs_devices: Vec::new(),
+            }),
+        }
+    }
+    SourceSnapshot {
+        name: source.to_string(),
+        kind: SourceKind::Hmc,
+        status: if problems.is_empty() {
+            SourceStatus::Ok
+        } else {
+            SourceStatus::Partial
+        },
+        error: problems.first().cloned(),
+        problems,
+        fetched_at: Some(fetched_at),
+        stale: false,
+        data: SourceData::Hmc(data),
+    }
+}
+
+/// One system: partitions always (a failed system still lists them, `Not Available`),
+/// firmware and migrations only while it runs, reserved storage where it can have one.
+async fn refresh_system<T: Transport>(
+    transport: &T,
+    source: &str,
+    target: &str,
+    mut system: ManagedSystem,
+) -> (SystemData, Vec<String>) {
+    let mut problems = Vec::new();
+    let label = |what: &str| format!("{what} -m {target}");
+    let running = matches!(
+        system.state,
+        crate::estate::SystemState::Operating | crate::estate::SystemState::Standby
+    );
+    let mut lpars: Vec<Lpar> = match listing(
+        transport,
+        source,
+        commands::lssyscfg_lpar(target, &[], &[]),
+        &label("lssyscfg -r lpar"),
+    )
+    .await
+    {
+        Ok((lpars, more)) => {
+            problems.extend(more);
+            lpars
+        }
+        Err(error) => {
+            if running {
+                problems.push(error);
+            }
+            Vec::new()
+        }
+    };
+    if running {
+        match listing::<T, FirmwareLevels>(
+            transport,
+            source,
+            commands::lslic_sys(target, LSLIC_FIELDS),
+            &label("lslic"),
+        )
+        .await
+        {
+            Ok((levels, more)) => {
+                problems.extend(more);
+                system.firmware = levels.into_iter().next();
+            }
+            Err(error) => problems.push(error),
+        }
+        match listing::<T, MigrationProgress>(
+            transport,
+            source,
+            commands::lslparmigr_lpar(target, &[], &[]),
+            &label("lslparmigr -r lpar"),
+        )
+        .await
+        {
+            Ok((migrations, more)) => {
+                problems.extend(more);
+                for migration in migrations {
+                    if let Some(lpar) = lpars.iter_mut().find(|l| l.name == migration.name) {
+                        lpar.migration_state = Some(migration.migration_state);
+                    }
+                }
+            }
+            Err(error) => problems.push(error),
+        }
+    }
+    let mut rs_devices: Vec<RsDevice> = Vec::new();
+    if running && system.capabilities.remote_restart != Some(false) {
+        match listing(
+            transport,
+            source,
+            commands::lshwres_rsdev(target),
+            &label("lshwres -r rspool --rsubtype rsdev"),
+        )
+        .await
+        {
+            Ok((devices, more)) => {
+                problems.extend(more);
+                rs_devices = devices;
+            }
+            // A system without a reserved storage pool answers with an HSCL message.
+            Err(error) if system.capabilities.remote_restart.is_none() => drop(error),
+            Err(error) => problems.push(error),
+        }
+    }
+    let data = SystemData {
+        system,
+        lpars,
+        rs_pool: None,
+        rs_devices,
+    };
+    (data, problems)
+}
+
+/// Runs a listing command and parses its records; diagnostics become problems.
+async fn listing<T: Transport, R: hmc::FromRecord>(
+    transport: &T,
+    source: &str,
+    command: Result<RemoteCommand, crate::sources::command::ArgumentError>,
+    what: &str,
+) -> Result<(Vec<R>, Vec<String>), String> {
+    let command = command.map_err(|error| format!("{what}: {error}"))?;
+    let output = read(transport, source, &command)
+        .await
+        .map_err(|error| format!("{what}: {error}"))?;
+    let stdout = HostError::check(&output).map_err(|error| format!("{what}: {error}"))?;
+    let parsed = hmc::parse::<R>(stdout).map_err(|error| format!("{what}: {error}"))?;
+    Ok((parsed.items, describe(what, &parsed.diagnostics)))
+}
+
+/// Problems from a parser's diagnostics, one line each (at most five, then a count).
+pub fn describe(what: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut problems: Vec<String> = diagnostics
+        .iter()
+        .take(5)
+        .map(|d| format!("{what}: {d}"))
+        .collect();
+    if diagnostics.len() > 5 {
+        problems.push(format!(
+            "{what}: {} more unreadable lines",
+            diagnostics.len() - 5
+        ));
+    }
+    problems
+}
