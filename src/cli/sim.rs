@@ -5,16 +5,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use color_eyre::eyre::{eyre, WrapErr};
-use powerdeck::sim::client_files;
 use powerdeck::sim::server::{ServeOptions, Simulator};
 use powerdeck::sim::Estate;
+use powerdeck::sim::{client_files, generate};
 
 /// Options of `powerdeck sim`.
 #[derive(Debug, clap::Args)]
 pub struct SimArgs {
     /// Estate file (TOML); default: the built-in demo estate.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "scale")]
     pub estate: Option<PathBuf>,
+    /// Serve a generated large estate instead: 1 = 4 HMCs, 40 systems, 2,000 LPARs,
+    /// 400 WPARs, 1,500 NIM objects (fractions and multiples allowed).
+    #[arg(long, value_name = "FACTOR")]
+    pub scale: Option<f64>,
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub listen: IpAddr,
@@ -37,13 +41,17 @@ pub async fn run(args: SimArgs) -> color_eyre::Result<ExitCode> {
             args.speed
         ));
     }
-    let estate = match &args.estate {
-        Some(path) => {
+    let estate = match (&args.estate, args.scale) {
+        (_, Some(factor)) if !(factor.is_finite() && factor > 0.0) => {
+            return Err(eyre!("--scale must be a positive number, not {factor}"));
+        }
+        (_, Some(factor)) => generate::estate(generate::Scale::times(factor))?,
+        (Some(path), None) => {
             let text = std::fs::read_to_string(path)
                 .wrap_err_with(|| format!("cannot read estate file {}", path.display()))?;
             Estate::from_toml(&text, &path.display().to_string())?
         }
-        None => Estate::demo(),
+        (None, None) => Estate::demo(),
     };
     let key = client_files::client_key()?;
     let options = ServeOptions {

@@ -6,6 +6,7 @@ pub mod aix;
 pub mod client_files;
 pub mod control;
 pub mod estate;
+pub mod generate;
 pub mod hmc;
 pub mod host;
 pub mod local;
