@@ -1,0 +1,280 @@
+//! The simulator over real SSH, driven by the OpenSSH client: the config `sim` writes
+//! (key and known_hosts) works with `ssh`, host kinds answer with their shells' rules,
+//! and faults behave as documented.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use powerdeck::sim::client_files;
+use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
+use powerdeck::sim::Estate;
+
+const ESTATE: &str = r#"
+[[hmc]]
+name = "hmc01"
+password = "s3cret-demo"
+
+[[hmc.systems]]
+name = "p9-01"
+type_model = "9009-42A"
+serial_num = "7812345"
+memory_mb = 262144
+proc_units = 20.0
+
+[[aix]]
+name = "aixprd01"
+oslevel = "7100-00-02-1041"
+lpar = "aixprd01"
+
+[[nim]]
+name = "nim01"
+"#;
+
+struct Running {
+    simulator: Simulator,
+    files: client_files::ClientFiles,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn start(speed: f64) -> Running {
+    let dir = std::env::temp_dir().join(format!(
+        "powerdeck-sim-ssh-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let estate = Estate::from_toml(ESTATE, "test estate").unwrap();
+    let key = client_files::client_key().unwrap();
+    let simulator = Simulator::start(
+        estate,
+        ServeOptions {
+            listen: "127.0.0.1".parse().unwrap(),
+            base_port: None,
+            speed,
+            authorized_keys: vec![key.public_key().clone()],
+        },
+    )
+    .await
+    .unwrap();
+    let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key).unwrap();
+    Running {
+        simulator,
+        files,
+        _dir: TempDir(dir),
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(42);
+    hasher.finish()
+}
+
+impl Running {
+    fn host(&self, name: &str) -> &ServedHost {
+        self.simulator
+            .hosts
+            .iter()
+            .find(|h| h.name == name)
+            .unwrap()
+    }
+
+    /// Runs `line` with the OpenSSH client, strict host key checking against the
+    /// known_hosts file the simulator wrote.
+    async fn ssh(&self, host: &str, line: &str) -> Output {
+        let host = self.host(host).clone();
+        let identity = self.files.identity_file.clone();
+        let known_hosts = self.files.known_hosts.clone();
+        let line = line.to_string();
+        tokio::task::spawn_blocking(move || {
+            ssh_command(&host, &identity, &known_hosts, &line).output()
+        })
+        .await
+        .unwrap()
+        .expect("the OpenSSH client (ssh) runs; .ci/run installs openssh-client")
+    }
+}
+
+fn ssh_command(host: &ServedHost, identity: &Path, known_hosts: &Path, line: &str) -> Command {
+    let mut command = Command::new("ssh");
+    command
+        .args([
+            "-F",
+            "/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+        ])
+        .arg("-o")
+        .arg(format!("UserKnownHostsFile={}", known_hosts.display()))
+        .args(["-o", "ConnectTimeout=5", "-i"])
+        .arg(identity)
+        .arg("-p")
+        .arg(host.addr.port().to_string())
+        .arg(format!("{}@{}", host.user, host.addr.ip()))
+        .arg(line);
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn written_config_names_every_host_with_its_key_and_known_hosts() {
+    let running = start(1.0).await;
+    let config = std::fs::read_to_string(&running.files.config).unwrap();
+    let parsed = powerdeck::config::Config::parse(&config, "sim.toml").unwrap();
+    assert_eq!(parsed.sources.len(), 3);
+    assert_eq!(parsed.sources[0].user.as_deref(), Some("hscroot"));
+    assert_eq!(parsed.sources[1].lpar.as_deref(), Some("aixprd01"));
+    assert_eq!(parsed.ssh.known_hosts, running.files.known_hosts);
+    let known = std::fs::read_to_string(&running.files.known_hosts).unwrap();
+    assert_eq!(known.lines().count(), 3);
+    assert!(known
+        .lines()
+        .all(|l| l.starts_with("[127.0.0.1]:") && l.contains(" ssh-ed25519 ")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openssh_client_gets_answers_and_exit_codes() {
+    let running = start(1.0).await;
+    let out = running
+        .ssh("hmc01", "LANG=C echo 'hello  world'; echo done")
+        .await;
+    assert_eq!(text(&out.stdout), "hello  world\ndone\n");
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = running.ssh("hmc01", "nosuchcmd -x").await;
+    assert_eq!(text(&out.stderr), "rbash: nosuchcmd: command not found\n");
+    assert_eq!(out.status.code(), Some(127));
+
+    let out = running.ssh("hmc01", "lssyscfg -r sys > /tmp/out").await;
+    assert!(text(&out.stderr).contains("restricted: cannot redirect output"));
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = running.ssh("aixprd01", "nosuchcmd").await;
+    assert_eq!(text(&out.stderr), "ksh: nosuchcmd:  not found.\n");
+    assert_eq!(out.status.code(), Some(127));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_is_refused() {
+    let running = start(1.0).await;
+    let other = client_files::client_key().unwrap();
+    let path = running.files.identity_file.with_extension("other");
+    other
+        .write_openssh_file(&path, russh::keys::ssh_key::LineEnding::LF)
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let host = running.host("nim01").clone();
+    let known = running.files.known_hosts.clone();
+    let out =
+        tokio::task::spawn_blocking(move || ssh_command(&host, &path, &known, "echo hi").output())
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("Permission denied"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_garbage_latency_stall_and_drop() {
+    let running = start(1.0).await;
+    let out = running.ssh("nim01", "simctl fault nim01 garbage").await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = running.ssh("nim01", "lsnim -l").await;
+    assert!(text(&out.stdout).contains("deadbeef"));
+    running.ssh("nim01", "simctl fault nim01 recover").await;
+
+    running.ssh("aixprd01", "simctl latency aixprd01 400").await;
+    let started = Instant::now();
+    running.ssh("aixprd01", "echo slow").await;
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    running.ssh("aixprd01", "simctl latency aixprd01 0").await;
+
+    running.ssh("hmc01", "simctl fault hmc01 stall").await;
+    let host = running.host("hmc01").clone();
+    let identity = running.files.identity_file.clone();
+    let known = running.files.known_hosts.clone();
+    let stalled = tokio::task::spawn_blocking(move || {
+        let mut child = ssh_command(&host, &identity, &known, "echo stuck")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        let still_running = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        still_running
+    })
+    .await
+    .unwrap();
+    assert!(stalled, "a stalled host does not answer");
+    let out = running.ssh("hmc01", "simctl hosts").await;
+    assert!(
+        text(&out.stdout).contains("hmc01 hmc stalled"),
+        "{}",
+        text(&out.stdout)
+    );
+    running.ssh("hmc01", "simctl fault hmc01 recover").await;
+
+    running.ssh("nim01", "simctl fault nim01 drop").await;
+    let out = running.ssh("nim01", "echo hi").await;
+    assert_eq!(
+        out.status.code(),
+        Some(255),
+        "a dropping host refuses connections"
+    );
+    running
+        .simulator
+        .exec_local("nim01", "simctl fault nim01 recover");
+    let out = running.ssh("nim01", "echo back").await;
+    assert_eq!(text(&out.stdout), "back\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_authentication_where_configured() {
+    let running = start(1.0).await;
+    // russh as a client with the password the estate sets for hmc01.
+    let host = running.host("hmc01").clone();
+    let config = std::sync::Arc::new(russh::client::Config::default());
+    struct Trusting;
+    impl russh::client::Handler for Trusting {
+        type Error = russh::Error;
+        async fn check_server_key(
+            &mut self,
+            _key: &russh::keys::PublicKeyOrCertificate,
+        ) -> Result<bool, Self::Error> {
+            Ok(true)
+        }
+    }
+    let mut session = russh::client::connect(config, host.addr, Trusting)
+        .await
+        .unwrap();
+    let wrong = session
+        .authenticate_password("hscroot", "guess")
+        .await
+        .unwrap();
+    assert!(!wrong.success());
+    let right = session
+        .authenticate_password("hscroot", "s3cret-demo")
+        .await
+        .unwrap();
+    assert!(right.success());
+}
