@@ -1,2 +1,3 @@
 pub mod estate;
 pub mod sources;
+pub mod ssh;
