@@ -287,7 +287,9 @@ impl Sshd {
     pub fn logins(&self) -> usize {
         self.log()
             .lines()
-            .filter(|line| line.contains("Accepted "))
+            .filter(|line| {
+                line.contains("Accepted publickey for ") || line.contains("Accepted password for ")
+            })
             .count()
     }
 
