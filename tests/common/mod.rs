@@ -27,3 +27,5 @@ pub fn fixture(path: &str) -> String {
     );
     output.to_string()
 }
+
+pub mod sshd;
