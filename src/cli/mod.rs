@@ -1,5 +1,7 @@
 //! Command-line interface (CONTRACTS.md "Command line").
 
+mod inventory;
+mod setup;
 mod sim;
 
 use std::path::PathBuf;
@@ -24,6 +26,8 @@ pub struct Cli {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Refresh every source once and print the inventory (exit 2 if a source failed).
+    Inventory(inventory::InventoryArgs),
     /// Serve a simulated estate over SSH (HMCs, AIX globals, NIM masters).
     Sim(sim::SimArgs),
 }
@@ -35,6 +39,10 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         .build()?;
     match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(sim::run(args)),
+        Some(Command::Inventory(args)) => runtime.block_on(async {
+            let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
+            inventory::run(&setup, &args).await
+        }),
         None => {
             eprintln!(
                 "powerdeck: the console is not part of this build yet; try `powerdeck sim --help`"

@@ -22,6 +22,7 @@ mod client;
 mod error;
 pub mod known_hosts;
 mod pool;
+pub mod transport;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,6 +30,7 @@ use std::time::Duration;
 pub use client::{OutputChunk, OutputStream, Session};
 pub use error::SshError;
 pub use pool::Pool;
+pub use transport::SshTransport;
 
 /// One host to reach over SSH, as the transport needs it.
 ///

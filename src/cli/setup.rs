@@ -1,0 +1,70 @@
+//! What every command starts from: the config file, or the demo estate served
+//! in-process over SSH on loopback.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::WrapErr;
+use powerdeck::config::{self, Config};
+use powerdeck::sim::server::{ServeOptions, Simulator};
+use powerdeck::sim::{client_files, Estate};
+
+/// A loaded configuration, and the demo simulator behind it when `--demo` was given.
+pub struct Setup {
+    pub config: Config,
+    /// Keeps the demo estate serving while the command runs.
+    pub _demo: Option<Demo>,
+}
+
+/// The in-process demo estate; it stops and its files go when this is dropped.
+pub struct Demo {
+    pub simulator: Simulator,
+    dir: PathBuf,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.simulator.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Loads the config named on the command line (or the default one), or starts the demo.
+pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<Setup> {
+    if demo {
+        return start_demo(Estate::demo(), 1.0).await;
+    }
+    let path = config_path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(config::default_path);
+    let config = Config::load(&path)?;
+    Ok(Setup {
+        config,
+        _demo: None,
+    })
+}
+
+/// Serves `estate` on loopback and builds a config for it, as `powerdeck sim` would.
+pub async fn start_demo(estate: Estate, speed: f64) -> color_eyre::Result<Setup> {
+    let dir = std::env::temp_dir().join(format!("powerdeck-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+    let key = client_files::client_key()?;
+    let simulator = Simulator::start(
+        estate,
+        ServeOptions {
+            listen: "127.0.0.1".parse()?,
+            base_port: None,
+            speed,
+            authorized_keys: vec![key.public_key().clone()],
+        },
+    )
+    .await
+    .wrap_err("cannot start the demo estate")?;
+    let files = client_files::write(&dir.join("demo.toml"), &simulator.hosts, &key)
+        .wrap_err("cannot write the demo config")?;
+    let text = std::fs::read_to_string(&files.config)?;
+    let config = Config::parse(&text, "built-in demo estate")?;
+    Ok(Setup {
+        config,
+        _demo: Some(Demo { simulator, dir }),
+    })
+}
