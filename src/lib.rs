@@ -1,3 +1,5 @@
+//! powerdeck: a terminal operations console for IBM Power estates.
+
 pub mod config;
 pub mod estate;
 pub mod inventory;
@@ -5,3 +7,4 @@ pub mod refresh;
 pub mod sim;
 pub mod sources;
 pub mod ssh;
+pub mod wizard;

@@ -1,0 +1,206 @@
+//! A plan: the exact, ordered commands a wizard will run, each with its reason.
+
+use std::time::Duration;
+
+use crate::estate::{LparState, SystemState};
+use crate::sources::command::Effect;
+use crate::sources::RemoteCommand;
+
+/// What a step is for; it decides how the executor treats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Re-reads the state the plan was built on, so nothing runs on stale assumptions.
+    Check,
+    /// Asks the host whether the change would work (`migrlpar -o v`, `rrstartlpar -o validate`).
+    Validate,
+    /// Changes something. Needs the typed confirmation; impossible in read-only mode.
+    Change,
+    /// Polls until a condition holds (or the step's timeout passes).
+    Wait,
+    /// Confirms the result once the change is done.
+    Verify,
+}
+
+/// What the executor does when a step fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnFailure {
+    /// Stop the plan; offer retry, skip or abort after re-reading the state.
+    Stop,
+    /// Stop, and offer these steps as the recovery branch.
+    Recover(Vec<Step>),
+}
+
+/// A condition on the estate a `Wait` or `Verify` step checks on its command's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// The command succeeds (exit status 0).
+    Succeeds,
+    /// `lssyscfg -r lpar` output shows the partition in one of these states.
+    LparState {
+        lpar: String,
+        states: Vec<LparState>,
+    },
+    /// `lssyscfg -r sys` output shows the system in one of these states.
+    SystemState {
+        system: String,
+        states: Vec<SystemState>,
+    },
+    /// `lssyscfg -r lpar` output no longer lists the partition.
+    LparAbsent { lpar: String },
+}
+
+/// One command of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The source (config name) the command runs on.
+    pub host: String,
+    pub command: RemoteCommand,
+    /// Why this step is here, in an admin's words.
+    pub why: String,
+    pub kind: StepKind,
+    pub on_failure: OnFailure,
+    /// Steps sharing a group may run at the same time (bounded by the plan's
+    /// `parallelism`); `None` runs alone, in order.
+    pub group: Option<u32>,
+    /// For `Wait` and `Verify`: what must hold.
+    pub until: Option<Condition>,
+    /// For `Wait`: how long to keep polling.
+    pub timeout: Option<Duration>,
+}
+
+impl Step {
+    /// A step that runs alone and stops the plan on failure.
+    pub fn new(host: &str, kind: StepKind, command: RemoteCommand, why: impl Into<String>) -> Step {
+        Step {
+            host: host.to_string(),
+            command,
+            why: why.into(),
+            kind,
+            on_failure: OnFailure::Stop,
+            group: None,
+            until: None,
+            timeout: None,
+        }
+    }
+
+    /// Adds a condition (for waits and verifications).
+    pub fn until(mut self, condition: Condition, timeout: Duration) -> Step {
+        self.until = Some(condition);
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Puts the step in a parallel group.
+    pub fn in_group(mut self, group: u32) -> Step {
+        self.group = Some(group);
+        self
+    }
+
+    /// Offers `recovery` when this step fails.
+    pub fn recover_with(mut self, recovery: Vec<Step>) -> Step {
+        self.on_failure = OnFailure::Recover(recovery);
+        self
+    }
+
+    /// The exact command line sent to the host.
+    pub fn line(&self) -> String {
+        self.command.line()
+    }
+
+    /// True when the step changes state on the host.
+    pub fn changes(&self) -> bool {
+        self.kind == StepKind::Change || self.command.effect() == Effect::Change
+    }
+}
+
+/// A whole plan, ready to show, confirm and run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// `relocate`, `remote-restart`, `cleanup` ...
+    pub wizard: &'static str,
+    /// One line saying what the plan does.
+    pub title: String,
+    /// The name the operator must type to confirm (the LPAR or system at stake).
+    pub confirm_name: String,
+    pub steps: Vec<Step>,
+    /// How many steps of one group may run at once.
+    pub parallelism: usize,
+    /// Things the operator should know before confirming.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// True when at least one step changes something.
+    pub fn changes_anything(&self) -> bool {
+        self.steps.iter().any(Step::changes)
+    }
+
+    /// The plan as a shell script for a change ticket: each step a comment saying why
+    /// and on which host, then the exact command line, one per line.
+    pub fn to_script(&self) -> String {
+        let mut text = format!(
+            "#!/bin/sh\n# powerdeck plan: {}\n# {}\n",
+            self.wizard, self.title
+        );
+        for note in &self.notes {
+            text.push_str(&format!("# note: {note}\n"));
+        }
+        if self.parallelism > 1 && self.steps.iter().any(|s| s.group.is_some()) {
+            text.push_str(&format!(
+                "# steps marked [parallel N] run up to {} at a time\n",
+                self.parallelism
+            ));
+        }
+        for (number, step) in self.steps.iter().enumerate() {
+            let parallel = step
+                .group
+                .map(|group| format!(" [parallel {group}]"))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "\n# {}. {:?}{parallel} on {}: {}\n",
+                number + 1,
+                step.kind,
+                step.host,
+                step.why
+            ));
+            if let (Some(condition), Some(timeout)) = (&step.until, step.timeout) {
+                text.push_str(&format!(
+                    "#    repeat until {} (at most {} s)\n",
+                    describe(condition),
+                    timeout.as_secs()
+                ));
+            }
+            text.push_str(&step.line());
+            text.push('\n');
+            if let OnFailure::Recover(recovery) = &step.on_failure {
+                for step in recovery {
+                    text.push_str(&format!(
+                        "#    if it fails, on {}: {} ({})\n",
+                        step.host,
+                        step.line(),
+                        step.why
+                    ));
+                }
+            }
+        }
+        text
+    }
+}
+
+/// A condition in words.
+pub fn describe(condition: &Condition) -> String {
+    let words = |states: &[String]| states.join(" or ");
+    match condition {
+        Condition::Succeeds => "it succeeds".to_string(),
+        Condition::LparState { lpar, states } => format!(
+            "{lpar} is {}",
+            words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())
+        ),
+        Condition::SystemState { system, states } => format!(
+            "{system} is {}",
+            words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())
+        ),
+        Condition::LparAbsent { lpar } => format!("{lpar} is gone"),
+    }
+}
