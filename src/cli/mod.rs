@@ -1,6 +1,7 @@
 //! Command-line interface (CONTRACTS.md "Command line").
 
 mod inventory;
+mod plan;
 mod setup;
 mod sim;
 
@@ -28,6 +29,9 @@ pub struct Cli {
 pub enum Command {
     /// Refresh every source once and print the inventory (exit 2 if a source failed).
     Inventory(inventory::InventoryArgs),
+    /// Print a wizard's plan as a shell script, without running anything.
+    #[command(subcommand)]
+    Plan(plan::PlanArgs),
     /// Serve a simulated estate over SSH (HMCs, AIX globals, NIM masters).
     Sim(sim::SimArgs),
 }
@@ -39,6 +43,10 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         .build()?;
     match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(sim::run(args)),
+        Some(Command::Plan(args)) => runtime.block_on(async {
+            let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
+            plan::run(&setup, &args).await
+        }),
         Some(Command::Inventory(args)) => runtime.block_on(async {
             let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
             inventory::run(&setup, &args).await

@@ -19,10 +19,12 @@ pub fn relocate(view: EstateView<'_>, lpar: &str, target: &str) -> Result<Plan, 
     let destination = match targets.iter().find(|t| t.hmc == hmc) {
         Some(destination) => *destination,
         None => match targets.first() {
-            Some(other) => return Err(PlanError::new(format!(
+            Some(other) => {
+                return Err(PlanError::new(format!(
                 "{target} is managed by {}, {lpar} by {hmc}: relocation across HMCs is not offered",
                 other.hmc
-            ))),
+            )))
+            }
             None => return Err(PlanError::new(format!("no managed system called {target}"))),
         },
     };
