@@ -70,3 +70,43 @@ impl Transport for SshTransport {
             })
     }
 }
+
+impl crate::wizard::Runner for SshTransport {
+    async fn run(
+        &self,
+        host: &str,
+        line: String,
+        timeout: std::time::Duration,
+        output: tokio::sync::mpsc::Sender<crate::wizard::OutputLine>,
+    ) -> Result<CommandOutput, crate::wizard::RunError> {
+        let target = self
+            .targets
+            .get(host)
+            .ok_or_else(|| crate::wizard::RunError {
+                message: format!("{host} is not in the config"),
+                sent: false,
+            })?;
+        let (sink, mut chunks) = tokio::sync::mpsc::channel::<super::OutputChunk>(256);
+        let forward = tokio::spawn(async move {
+            while let Some(chunk) = chunks.recv().await {
+                let line = crate::wizard::OutputLine {
+                    stderr: chunk.stream == super::OutputStream::Stderr,
+                    text: chunk.text,
+                };
+                if output.send(line).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let result = self.pool.exec_streaming(target, &line, timeout, sink).await;
+        let _ = forward.await;
+        result.map_err(|error| crate::wizard::RunError {
+            sent: match &error {
+                super::SshError::Disconnected { command_sent, .. } => *command_sent,
+                super::SshError::Timeout { .. } => true,
+                _ => false,
+            },
+            message: error.to_string(),
+        })
+    }
+}

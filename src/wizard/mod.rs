@@ -2,12 +2,17 @@
 //! choices, shown in full, confirmed by name, then run step by step.
 
 pub mod cleanup;
+pub mod condition;
+pub mod executor;
+pub mod journal;
 pub mod plan;
 pub mod relocate;
 pub mod remote_restart;
 pub mod view;
 
 pub use cleanup::{cleanup, CleanupChoices};
+pub use executor::{ExecEvent, Executor, OutputLine, RunError, RunSummary, Runner, StepOutcome};
+pub use journal::{Journal, JournalRecord};
 pub use plan::{Condition, OnFailure, Plan, Step, StepKind};
 pub use relocate::relocate;
 pub use remote_restart::{remote_restart, RemoteRestartChoices};

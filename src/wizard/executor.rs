@@ -1,0 +1,476 @@
+//! Running a confirmed plan: one step at a time (or a bounded group at once), live
+//! output, stop at the first failure, re-read the real state, journal everything.
+//!
+//! The executor never re-runs a changing step by itself: after a failure or a dropped
+//! connection it stops, re-reads, and leaves retry, skip, abort or the recovery branch
+//! to the operator.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::{mpsc, Semaphore};
+
+use super::condition;
+use super::journal::{Journal, JournalRecord};
+use super::plan::{OnFailure, Plan, Step, StepKind};
+use crate::inventory::rfc3339;
+use crate::sources::{CommandOutput, HostError};
+
+/// Why a command could not be run to completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    pub message: String,
+    /// The command reached the host and may have run (or may still be running).
+    pub sent: bool,
+}
+
+/// Runs one command line on a named host, streaming its output.
+pub trait Runner: Send + Sync + 'static {
+    /// Runs `line` on `host`; output chunks go to `output` as they arrive.
+    fn run(
+        &self,
+        host: &str,
+        line: String,
+        timeout: Duration,
+        output: mpsc::Sender<OutputLine>,
+    ) -> impl Future<Output = Result<CommandOutput, RunError>> + Send;
+}
+
+/// A piece of a step's live output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputLine {
+    pub stderr: bool,
+    pub text: String,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
+    Succeeded,
+    /// The host answered with a failure (exit status and message).
+    Failed(String),
+    /// The condition did not hold in time (`Wait`) or at all (`Check`, `Verify`).
+    ConditionNotMet(String),
+    /// The connection broke; whether the command ran is unknown when `sent`.
+    Interrupted {
+        message: String,
+        sent: bool,
+    },
+    /// Read-only mode or a missing confirmation: the step was not run.
+    Refused(String),
+}
+
+impl StepOutcome {
+    /// A word for the journal.
+    pub fn word(&self) -> &'static str {
+        match self {
+            StepOutcome::Succeeded => "succeeded",
+            StepOutcome::Failed(_) => "failed",
+            StepOutcome::ConditionNotMet(_) => "condition-not-met",
+            StepOutcome::Interrupted { sent: true, .. } => "unknown",
+            StepOutcome::Interrupted { sent: false, .. } => "not-sent",
+            StepOutcome::Refused(_) => "refused",
+        }
+    }
+}
+
+/// What the executor reports while it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecEvent {
+    StepStarted(usize),
+    Output {
+        step: usize,
+        line: OutputLine,
+    },
+    /// A `Wait` step polled; `observed` says what it saw.
+    Polled {
+        step: usize,
+        observed: String,
+    },
+    StepFinished {
+        step: usize,
+        outcome: StepOutcome,
+    },
+    /// The plan stopped at `step`; the state was re-read.
+    Halted {
+        step: usize,
+    },
+    Completed,
+}
+
+/// The result of a run, for the summary screen and the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub run_id: String,
+    /// Steps that ran, with their outcomes, in the order they finished.
+    pub ran: Vec<(usize, StepOutcome)>,
+    /// Steps that did not run.
+    pub not_run: Vec<usize>,
+    /// Where the plan stopped, if it did not complete.
+    pub halted_at: Option<usize>,
+    /// The state re-read after a halt: (command line, what it printed).
+    pub reread: Vec<(String, String)>,
+    /// The recovery branch the failed step offers.
+    pub recovery: Vec<Step>,
+}
+
+impl RunSummary {
+    /// Every step ran and succeeded.
+    pub fn completed(&self) -> bool {
+        self.halted_at.is_none()
+    }
+
+    /// Exactly what ran and what did not, in words.
+    pub fn describe(&self, plan: &Plan) -> String {
+        let mut text = String::new();
+        for (index, outcome) in &self.ran {
+            text.push_str(&format!(
+                "ran     {}. {} -> {}\n",
+                index + 1,
+                plan.steps[*index].line(),
+                outcome.word()
+            ));
+        }
+        for index in &self.not_run {
+            text.push_str(&format!(
+                "not run {}. {}\n",
+                index + 1,
+                plan.steps[*index].line()
+            ));
+        }
+        text
+    }
+}
+
+/// Runs plans.
+pub struct Executor<R> {
+    runner: Arc<R>,
+    journal: Option<Journal>,
+    read_only: bool,
+    operator: String,
+    /// Time between two polls of a `Wait` step.
+    pub poll_interval: Duration,
+    /// Longest a single command may take.
+    pub command_timeout: Duration,
+}
+
+impl<R: Runner> Executor<R> {
+    /// An executor; `read_only` makes every changing step impossible.
+    pub fn new(runner: Arc<R>, journal: Option<Journal>, read_only: bool) -> Self {
+        Executor {
+            runner,
+            journal,
+            read_only,
+            operator: std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".to_string()),
+            poll_interval: Duration::from_secs(10),
+            command_timeout: Duration::from_secs(4 * 3600),
+        }
+    }
+
+    /// Runs `plan` from step `from` (0 for a new run). `confirmation` is what the
+    /// operator typed: a plan that changes anything runs only when it equals the plan's
+    /// `confirm_name`, and never in read-only mode.
+    pub async fn execute(
+        &mut self,
+        plan: &Plan,
+        from: usize,
+        confirmation: &str,
+        choices: Vec<String>,
+        events: mpsc::Sender<ExecEvent>,
+    ) -> RunSummary {
+        let run_id = format!(
+            "{}-{}-{}",
+            plan.wizard,
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or(0),
+            std::process::id()
+        );
+        let mut summary = RunSummary {
+            run_id: run_id.clone(),
+            ran: Vec::new(),
+            not_run: Vec::new(),
+            halted_at: None,
+            reread: Vec::new(),
+            recovery: Vec::new(),
+        };
+        let mut choices = choices;
+        choices.push(format!("confirmation typed: {confirmation:?}"));
+        if from > 0 {
+            choices.push(format!("resumed at step {}", from + 1));
+        }
+        self.record(plan, &run_id, "run-started", |r| {
+            r.choices = choices.clone()
+        });
+        let refusal = if plan.changes_anything() && self.read_only {
+            Some("read-only mode: this plan changes the estate and cannot run".to_string())
+        } else if plan.changes_anything() && confirmation != plan.confirm_name {
+            Some(format!(
+                "not confirmed: type {:?} to run this plan",
+                plan.confirm_name
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            let index = from.min(plan.steps.len().saturating_sub(1));
+            summary
+                .ran
+                .push((index, StepOutcome::Refused(reason.clone())));
+            summary.not_run = (from..plan.steps.len()).collect();
+            summary.halted_at = Some(index);
+            self.record(plan, &run_id, "run-ended", |r| {
+                r.outcome = Some(format!("refused: {reason}"))
+            });
+            let _ = events.send(ExecEvent::Halted { step: index }).await;
+            return summary;
+        }
+        let mut index = from;
+        while index < plan.steps.len() {
+            let group_end = match plan.steps[index].group {
+                Some(group) => {
+                    let mut end = index;
+                    while end < plan.steps.len() && plan.steps[end].group == Some(group) {
+                        end += 1;
+                    }
+                    end
+                }
+                None => index + 1,
+            };
+            let outcomes = self
+                .run_group(plan, &run_id, index..group_end, &events)
+                .await;
+            let failed = outcomes
+                .iter()
+                .find(|(_, outcome)| *outcome != StepOutcome::Succeeded)
+                .map(|(step, _)| *step);
+            summary.ran.extend(outcomes);
+            if let Some(step) = failed {
+                summary.halted_at = Some(step);
+                summary.not_run = (group_end..plan.steps.len()).collect();
+                if let OnFailure::Recover(recovery) = &plan.steps[step].on_failure {
+                    summary.recovery = recovery.clone();
+                }
+                summary.reread = self.reread(plan, &run_id).await;
+                self.record(plan, &run_id, "run-ended", |r| {
+                    r.outcome = Some(format!("halted at step {}", step + 1));
+                    r.step = Some(step);
+                });
+                let _ = events.send(ExecEvent::Halted { step }).await;
+                return summary;
+            }
+            index = group_end;
+        }
+        self.record(plan, &run_id, "run-ended", |r| {
+            r.outcome = Some("completed".to_string())
+        });
+        let _ = events.send(ExecEvent::Completed).await;
+        summary
+    }
+
+    /// Runs a group of steps at once, at most `plan.parallelism` together.
+    async fn run_group(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        range: std::ops::Range<usize>,
+        events: &mpsc::Sender<ExecEvent>,
+    ) -> Vec<(usize, StepOutcome)> {
+        let permits = Arc::new(Semaphore::new(plan.parallelism.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for index in range.clone() {
+            let step = plan.steps[index].clone();
+            let runner = self.runner.clone();
+            let events = events.clone();
+            let permits = permits.clone();
+            let poll = self.poll_interval;
+            let timeout = self.command_timeout;
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let _ = events.send(ExecEvent::StepStarted(index)).await;
+                let started = Instant::now();
+                let (outcome, output) =
+                    run_step(runner.as_ref(), &step, index, poll, timeout, &events).await;
+                let _ = events
+                    .send(ExecEvent::StepFinished {
+                        step: index,
+                        outcome: outcome.clone(),
+                    })
+                    .await;
+                (index, outcome, output, started.elapsed())
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let Ok((index, outcome, output, took)) = joined else {
+                continue;
+            };
+            let step = &plan.steps[index];
+            self.record(plan, run_id, "step", |r| {
+                r.step = Some(index);
+                r.kind = Some(format!("{:?}", step.kind).to_lowercase());
+                r.host = Some(step.host.clone());
+                r.command = Some(step.line());
+                r.exit_status = output.as_ref().and_then(|o| o.exit_status);
+                r.stdout = output.as_ref().map(|o| o.stdout.clone());
+                r.stderr = output.as_ref().map(|o| o.stderr.clone());
+                r.duration_ms = Some(took.as_millis() as u64);
+                r.outcome = Some(match &outcome {
+                    StepOutcome::Succeeded => "succeeded".to_string(),
+                    other => format!("{}: {}", other.word(), detail(other)),
+                });
+            });
+            outcomes.push((index, outcome));
+        }
+        outcomes.sort_by_key(|(index, _)| *index);
+        outcomes
+    }
+
+    /// Re-reads the state the plan depends on: every check step's command again.
+    async fn reread(&mut self, plan: &Plan, run_id: &str) -> Vec<(String, String)> {
+        let mut results = Vec::new();
+        let checks: Vec<&Step> = plan
+            .steps
+            .iter()
+            .filter(|s| matches!(s.kind, StepKind::Check | StepKind::Verify | StepKind::Wait))
+            .collect();
+        for step in checks {
+            let (sink, mut drain) = mpsc::channel(64);
+            tokio::spawn(async move { while drain.recv().await.is_some() {} });
+            let line = step.line();
+            let text = match self
+                .runner
+                .run(&step.host, line.clone(), Duration::from_secs(120), sink)
+                .await
+            {
+                Ok(output) => format!("{}{}", output.stdout, output.stderr),
+                Err(error) => format!("could not re-read: {}", error.message),
+            };
+            if results.iter().any(|(seen, _)| *seen == line) {
+                continue;
+            }
+            self.record(plan, run_id, "reread", |r| {
+                r.host = Some(step.host.clone());
+                r.command = Some(line.clone());
+                r.stdout = Some(text.clone());
+            });
+            results.push((line, text));
+        }
+        results
+    }
+
+    fn record(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        event: &str,
+        fill: impl FnOnce(&mut JournalRecord),
+    ) {
+        let Some(journal) = self.journal.as_mut() else {
+            return;
+        };
+        let mut record = JournalRecord {
+            run_id: run_id.to_string(),
+            event: event.to_string(),
+            at: rfc3339(SystemTime::now()),
+            who: self.operator.clone(),
+            wizard: plan.wizard.to_string(),
+            title: plan.title.clone(),
+            step: None,
+            kind: None,
+            host: None,
+            command: None,
+            exit_status: None,
+            stdout: None,
+            stderr: None,
+            duration_ms: None,
+            outcome: None,
+            choices: Vec::new(),
+        };
+        fill(&mut record);
+        // A journal that cannot be written must not stop a recovery in progress; the
+        // failure is reported in the outcome stream instead.
+        if let Err(error) = journal.append(&record) {
+            eprintln!(
+                "powerdeck: cannot write the journal {}: {error}",
+                journal.path().display()
+            );
+        }
+    }
+}
+
+fn detail(outcome: &StepOutcome) -> &str {
+    match outcome {
+        StepOutcome::Succeeded => "",
+        StepOutcome::Failed(text)
+        | StepOutcome::ConditionNotMet(text)
+        | StepOutcome::Refused(text) => text,
+        StepOutcome::Interrupted { message, .. } => message,
+    }
+}
+
+/// Runs one step to its outcome; waits poll until their condition holds.
+async fn run_step<R: Runner>(
+    runner: &R,
+    step: &Step,
+    index: usize,
+    poll: Duration,
+    timeout: Duration,
+    events: &mpsc::Sender<ExecEvent>,
+) -> (StepOutcome, Option<CommandOutput>) {
+    let deadline = Instant::now() + step.timeout.unwrap_or(Duration::ZERO);
+    loop {
+        let (sink, mut stream) = mpsc::channel::<OutputLine>(256);
+        let forward = {
+            let events = events.clone();
+            tokio::spawn(async move {
+                while let Some(line) = stream.recv().await {
+                    let _ = events.send(ExecEvent::Output { step: index, line }).await;
+                }
+            })
+        };
+        let result = runner.run(&step.host, step.line(), timeout, sink).await;
+        let _ = forward.await;
+        let output = match result {
+            Ok(output) => output,
+            Err(error) => {
+                return (
+                    StepOutcome::Interrupted {
+                        message: error.message,
+                        sent: error.sent,
+                    },
+                    None,
+                )
+            }
+        };
+        let Some(condition) = &step.until else {
+            let outcome = match HostError::check(&output) {
+                Ok(_) => StepOutcome::Succeeded,
+                Err(error) => StepOutcome::Failed(error.to_string()),
+            };
+            return (outcome, Some(output));
+        };
+        match condition::holds(condition, &step.command, &output) {
+            Ok(true) => return (StepOutcome::Succeeded, Some(output)),
+            Ok(false) | Err(_) if step.kind == StepKind::Wait && Instant::now() < deadline => {
+                let observed = condition::observed(condition, &step.command, &output);
+                let _ = events
+                    .send(ExecEvent::Polled {
+                        step: index,
+                        observed,
+                    })
+                    .await;
+                tokio::time::sleep(poll).await;
+            }
+            Ok(false) => {
+                let observed = condition::observed(condition, &step.command, &output);
+                return (StepOutcome::ConditionNotMet(observed), Some(output));
+            }
+            Err(error) => return (StepOutcome::Failed(error), Some(output)),
+        }
+    }
+}
