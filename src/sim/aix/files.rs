@@ -117,9 +117,13 @@ pub fn remove(world: &mut World, name: &str, path: &str) -> Option<SimFile> {
     None
 }
 
+/// A file did not fit in the host's free space (or the host is gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoSpace;
+
 /// Writes `file` on host `name`, replacing what was at its path. `Err` when a local
 /// file does not fit in the host's free space.
-pub fn store(world: &mut World, name: &str, mut file: SimFile) -> Result<(), ()> {
+pub fn store(world: &mut World, name: &str, mut file: SimFile) -> Result<(), NoSpace> {
     file.path = normalize(&file.path);
     let old_local = find(world, name, &file.path)
         .filter(|f| !f.is_shared())
@@ -127,12 +131,12 @@ pub fn store(world: &mut World, name: &str, mut file: SimFile) -> Result<(), ()>
     if !file.is_shared() {
         let free = host(world, name).map_or(0, |h| h.free_mb);
         if file.size_mb > free.saturating_add(old_local) {
-            return Err(());
+            return Err(NoSpace);
         }
     }
     remove(world, name, &file.path);
     let Some(host) = host_mut(world, name) else {
-        return Err(());
+        return Err(NoSpace);
     };
     if !file.is_shared() {
         host.free_mb = host.free_mb.saturating_sub(file.size_mb);

@@ -55,8 +55,7 @@ pub fn getopt(program: &str, args: &[String], plain: &str, with_arg: &str) -> Re
         if cluster.is_empty() {
             break;
         }
-        let mut chars = cluster.char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in cluster.char_indices() {
             if with_arg.contains(c) {
                 let rest = &cluster[at + c.len_utf8()..];
                 let value = if !rest.is_empty() {
