@@ -290,7 +290,10 @@ pub fn mkwpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
     if start {
         let mut defined = wpar.clone();
         defined.state = WparState::Defined;
-        let now = world.now().as_secs() + script.elapsed().as_secs();
+        let now = world
+            .now()
+            .as_secs()
+            .saturating_add(script.elapsed().as_secs());
         start_lines(&mut script, &defined, opts.has('v'), now);
         end_in(world, host_name, &name, script.elapsed(), WparState::Active);
     } else {
@@ -600,7 +603,10 @@ fn restore(world: &mut World, host_name: &str, device: &str, options: Restore) -
     script.wait((wpar.size_mb as f64 / 1024.0 * 60.0).max(10.0));
     script.out(format!("x          1 ./wpars/{name}"));
     script.out("x          0 ./proc");
-    script.out(format!("total size: {}", wpar.size_mb * 1_048_576 * 9 / 10));
+    script.out(format!(
+        "total size: {}",
+        wpar.size_mb.saturating_mul(1_048_576) / 10 * 9
+    ));
     script.out(format!("files restored: {count}"));
     script.wait(5.0);
     script.out_lines([
@@ -631,7 +637,10 @@ fn restore(world: &mut World, host_name: &str, device: &str, options: Restore) -
             );
             return script.finish(1);
         }
-        let now = world.now().as_secs() + script.elapsed().as_secs();
+        let now = world
+            .now()
+            .as_secs()
+            .saturating_add(script.elapsed().as_secs());
         start_lines(&mut script, &defined, options.verbose, now);
         end_in(world, host_name, &name, script.elapsed(), WparState::Active);
     } else {

@@ -159,7 +159,7 @@ fn long_line(file: &SimFile, shown: &str) -> String {
             _ => 0,
         }
     } else {
-        file.size_mb * 1024 * 1024
+        file.size_mb.saturating_mul(1024 * 1024)
     };
     format!("-rw-r--r--    1 root     system   {bytes:>11} Apr 18 05:12 {shown}")
 }

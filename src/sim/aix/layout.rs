@@ -35,7 +35,7 @@ pub fn mounts(wpar: &SimWpar) -> Vec<WparMount> {
     let mut next_lv = first;
     let mut lv = || {
         let name = format!("fslv{next_lv:02}");
-        next_lv += 1;
+        next_lv = next_lv.saturating_add(1);
         name
     };
     let mut list = Vec::new();
@@ -143,9 +143,9 @@ pub fn pid(name: &str, now: u64) -> u64 {
 /// How many files a savewpar image of the WPAR holds (a detached WPAR carries /usr).
 pub fn file_count(wpar: &SimWpar) -> u64 {
     if wpar.private_usr {
-        60_000 + wpar.size_mb * 9
+        wpar.size_mb.saturating_mul(9).saturating_add(60_000)
     } else {
-        2_000 + wpar.size_mb * 3
+        wpar.size_mb.saturating_mul(3).saturating_add(2_000)
     }
 }
 

@@ -398,7 +398,10 @@ fn stop_command(
             if restart && !wpar.damaged {
                 let mut stopped = wpar.clone();
                 stopped.state = WparState::Defined;
-                let now = world.now().as_secs() + script.elapsed().as_secs();
+                let now = world
+                    .now()
+                    .as_secs()
+                    .saturating_add(script.elapsed().as_secs());
                 start_lines(&mut script, &stopped, verbose, now);
                 end_in(world, host, name, script.elapsed(), WparState::Active);
                 return script.finish(0);

@@ -87,6 +87,9 @@ pub fn wpar_snapshot(world: &World, name: &str, wpar: &str) -> Option<(SimWpar, 
     Some((host.wpar(wpar)?.clone(), host.oslevel.clone()))
 }
 
+/// The longest single step of simulated work a [`Script`] accepts (about 11 days).
+pub const MAX_WAIT_SECS: f64 = 1_000_000.0;
+
 /// Output that plays out over simulated time: lines on stdout or stderr, each after the
 /// work (`wait`) that precedes it.
 #[derive(Debug, Default)]
@@ -101,10 +104,11 @@ impl Script {
         Script::default()
     }
 
-    /// Work for `secs` simulated seconds before the next line (or the exit).
+    /// Work for `secs` simulated seconds before the next line (or the exit); at most
+    /// [`MAX_WAIT_SECS`] at a time, so absurd estate sizes cannot overflow the clock.
     pub fn wait(&mut self, secs: f64) {
-        if secs.is_finite() && secs > 0.0 {
-            self.gap += Duration::from_secs_f64(secs);
+        if let Ok(step) = Duration::try_from_secs_f64(secs.min(MAX_WAIT_SECS)) {
+            self.gap = self.gap.saturating_add(step);
         }
     }
 

@@ -280,11 +280,21 @@ pub fn lsvg(world: &mut World, name: &str, args: &[String]) -> Reply {
         ["rootvg"] => {
             let pp = 64u64;
             let free = host.free_mb / pp;
-            let local: u64 = host.files.iter().filter(|f| !f.is_shared()).map(|f| f.size_mb).sum();
-            let wpars: u64 = host.wpars.iter().map(|w| w.global_mb()).sum();
-            let used = (20_480 + local + wpars) / pp;
-            let total = free + used;
-            let lvs = 12 + host.wpars.iter().map(|w| w.logical_volume_count()).sum::<u32>();
+            let local = host
+                .files
+                .iter()
+                .filter(|f| !f.is_shared())
+                .fold(0u64, |sum, f| sum.saturating_add(f.size_mb));
+            let wpars = host
+                .wpars
+                .iter()
+                .fold(0u64, |sum, w| sum.saturating_add(w.global_mb()));
+            let used = 20_480u64.saturating_add(local).saturating_add(wpars) / pp;
+            let total = free.saturating_add(used);
+            let lvs = host
+                .wpars
+                .iter()
+                .fold(12u32, |sum, w| sum.saturating_add(w.logical_volume_count()));
             Reply::ok(format!(
                 "VOLUME GROUP:       rootvg                   VG IDENTIFIER:  00f6607600004c000000012f5e2b6b1a
 VG STATE:           active                   PP SIZE:        {pp} megabyte(s)
@@ -300,9 +310,9 @@ MAX PPs per PV:     1016                     MAX PVs:        32
 LTG size (Dynamic): 256 kilobyte(s)          AUTO SYNC:      no
 HOT SPARE:          no                       BB POLICY:      relocatable
 ",
-                total * pp,
-                free * pp,
-                used * pp
+                total.saturating_mul(pp),
+                free.saturating_mul(pp),
+                used.saturating_mul(pp)
             ))
         }
         [vg, ..] => fail([format!(

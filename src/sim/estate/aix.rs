@@ -67,13 +67,13 @@ impl AixHost {
         let mut next = self.next_lv;
         for wpar in &self.wpars {
             if let Some(first) = wpar.first_lv {
-                next = next.max(first + wpar.logical_volume_count());
+                next = next.max(first.saturating_add(wpar.logical_volume_count()));
             }
         }
         for wpar in &mut self.wpars {
             if wpar.first_lv.is_none() {
                 wpar.first_lv = Some(next);
-                next += wpar.logical_volume_count();
+                next = next.saturating_add(wpar.logical_volume_count());
             }
         }
         self.next_lv = next;

@@ -124,7 +124,7 @@ pub fn sync(world: &mut World, host: &str, target: &str, force: bool, replicate:
     script.out("        following location prior to this operation:");
     script.out(format!(
         "        \"/export/nim/backups/{alt_hostname}.{:014}.backup\"",
-        10_073_807_242_010u64 + now
+        10_073_807_242_010u64.wrapping_add(now)
     ));
     script.out("");
     script.wait(2.0);
