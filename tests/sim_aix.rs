@@ -287,6 +287,18 @@ fn lswpar_filters_and_bad_flags() {
 #[test]
 fn every_demo_listing_parses_without_diagnostics() {
     let mut world = demo();
+    let mut names: Vec<&str> = world
+        .estate
+        .aix
+        .iter()
+        .flat_map(|h| h.wpars.iter().map(|w| w.name.as_str()))
+        .collect();
+    assert_eq!(names.len(), 8, "about 8 WPARs in the demo");
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 8, "WPAR names are unique across the demo");
+    let lpars: Vec<Option<&str>> = world.estate.aix.iter().map(|h| h.lpar.as_deref()).collect();
+    assert_eq!(lpars, [Some("aixprd01"), Some("aixprd02")]);
     for host_name in ["aixprd01", "aixprd02"] {
         let count = world
             .estate
@@ -1387,4 +1399,58 @@ proptest! {
         let again = run(&mut world, host_name, "lswpar -cq");
         prop_assert_eq!(again.exit_status, 0);
     }
+}
+
+#[test]
+fn remove_with_preserve_and_recreate_with_p_keeps_the_data() {
+    let mut world = small(
+        r#"
+[[aix]]
+name = "g1"
+oslevel = "7100-00-02-1041"
+free_mb = 4096
+
+[[aix.wpars]]
+name = "w1"
+oslevel = "7100-00-01-1037"
+size_mb = 2048
+"#,
+    );
+    let spec = run(&mut world, "g1", "mkwpar -e w1 -w -o /etc/wpars/w1.spec");
+    assert_eq!(spec.exit_status, 0);
+    let rm = run(
+        &mut world,
+        "g1",
+        &commands::rmwpar("w1", false, true).unwrap().line(),
+    );
+    assert_eq!((rm.exit_status, rm.stdout_text()), (0, String::new()));
+    finish(&mut world, &rm);
+    assert_eq!(state(&world, "g1", "w1"), None);
+    assert_eq!(free_mb(&world, "g1"), 4096, "-p keeps the file systems");
+    let mk = run(
+        &mut world,
+        "g1",
+        &commands::mkwpar_from_spec("/etc/wpars/w1.spec", true)
+            .unwrap()
+            .line(),
+    );
+    assert_eq!(mk.exit_status, 0);
+    assert!(!mk.stdout_text().contains("Creating file systems"));
+    assert!(mk
+        .stdout_text()
+        .starts_with("Mounting all workload partition file systems.\n"));
+    check_transition(&mut world, "g1", "w1", &mk, Some(WparState::Defined));
+    assert_eq!(free_mb(&world, "g1"), 4096);
+    assert_eq!(
+        wpar(&world, "g1", "w1").unwrap().oslevel.as_deref(),
+        Some("7100-00-01-1037"),
+        "the preserved data keeps its level until syncwpar"
+    );
+    let sync = run(&mut world, "g1", "syncwpar w1");
+    assert_eq!(sync.exit_status, 0);
+    assert!(sync
+        .stdout_text()
+        .contains("Mounting all workload partition file systems.\nLoading workload partition.\n"));
+    check_transition(&mut world, "g1", "w1", &sync, Some(WparState::Defined));
+    assert_eq!(wpar(&world, "g1", "w1").unwrap().oslevel, None);
 }

@@ -119,9 +119,6 @@ pub fn mkwpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
     } else {
         return usage(None, MKWPAR_USAGE);
     };
-    if !preserve {
-        wpar.oslevel = None;
-    }
     wpar.damaged = false;
     if let Some(name) = opts.value('n') {
         if wpar.name != name {
@@ -187,6 +184,11 @@ pub fn mkwpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
             return fail([format!("mkwpar: {}: {}", normalize(out), msg::NO_SPACE)]);
         }
         return Reply::silent();
+    }
+
+    // A new WPAR is installed at the global's level; -p reattaches the old data.
+    if !preserve {
+        wpar.oslevel = None;
     }
 
     if let Some(image) = opts.value('B') {

@@ -91,7 +91,7 @@ pub fn run(world: &mut World, host_name: &str, args: &[String]) -> Reply {
         Some(Listing::General) => match &delimiter {
             Some(delim) => {
                 let names: Vec<String> = GENERAL_DELIMITED.iter().map(|f| f.to_string()).collect();
-                render_records(&selected, &names, &host.oslevel, delim, quiet)
+                render_records(&selected, &names, delim, quiet)
             }
             None => Ok(general(&selected)),
         },
@@ -105,8 +105,8 @@ pub fn run(world: &mut World, host_name: &str, args: &[String]) -> Reply {
             let names: Vec<String> =
                 fields.unwrap_or_else(|| DEFAULT_FIELDS.iter().map(|f| f.to_string()).collect());
             match &delimiter {
-                Some(delim) => render_records(&selected, &names, &host.oslevel, delim, quiet),
-                None => render_table_records(&selected, &names, &host.oslevel, quiet),
+                Some(delim) => render_records(&selected, &names, delim, quiet),
+                None => render_table_records(&selected, &names, quiet),
             }
         }
     };
@@ -190,7 +190,7 @@ fn yes_no(value: bool) -> String {
 }
 
 /// A general field's table header and value; `None` for an unknown field name.
-fn general_field(wpar: &SimWpar, field: &str, _global: &str) -> Option<(&'static str, String)> {
+fn general_field(wpar: &SimWpar, field: &str) -> Option<(&'static str, String)> {
     Some(match field.to_ascii_lowercase().as_str() {
         "name" => ("Name", wpar.name.clone()),
         "state" => ("State", state_letter(wpar)),
@@ -270,12 +270,11 @@ pub fn delimited(names: &[String], rows: &[Vec<String>], delim: &str, quiet: boo
 fn general_rows(
     wpars: &[&SimWpar],
     names: &[String],
-    global: &str,
 ) -> Result<(Vec<&'static str>, Vec<Vec<String>>), String> {
     let probe = SimWpar::new("probe");
     let mut headers = Vec::new();
     for name in names {
-        match general_field(&probe, name, global) {
+        match general_field(&probe, name) {
             Some((header, _)) => headers.push(header),
             None => return Err(name.clone()),
         }
@@ -285,11 +284,7 @@ fn general_rows(
         .map(|w| {
             names
                 .iter()
-                .map(|n| {
-                    general_field(w, n, global)
-                        .map(|(_, v)| v)
-                        .unwrap_or_default()
-                })
+                .map(|n| general_field(w, n).map(|(_, v)| v).unwrap_or_default())
                 .collect()
         })
         .collect();
@@ -299,21 +294,19 @@ fn general_rows(
 fn render_table_records(
     wpars: &[&SimWpar],
     names: &[String],
-    global: &str,
     quiet: bool,
 ) -> Result<String, String> {
-    let (headers, rows) = general_rows(wpars, names, global)?;
+    let (headers, rows) = general_rows(wpars, names)?;
     Ok(table(&headers, &rows, quiet))
 }
 
 fn render_records(
     wpars: &[&SimWpar],
     names: &[String],
-    global: &str,
     delim: &str,
     quiet: bool,
 ) -> Result<String, String> {
-    let (_, rows) = general_rows(wpars, names, global)?;
+    let (_, rows) = general_rows(wpars, names)?;
     Ok(delimited(names, &rows, delim, quiet))
 }
 
