@@ -1,10 +1,106 @@
-//! Placeholder: the simulated nim commands.
+//! The simulated NIM master: `lsnim` (plain, `-l`, `-c`, `-t`, `-a`, `-q`), the `nim`
+//! operations an ops console needs (reset, allocate, deallocate, check, lslpp, sync,
+//! takeover) and `c_rsh` for the nimadm pre-flight of aix-wpar-nim.md §8.4.
+//!
+//! The database is the host's `objects` list (aix-wpar-nim.md §6.3/§6.4 spelling and
+//! order). HANIM follows §7.3: `nim -o sync -a force=yes [-a replicate=yes] ALT` on the
+//! primary replaces the alternate master's database with a reset copy of its own (the
+//! alternate host is the estate NIM host the `alternate_master` object names); `nim -o
+//! takeover OLD` on the alternate makes it the `current_master` of every client. A
+//! master that is not a client's current master gets 0042-378 from `nim -o lslpp`.
 
+pub mod crsh;
+pub mod hanim;
+pub mod lsnim;
+pub mod msg;
+pub mod ops;
+
+use crate::sim::estate::NimHost;
 use crate::sim::reply::Reply;
 use crate::sim::shell::SimpleCommand;
 use crate::sim::world::World;
 
-/// Runs one command on a simulated nim host; `None` when the host has no such program.
-pub fn exec(_world: &mut World, _host: &str, _command: &SimpleCommand) -> Option<Reply> {
-    None
+pub use msg::NimError;
+
+/// Runs one command on a simulated NIM host; `None` when the host has no such program.
+pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Reply> {
+    let program = command.argv.first()?;
+    let program = program.rsplit('/').next().unwrap_or(program).to_string();
+    let args = &command.argv[1..];
+    nim_host(world, host)?;
+    let reply = match program.as_str() {
+        "lsnim" => lsnim::run(world, host, args),
+        "nim" => ops::run(world, host, args),
+        "c_rsh" => crsh::run(world, host, args),
+        "oslevel" => {
+            let level = nim_host(world, host)?.oslevel().to_string();
+            match args.first().map(String::as_str) {
+                Some("-s") => Reply::ok(format!("{level}\n")),
+                Some("-r") => Reply::ok(format!("{}\n", level.get(..7).unwrap_or(&level))),
+                _ => Reply::ok(format!("{}\n", crate::sim::aix::maint::base_level(&level))),
+            }
+        }
+        "hostname" => Reply::ok(format!("{}\n", nim_host(world, host)?.master_hostname())),
+        _ => return None,
+    };
+    Some(reply)
+}
+
+/// The NIM host called `name`.
+pub fn nim_host<'a>(world: &'a World, name: &str) -> Option<&'a NimHost> {
+    world.estate.nim.iter().find(|h| h.name == name)
+}
+
+/// The NIM host called `name`, to change it.
+pub fn nim_host_mut<'a>(world: &'a mut World, name: &str) -> Option<&'a mut NimHost> {
+    world.estate.nim.iter_mut().find(|h| h.name == name)
+}
+
+/// A failure reply from a NIM error.
+pub fn failure(error: NimError) -> Reply {
+    Reply::fail_stderr(error.text(), error.status)
+}
+
+/// Resource types whose attribute on a machine means "allocated to it".
+pub const RESOURCE_TYPES: &[&str] = &[
+    "boot",
+    "nim_script",
+    "lpp_source",
+    "spot",
+    "mksysb",
+    "bosinst_data",
+    "script",
+    "fb_script",
+    "image_data",
+    "installp_bundle",
+    "resolv_conf",
+    "savewpar",
+    "wpar_spec",
+    "savevg",
+    "exclude_files",
+    "fix_bundle",
+    "res_group",
+    "adapter_def",
+    "root",
+    "dump",
+    "paging",
+    "home",
+    "shared_home",
+    "tmp",
+];
+
+/// The NIM object named by a host reference: the estate NIM host called `name`, or
+/// whose master host name is `name`.
+pub fn host_by_reference<'a>(world: &'a World, name: &str) -> Option<&'a NimHost> {
+    world
+        .estate
+        .nim
+        .iter()
+        .find(|h| h.name == name || h.master_hostname() == name)
+}
+
+/// True when the host answers (it is not stalled or dropping connections).
+pub fn reachable(world: &World, host: &str) -> bool {
+    let faults = world.host_faults(host);
+    !faults.stalled && !faults.dropping
 }
