@@ -16,17 +16,19 @@ use powerdeck::wizard::{
 };
 use tokio::sync::mpsc;
 
+type Answer = Result<CommandOutput, RunError>;
+
 /// Answers by the first matching substring, each answer used once (the last repeats).
 #[derive(Default)]
 struct Scripted {
-    answers: Mutex<Vec<(String, VecDeque<Result<CommandOutput, RunError>>)>>,
+    answers: Mutex<Vec<(String, VecDeque<Answer>)>>,
     calls: Mutex<Vec<String>>,
     running: AtomicUsize,
     most_at_once: AtomicUsize,
 }
 
 impl Scripted {
-    fn answer(self, pattern: &str, answers: Vec<Result<CommandOutput, RunError>>) -> Self {
+    fn answer(self, pattern: &str, answers: Vec<Answer>) -> Self {
         self.answers
             .lock()
             .unwrap()
@@ -39,7 +41,7 @@ impl Scripted {
     }
 }
 
-fn ok(stdout: &str) -> Result<CommandOutput, RunError> {
+fn ok(stdout: &str) -> Answer {
     Ok(CommandOutput::new(stdout, "", 0))
 }
 
