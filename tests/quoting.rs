@@ -402,7 +402,14 @@ fn aix_commands(n: &Names) -> Result<Vec<RemoteCommand>, ArgumentError> {
         aix::stopwpar(wpar, true, true)?,
         aix::rmwpar(wpar, true, true)?,
         aix::savewpar(wpar, file, true)?,
-        aix::restwpar(file, Some(wpar2), true)?,
+        aix::restwpar(
+            file,
+            aix::Restore {
+                new_name: Some(wpar2),
+                start: true,
+                compatible: true,
+            },
+        )?,
         aix::mkwpar_from_spec(file, true)?,
         aix::mkwpar_write_spec(wpar, file)?,
         aix::syncwpar(wpar, true)?,
@@ -866,7 +873,15 @@ fn readable_lines_of_the_other_forms() {
             "LC_ALL=C savewpar -i -f /savew/mig_2_savewpar mig_wpar_2",
         ),
         (
-            aix::restwpar("/savew/mig_4_savewpar", Some("mig_wpar_4"), true).unwrap(),
+            aix::restwpar(
+                "/savew/mig_4_savewpar",
+                aix::Restore {
+                    new_name: Some("mig_wpar_4"),
+                    start: true,
+                    compatible: false,
+                },
+            )
+            .unwrap(),
             "LC_ALL=C restwpar -f /savew/mig_4_savewpar -n mig_wpar_4 -s",
         ),
         (

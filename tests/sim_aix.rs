@@ -812,7 +812,9 @@ fn move_a_61_wpar_to_71_through_the_shared_directory() {
     let refused = run(
         &mut world,
         "aixprd01",
-        &commands::restwpar(image, None, false).unwrap().line(),
+        &commands::restwpar(image, commands::Restore::default())
+            .unwrap()
+            .line(),
     );
     assert_eq!(refused.exit_status, 1);
     assert_eq!(

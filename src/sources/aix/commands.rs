@@ -92,14 +92,29 @@ pub fn savewpar(wpar: &str, backup: &str, image_data: bool) -> Built {
     command.option("-f", BACKUP, backup)?.name(WPAR, wpar)
 }
 
-/// `restwpar -f FILE [-n NAME] [-s]`: recreate a WPAR from a savewpar image, optionally
-/// under a new name, optionally starting it (aix-wpar-nim.md §2.9).
-pub fn restwpar(backup: &str, new_name: Option<&str>, start: bool) -> Built {
+/// How `restwpar` recreates a WPAR.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Restore<'a> {
+    /// `-n NAME`: restore under another name.
+    pub new_name: Option<&'a str>,
+    /// `-s`: start the WPAR once restored.
+    pub start: bool,
+    /// `-C`: accept an image saved on an older AIX level (the WPAR then needs
+    /// `migwpar`, aix-wpar-nim.md §4.7).
+    pub compatible: bool,
+}
+
+/// `restwpar -f FILE [-n NAME] [-C] [-s]`: recreate a WPAR from a savewpar image
+/// (aix-wpar-nim.md §2.9).
+pub fn restwpar(backup: &str, restore: Restore<'_>) -> Built {
     let mut command = change("restwpar").option("-f", BACKUP, backup)?;
-    if let Some(new_name) = new_name {
+    if let Some(new_name) = restore.new_name {
         command = command.option("-n", NEW_WPAR, new_name)?;
     }
-    if start {
+    if restore.compatible {
+        command = command.flag("-C");
+    }
+    if restore.start {
         command = command.flag("-s");
     }
     Ok(command)
