@@ -1,4 +1,11 @@
 //! Simulated HMCs, their managed systems, partitions and reserved storage.
+//!
+//! The fields read from the estate file describe the estate when the simulator starts;
+//! the `runtime` fields (never read from nor written to the file) hold what only exists
+//! while it runs: migrations and remote restarts in flight, tokens that let a scheduled
+//! event see whether it is still current.
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +26,29 @@ pub struct HmcHost {
     /// Added to every command, in milliseconds of real time.
     #[serde(default)]
     pub latency_ms: u64,
+    /// `HMC Build level` line of `lshmc -V`; derived from the version when unset.
+    #[serde(default)]
+    pub build_level: Option<String>,
     #[serde(default)]
     pub systems: Vec<SimSystem>,
+    /// Live state of the simulated HMC (not part of the estate file).
+    #[serde(skip)]
+    pub runtime: HmcRuntime,
+}
+
+/// What a simulated HMC keeps while it runs.
+#[derive(Debug, Clone, Default)]
+pub struct HmcRuntime {
+    /// Source of the tokens that tie scheduled events to the operation that made them.
+    pub next_token: u64,
+}
+
+impl HmcRuntime {
+    /// A token never handed out before on this HMC.
+    pub fn token(&mut self) -> u64 {
+        self.next_token = self.next_token.wrapping_add(1);
+        self.next_token
+    }
 }
 
 fn default_hmc_version() -> String {
@@ -47,6 +75,16 @@ impl HmcHost {
                         self.name, system.name, lpar.name, lpar.id
                     ));
                 }
+                if lpar.id == 0 {
+                    return Err(format!(
+                        "{}/{}: partition {:?} has id 0; partition ids start at 1",
+                        self.name, system.name, lpar.name
+                    ));
+                }
+            }
+            if let Some(pool) = &system.rspool {
+                pool.validate(system)
+                    .map_err(|message| format!("{}/{}: {message}", self.name, system.name))?;
             }
         }
         Ok(())
@@ -86,6 +124,24 @@ pub struct SimSystem {
     pub lpars: Vec<SimLpar>,
     #[serde(default)]
     pub rspool: Option<SimRsPool>,
+    /// Service processor address (`ipaddr`); derived from the serial number when unset.
+    #[serde(default)]
+    pub ipaddr: Option<String>,
+    /// Live state of the system (not part of the estate file).
+    #[serde(skip)]
+    pub runtime: SystemRuntime,
+}
+
+/// What a simulated managed system keeps while it runs.
+#[derive(Debug, Clone, Default)]
+pub struct SystemRuntime {
+    /// Changes with every power operation: a scheduled step whose token is stale was
+    /// overtaken by a later operation and does nothing.
+    pub power_token: u64,
+    /// A LIC update (`updlic`) is running.
+    pub lic_update: bool,
+    /// Simulated time of the last state change made by the simulator.
+    pub state_since: Option<Duration>,
 }
 
 fn operating() -> SystemState {
@@ -113,6 +169,33 @@ pub struct SimFirmware {
     pub platform_ipl_level: Option<u32>,
 }
 
+impl SimFirmware {
+    /// The service pack stem (`FW940`): `release`, or derived from the EC number
+    /// (`01VL940` gives `FW940`).
+    pub fn stem(&self) -> String {
+        if !self.release.is_empty() {
+            return self.release.clone();
+        }
+        let digits: String = self
+            .ecnumber
+            .chars()
+            .skip(4)
+            .filter(char::is_ascii_digit)
+            .collect();
+        format!("FW{digits}")
+    }
+
+    /// Service pack name of a level, e.g. `FW940.55`.
+    pub fn spname(&self, level: u32) -> String {
+        format!("{}.{level}", self.stem())
+    }
+
+    /// The level the hypervisor was last restarted on.
+    pub fn ipl_level(&self) -> u32 {
+        self.platform_ipl_level.unwrap_or(self.activated_level)
+    }
+}
+
 /// A firmware repository and what it offers.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +213,10 @@ pub struct SimRepository {
     pub release: Option<String>,
     pub concurrent_level: u32,
     pub disruptive_level: u32,
+    /// Level of the new release that `updlic -o u -l latest` installs; defaults to the
+    /// disruptive level.
+    #[serde(default)]
+    pub release_level: Option<u32>,
 }
 
 /// A logical partition (VIOS included).
@@ -183,6 +270,143 @@ pub struct SimLpar {
     /// Last reference code (`lsrefcode`), e.g. `Linux ppc64le` or `CA00E1F1`.
     #[serde(default)]
     pub refcode: Option<String>,
+    /// Never activated: `curr_profile` is empty and `remote_restart_status` is `Invalid`
+    /// until the first activation.
+    #[serde(default)]
+    pub never_activated: bool,
+    /// Started when its system powers on; defaults to true for a VIOS, false otherwise.
+    #[serde(default)]
+    pub auto_start: Option<bool>,
+    /// `allow_perf_collection` and `shared_proc_pool_util_auth`.
+    #[serde(default)]
+    pub allow_perf_collection: bool,
+    /// `desired_lpar_proc_compat_mode`; `default` when unset.
+    #[serde(default)]
+    pub compat_mode: Option<String>,
+    /// Client: the port VLAN id of its virtual Ethernet adapter, then tagged VLANs
+    /// (defaults to `[1]`). VIOS: the VLANs its trunk adapter bridges (defaults to every
+    /// VLAN its system's clients use).
+    #[serde(default)]
+    pub vlans: Vec<u32>,
+    /// Fault injection: the next migration of this partition fails part-way
+    /// (`HSCLA610`), leaving it to `migrlpar -o r`.
+    #[serde(default)]
+    pub fail_migration: bool,
+    /// Fault injection: the next remote restart of this partition fails part-way
+    /// (`HSCLA9E4`), leaving it to `rrstartlpar -o recover`.
+    #[serde(default)]
+    pub fail_remote_restart: bool,
+    /// Live state of the partition (not part of the estate file).
+    #[serde(skip)]
+    pub runtime: LparRuntime,
+}
+
+impl SimLpar {
+    /// Started at system power-on.
+    pub fn starts_with_system(&self) -> bool {
+        self.auto_start.unwrap_or(self.env.is_vios())
+    }
+
+    /// Maximum memory in MB.
+    pub fn max_memory(&self) -> u64 {
+        self.max_memory_mb
+            .unwrap_or(self.memory_mb)
+            .max(self.memory_mb)
+    }
+
+    /// Processing units as a sane number (NaN and negatives count as none).
+    pub fn units(&self) -> f64 {
+        if self.proc_units.is_finite() && self.proc_units > 0.0 {
+            self.proc_units.min(1.0e6)
+        } else {
+            0.0
+        }
+    }
+
+    /// `remote_restart_status` as the HMC prints it; `None` for a partition that is
+    /// capable of neither kind of remote restart.
+    pub fn remote_restart_status(&self) -> Option<RemoteRestartStatus> {
+        if let Some(status) = &self.rr_status {
+            return Some(status.clone());
+        }
+        if !(self.rr || self.srr) {
+            return None;
+        }
+        Some(if self.never_activated {
+            RemoteRestartStatus::Invalid
+        } else {
+            RemoteRestartStatus::RemoteRestartable
+        })
+    }
+}
+
+/// What a simulated partition keeps while it runs.
+#[derive(Debug, Clone, Default)]
+pub struct LparRuntime {
+    /// A migration that started from this partition (it stays on the source until it
+    /// completes).
+    pub migration: Option<MigrationRun>,
+    /// A remote restart that started from this (source) partition.
+    pub remote_restart: Option<RemoteRestartRun>,
+    /// Changes with every power operation on the partition; see
+    /// [`SystemRuntime::power_token`].
+    pub power_token: u64,
+    /// Simulated time of the last state change.
+    pub state_since: Option<Duration>,
+    /// Processor compatibility mode the partition runs in, kept across a migration
+    /// (the mode only changes at the next activation).
+    pub curr_compat_mode: Option<String>,
+}
+
+/// Active (the partition runs) or inactive (it is powered off) partition mobility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationKind {
+    Active,
+    Inactive,
+}
+
+/// Where a migration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    InProgress,
+    /// `migrlpar -o s` stopped it; `migrlpar -o r` clears the record.
+    Stopped,
+    /// It failed part-way; `-o r` / `-o recover` is needed.
+    Failed,
+}
+
+/// A partition migration in flight.
+#[derive(Debug, Clone)]
+pub struct MigrationRun {
+    pub token: u64,
+    pub kind: MigrationKind,
+    /// Destination managed system.
+    pub target: String,
+    pub dest_id: u32,
+    /// Simulated time it started and how long the transfer takes.
+    pub started: Duration,
+    pub duration: Duration,
+    /// Memory to copy, bytes.
+    pub total_bytes: u64,
+    pub status: RunStatus,
+    /// Mover service partitions used on the source and the destination.
+    pub source_msp: Option<(String, u32)>,
+    pub dest_msp: Option<(String, u32)>,
+    /// Bytes sent when it stopped or failed.
+    pub frozen_bytes: Option<u64>,
+}
+
+/// A remote restart in flight, kept on the source partition.
+#[derive(Debug, Clone)]
+pub struct RemoteRestartRun {
+    pub token: u64,
+    /// Destination managed system.
+    pub target: String,
+    pub dest_id: u32,
+    pub status: RunStatus,
+    /// Past the point of no return (`Destination Remote Restarted`): it can no longer
+    /// be cancelled.
+    pub committed: bool,
 }
 
 fn aixlinux() -> LparEnv {
@@ -207,6 +431,47 @@ pub struct SimRsPool {
     /// Disks on the VIOS not yet in the pool (`lsmemdev -r avail`).
     #[serde(default)]
     pub available: Vec<SimDisk>,
+    /// False when only the VIOS disks are described and `chhwres -r rspool -o a` has not
+    /// created the pool yet.
+    #[serde(default = "yes")]
+    pub created: bool,
+}
+
+impl SimRsPool {
+    /// Devices and disks name VIOS of the system; a device is held by at most one
+    /// partition of the system.
+    pub fn validate(&self, system: &SimSystem) -> Result<(), String> {
+        let is_vios = |name: &str| {
+            system
+                .lpars
+                .iter()
+                .any(|lpar| lpar.name == name && lpar.env.is_vios())
+        };
+        for vios in &self.vios {
+            if !is_vios(vios) {
+                return Err(format!(
+                    "reserved storage pool names {vios:?}, which is not a VIOS of the system"
+                ));
+            }
+        }
+        for device in &self.devices {
+            if !is_vios(&device.vios) {
+                return Err(format!(
+                    "reserved storage device {:?} is on {:?}, which is not a VIOS of the system",
+                    device.name, device.vios
+                ));
+            }
+        }
+        for disk in &self.available {
+            if !is_vios(&disk.vios) {
+                return Err(format!(
+                    "disk {:?} is on {:?}, which is not a VIOS of the system",
+                    disk.name, disk.vios
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A device in the reserved storage pool.
