@@ -282,6 +282,55 @@ lpars = [
 }
 
 #[test]
+fn filters_by_names_ids_and_profiles() {
+    let mut world = lab();
+    let names = |world: &mut World, line: &str| ok(world, line).replace('\n', " ");
+    // IBM's documented form, powerdeck's quoted form, and Ansible's escaped form.
+    for filter in [
+        "--filter lpar_names=app1,off1",
+        "--filter 'lpar_names=app1,off1'",
+        "--filter '\"lpar_names=app1,off1\"'",
+    ] {
+        assert_eq!(
+            names(
+                &mut world,
+                &format!("lssyscfg -r lpar -m src {filter} -F name")
+            ),
+            "app1 off1 ",
+            "{filter}"
+        );
+    }
+    assert_eq!(
+        names(
+            &mut world,
+            "lssyscfg -r lpar -m src --filter lpar_ids=3,5,99 -F name"
+        ),
+        "app1 off1 "
+    );
+    assert_eq!(
+        names(
+            &mut world,
+            "lssyscfg -r prof -m src --filter '\"lpar_names=app1,off1\",profile_names=default_profile' -F lpar_name,name"
+        ),
+        "app1,default_profile off1,default_profile "
+    );
+    assert_eq!(
+        ok(
+            &mut world,
+            "lssyscfg -r prof -m src --filter lpar_names=app1,profile_names=other"
+        ),
+        "No results were found.\n"
+    );
+    assert_eq!(
+        names(
+            &mut world,
+            "lslparmigr -r lpar -m src --filter lpar_ids=4 -F name"
+        ),
+        "big1 "
+    );
+}
+
+#[test]
 fn empty_listing_and_command_line_errors() {
     let mut world = lab();
     let reply = run(

@@ -15,6 +15,7 @@ use crate::estate::{LparEnv, LparState, RemoteRestartStatus, RmcState, SystemSta
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HmcHost {
+    /// Host name the simulator serves it under (`ssh hscroot@hmc01`).
     pub name: String,
     /// `lshmc -V` base version, e.g. `V10R3M1060`.
     #[serde(default = "default_hmc_version")]
@@ -30,6 +31,7 @@ pub struct HmcHost {
     #[serde(default)]
     pub build_level: Option<String>,
     #[serde(default)]
+    /// The managed systems this HMC manages.
     pub systems: Vec<SimSystem>,
     /// Live state of the simulated HMC (not part of the estate file).
     #[serde(skip)]
@@ -95,15 +97,20 @@ impl HmcHost {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimSystem {
+    /// User-defined name (what `-m` takes, besides the MTMS).
     pub name: String,
+    /// Machine type and model, e.g. `9009-42A`.
     pub type_model: String,
+    /// Serial number, e.g. `78ABCDE`.
     pub serial_num: String,
     #[serde(default = "operating")]
+    /// `state` of `lssyscfg -r sys` (hmc.md §5.1).
     pub state: SystemState,
     /// `POWER7+`, `POWER8`, `POWER9`, `POWER10`: decides compatibility modes.
     #[serde(default)]
     pub generation: String,
     #[serde(default = "yes")]
+    /// Active and inactive partition mobility.
     pub lpm_capable: bool,
     /// PowerVM remote restart with reserved storage (POWER7+ era).
     #[serde(default)]
@@ -116,13 +123,16 @@ pub struct SimSystem {
     /// Configurable processing units.
     pub proc_units: f64,
     #[serde(default)]
+    /// LIC levels (`lslic`); `None` makes `lslic` refuse.
     pub firmware: Option<SimFirmware>,
     /// Firmware repositories `lslic -r` / `updlic -r` can read.
     #[serde(default)]
     pub repositories: Vec<SimRepository>,
     #[serde(default)]
+    /// Partitions, VIOS included, in the order `lssyscfg -r lpar` lists them.
     pub lpars: Vec<SimLpar>,
     #[serde(default)]
+    /// Reserved storage device pool (PowerVM remote restart).
     pub rspool: Option<SimRsPool>,
     /// Service processor address (`ipaddr`); derived from the serial number when unset.
     #[serde(default)]
@@ -161,8 +171,11 @@ pub struct SimFirmware {
     /// Service pack name stem, e.g. `FW940`: `activated_spname` is `FW940.<n>`.
     #[serde(default)]
     pub release: String,
+    /// Level loaded and running (T-side).
     pub activated_level: u32,
+    /// Level activated at the next IPL.
     pub installed_level: u32,
+    /// Committed level (P-side).
     pub accepted_level: u32,
     /// Defaults to the activated level.
     #[serde(default)]
@@ -211,7 +224,9 @@ pub struct SimRepository {
     /// A new release (EC) available; `None` prints `None`.
     #[serde(default)]
     pub release: Option<String>,
+    /// Newest level that activates concurrently.
     pub concurrent_level: u32,
+    /// Newest level (activating it above the concurrent level needs a restart).
     pub disruptive_level: u32,
     /// Level of the new release that `updlic -o u -l latest` installs; defaults to the
     /// disruptive level.
@@ -223,26 +238,34 @@ pub struct SimRepository {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimLpar {
+    /// Partition name.
     pub name: String,
+    /// Partition id (1 and up).
     pub id: u32,
     #[serde(default = "aixlinux")]
+    /// `lpar_env`: `aixlinux`, `vioserver`, `os400`.
     pub env: LparEnv,
     #[serde(default = "running")]
+    /// `state` when the simulator starts (hmc.md §5.2).
     pub state: LparState,
     #[serde(default)]
+    /// `os_version`; empty prints `Unknown`.
     pub os_version: String,
     #[serde(default)]
+    /// Address RMC reaches the partition at; RMC is never active without one.
     pub rmc_ipaddr: String,
     /// Defaults to `active` for running partitions and `inactive` otherwise.
     #[serde(default)]
     pub rmc_state: Option<RmcState>,
     #[serde(default = "default_profile")]
+    /// Name of its (only) partition profile.
     pub profile: String,
     /// Desired memory, MB.
     pub memory_mb: u64,
     /// Maximum memory, MB; defaults to the desired memory.
     #[serde(default)]
     pub max_memory_mb: Option<u64>,
+    /// Desired processing units.
     pub proc_units: f64,
     /// Original remote restart (needs a reserved storage device).
     #[serde(default)]
@@ -254,6 +277,7 @@ pub struct SimLpar {
     #[serde(default)]
     pub rr_status: Option<RemoteRestartStatus>,
     #[serde(default)]
+    /// `migration_disabled=1`: partition mobility refused.
     pub migration_disabled: bool,
     /// A VIOS that is a mover service partition.
     #[serde(default)]
@@ -262,10 +286,13 @@ pub struct SimLpar {
     #[serde(default)]
     pub physical_io: bool,
     #[serde(default)]
+    /// `primary_rs_vios_name`.
     pub primary_rs_vios: Option<String>,
     #[serde(default)]
+    /// `secondary_rs_vios_name`.
     pub secondary_rs_vios: Option<String>,
     #[serde(default)]
+    /// `rs_device_name`: its device in the reserved storage pool.
     pub rs_device: Option<String>,
     /// Last reference code (`lsrefcode`), e.g. `Linux ppc64le` or `CA00E1F1`.
     #[serde(default)]
@@ -361,13 +388,16 @@ pub struct LparRuntime {
 /// Active (the partition runs) or inactive (it is powered off) partition mobility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MigrationKind {
+    /// The partition runs (`Migrating - Running`).
     Active,
+    /// The partition is off (`Migrating - Not Activated`).
     Inactive,
 }
 
 /// Where a migration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
+    /// Running now.
     InProgress,
     /// `migrlpar -o s` stopped it; `migrlpar -o r` clears the record.
     Stopped,
@@ -378,19 +408,25 @@ pub enum RunStatus {
 /// A partition migration in flight.
 #[derive(Debug, Clone)]
 pub struct MigrationRun {
+    /// Ties the scheduled steps to this migration.
     pub token: u64,
+    /// Active or inactive.
     pub kind: MigrationKind,
     /// Destination managed system.
     pub target: String,
+    /// Partition id on the destination.
     pub dest_id: u32,
     /// Simulated time it started and how long the transfer takes.
     pub started: Duration,
+    /// How long the transfer takes.
     pub duration: Duration,
     /// Memory to copy, bytes.
     pub total_bytes: u64,
+    /// Where it stands.
     pub status: RunStatus,
     /// Mover service partitions used on the source and the destination.
     pub source_msp: Option<(String, u32)>,
+    /// Mover service partition (name, id) used on the destination.
     pub dest_msp: Option<(String, u32)>,
     /// Bytes sent when it stopped or failed.
     pub frozen_bytes: Option<u64>,
@@ -399,10 +435,13 @@ pub struct MigrationRun {
 /// A remote restart in flight, kept on the source partition.
 #[derive(Debug, Clone)]
 pub struct RemoteRestartRun {
+    /// Ties the scheduled steps to this restart.
     pub token: u64,
     /// Destination managed system.
     pub target: String,
+    /// Partition id on the destination.
     pub dest_id: u32,
+    /// Where it stands.
     pub status: RunStatus,
     /// Past the point of no return (`Destination Remote Restarted`): it can no longer
     /// be cancelled.
@@ -425,8 +464,10 @@ fn default_profile() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimRsPool {
+    /// VIOS that serve the pool (`vios_names`).
     pub vios: Vec<String>,
     #[serde(default)]
+    /// Devices in the pool.
     pub devices: Vec<SimRsDevice>,
     /// Disks on the VIOS not yet in the pool (`lsmemdev -r avail`).
     #[serde(default)]
@@ -478,8 +519,11 @@ impl SimRsPool {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimRsDevice {
+    /// Device name on the VIOS, e.g. `hdisk988`.
     pub name: String,
+    /// VIOS it was added from.
     pub vios: String,
+    /// Size in MB.
     pub size_mb: u64,
     /// The partition the device is assigned to.
     #[serde(default)]
@@ -497,7 +541,10 @@ fn manual() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimDisk {
+    /// Device name on the VIOS.
     pub name: String,
+    /// The VIOS that sees it.
     pub vios: String,
+    /// Size in MB.
     pub size_mb: u64,
 }

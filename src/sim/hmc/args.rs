@@ -132,7 +132,9 @@ impl Args {
 /// A partition named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PartitionRef {
+    /// `-p NAME` / `-n NAME`.
     Name(String),
+    /// `--id ID`.
     Id(u32),
 }
 

@@ -22,7 +22,9 @@
 //! | `lshmc` | `-V` |
 //!
 //! Every listing takes `-F` (any delimiter, quoting values that hold it) and
-//! `--header`; `--help` prints a short usage. Unknown options, stray words and missing
+//! `--header`; `--help` prints a short usage. A `--filter` that matches nothing (an
+//! unknown partition name included) lists `No results were found.` with exit 0; an
+//! attribute a record lacks prints `null` under `-F`. Unknown options, stray words and missing
 //! values get the HMC's "missing a required parameter" complaint (no code, exit 1).
 //!
 //! # Messages

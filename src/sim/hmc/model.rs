@@ -171,9 +171,13 @@ pub fn curr_mode(system: &SimSystem, lpar: &SimLpar) -> String {
 /// A partition of another system on its way into `target`: shown there while the
 /// migration runs or waits for recovery.
 pub struct Incoming<'a> {
+    /// The system it migrates from.
     pub source: &'a SimSystem,
+    /// The partition, still held by the source.
     pub lpar: &'a SimLpar,
+    /// Its id on the destination.
     pub dest_id: u32,
+    /// Active or inactive.
     pub kind: MigrationKind,
 }
 
