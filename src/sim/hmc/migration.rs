@@ -1,5 +1,4 @@
-//! Live Partition Mobility: `migrlpar -o v|m|s|r` and `lslparmigr -r lpar|sys`
-//! (hmc.md §9).
+//! Live Partition Mobility: `migrlpar -o v|m|s|r` (hmc.md §9); `lslparmigr` shows it.
 //!
 //! Both systems must be managed by the same simulated HMC; `--ip` naming another
 //! console fails with `HSCL3653` (cross-HMC mobility is not modelled). While a partition
@@ -19,7 +18,7 @@
 use std::time::Duration;
 
 use super::args::{Args, PartitionRef, Spec};
-use super::listing::{render, split_attributes, Record};
+use super::listing::split_attributes;
 use super::{messages, model, profile};
 use crate::estate::{LparState, SystemState};
 use crate::sim::estate::hmc::{MigrationKind, MigrationRun, RunStatus};
@@ -34,7 +33,7 @@ pub const STOP_TIME: Duration = Duration::from_secs(5);
 /// An inactive migration moves only the configuration.
 pub const INACTIVE_TIME: Duration = Duration::from_secs(20);
 /// Share of an active migration spent in `Migration Starting`.
-const STARTING_SHARE: f64 = 0.1;
+pub const STARTING_SHARE: f64 = 0.1;
 /// Share of a migration done when an injected failure strikes.
 const FAILURE_SHARE: f64 = 0.6;
 
@@ -552,7 +551,7 @@ fn assign_free_device(system: &mut SimSystem, lpar: &mut SimLpar) {
 }
 
 /// Bytes sent so far by the migration of `lpar` at `now`.
-fn sent_bytes(lpar: &SimLpar, now: Duration) -> u64 {
+pub fn sent_bytes(lpar: &SimLpar, now: Duration) -> u64 {
     let Some(run) = &lpar.runtime.migration else {
         return 0;
     };
@@ -656,164 +655,4 @@ fn recover(world: &mut World, hmc_name: &str, args: &Args) -> Result<Reply, Repl
         }
     });
     Ok(Reply::silent().ending_after(STOP_TIME))
-}
-
-const LSLPARMIGR: Spec = Spec {
-    values: &["-r", "-m", "-t", "--ip", "-u", "-p", "--id", "--filter"],
-    flags: &[],
-    listing: true,
-};
-
-const LPAR_ATTRS: &[&str] = &[
-    "name",
-    "lpar_id",
-    "migration_state",
-    "migration_type",
-    "source_sys_name",
-    "source_lpar_id",
-    "dest_sys_name",
-    "dest_lpar_id",
-    "source_msp_name",
-    "source_msp_id",
-    "dest_msp_name",
-    "dest_msp_id",
-    "bytes_transmitted",
-    "bytes_remaining",
-    "remote_manager",
-    "remote_user",
-];
-
-const SYS_ATTRS: &[&str] = &[
-    "inactive_lpar_mobility_capable",
-    "num_inactive_migrations_supported",
-    "num_inactive_migrations_in_progress",
-    "active_lpar_mobility_capable",
-    "num_active_migrations_supported",
-    "num_active_migrations_in_progress",
-];
-
-/// Runs `lslparmigr -r lpar | sys`.
-pub fn lslparmigr(hmc: &HmcHost, now: Duration, argv: &[String]) -> Reply {
-    let result = (|| {
-        let args = Args::parse(argv, &LSLPARMIGR)?;
-        if args.help {
-            return Ok(Reply::ok(
-                "Usage: lslparmigr -r {lpar | sys} -m managed-system [--filter \"lpar_names=...\"] [-F [attribute-names] [--header]] [--help]\n",
-            ));
-        }
-        let index = model::find_system(hmc, args.need("-m")?)?;
-        let system = &hmc.systems[index];
-        match args.get("-r") {
-            Some("lpar") => {
-                let filter = args.filter(&["lpar_names", "lpar_ids"])?;
-                let mut records: Vec<Record> = system
-                    .lpars
-                    .iter()
-                    .filter(|lpar| filter.admits_lpar(&lpar.name, lpar.id))
-                    .map(|lpar| lpar_record(system, lpar, lpar.id, now))
-                    .collect();
-                for incoming in model::incoming(hmc, &system.name) {
-                    if filter.admits_lpar(&incoming.lpar.name, incoming.dest_id) {
-                        records.push(lpar_record(
-                            incoming.source,
-                            incoming.lpar,
-                            incoming.dest_id,
-                            now,
-                        ));
-                    }
-                }
-                render(&records, &args.format, LPAR_ATTRS).map(Reply::ok)
-            }
-            Some("sys") => {
-                let count = |kind: MigrationKind| {
-                    let outgoing = system
-                        .lpars
-                        .iter()
-                        .filter_map(|l| l.runtime.migration.as_ref())
-                        .filter(|r| r.kind == kind && r.status == RunStatus::InProgress)
-                        .count();
-                    let arriving = model::incoming(hmc, &system.name)
-                        .iter()
-                        .filter(|i| i.kind == kind)
-                        .count();
-                    (outgoing + arriving).to_string()
-                };
-                let capable = if model::capabilities_unknown(&system.state) {
-                    "unavailable"
-                } else if system.lpm_capable {
-                    "1"
-                } else {
-                    "0"
-                };
-                let record = Record::new()
-                    .text("inactive_lpar_mobility_capable", capable)
-                    .text("num_inactive_migrations_supported", "16")
-                    .text(
-                        "num_inactive_migrations_in_progress",
-                        count(MigrationKind::Inactive),
-                    )
-                    .text("active_lpar_mobility_capable", capable)
-                    .text("num_active_migrations_supported", "16")
-                    .text(
-                        "num_active_migrations_in_progress",
-                        count(MigrationKind::Active),
-                    );
-                render(&[record], &args.format, SYS_ATTRS).map(Reply::ok)
-            }
-            _ => Err(messages::usage(&["-r"])),
-        }
-    })();
-    result.unwrap_or_else(|reply| reply)
-}
-
-/// A `-r lpar` record; `source` is the system the partition migrates from (or lives
-/// on), `id` the id to show.
-fn lpar_record(source: &SimSystem, lpar: &SimLpar, id: u32, now: Duration) -> Record {
-    let base = Record::new()
-        .text("name", &lpar.name)
-        .text("lpar_id", id.to_string());
-    let Some(run) = &lpar.runtime.migration else {
-        return base.text("migration_state", "Not Migrating");
-    };
-    let elapsed = now.saturating_sub(run.started).as_secs_f64();
-    let state = match run.status {
-        RunStatus::Stopped => "Migration Stopped",
-        RunStatus::Failed => "Migration Failed",
-        RunStatus::InProgress
-            if run.kind == MigrationKind::Active
-                && elapsed < run.duration.as_secs_f64() * STARTING_SHARE =>
-        {
-            "Migration Starting"
-        }
-        RunStatus::InProgress => "Migration In Progress",
-    };
-    let sent = sent_bytes(lpar, now);
-    let msp = |msp: &Option<(String, u32)>, part: usize| match (msp, part) {
-        (Some((name, _)), 0) => name.clone(),
-        (Some((_, id)), _) => id.to_string(),
-        (None, _) => String::new(),
-    };
-    base.text("migration_state", state)
-        .text(
-            "migration_type",
-            match run.kind {
-                MigrationKind::Active => "active",
-                MigrationKind::Inactive => "inactive",
-            },
-        )
-        .text("source_sys_name", &source.name)
-        .text("source_lpar_id", lpar.id.to_string())
-        .text("dest_sys_name", &run.target)
-        .text("dest_lpar_id", run.dest_id.to_string())
-        .text("source_msp_name", msp(&run.source_msp, 0))
-        .text("source_msp_id", msp(&run.source_msp, 1))
-        .text("dest_msp_name", msp(&run.dest_msp, 0))
-        .text("dest_msp_id", msp(&run.dest_msp, 1))
-        .text("bytes_transmitted", sent.to_string())
-        .text(
-            "bytes_remaining",
-            run.total_bytes.saturating_sub(sent).to_string(),
-        )
-        .text("remote_manager", "")
-        .text("remote_user", "")
 }

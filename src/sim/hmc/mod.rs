@@ -133,6 +133,7 @@ mod chsyscfg;
 mod clock;
 mod listing;
 mod lslic;
+mod lslparmigr;
 mod lssyscfg;
 mod messages;
 mod migration;
@@ -189,7 +190,7 @@ pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Re
         "lsmemdev" => rspool::lsmemdev(hmc, argv),
         "lsrsdevsize" => rspool::lsrsdevsize(hmc, argv),
         "lslic" => lslic::run(hmc, argv),
-        "lslparmigr" => migration::lslparmigr(hmc, now, argv),
+        "lslparmigr" => lslparmigr::run(hmc, now, argv),
         "lsrefcode" => misc::lsrefcode(hmc, now, argv),
         "lshmc" => misc::lshmc(hmc, argv),
         "chhwres" => rspool::chhwres(world, host, argv),
