@@ -198,7 +198,19 @@ async fn listing<T: Transport, R: hmc::FromRecord>(
         .await
         .map_err(|error| format!("{what}: {error}"))?;
     let stdout = HostError::check(&output).map_err(|error| format!("{what}: {error}"))?;
-    let parsed = hmc::parse::<R>(stdout).map_err(|error| format!("{what}: {error}"))?;
+    let args = command.args();
+    let fields = args
+        .iter()
+        .position(|arg| arg == "-F")
+        .and_then(|at| args.get(at + 1));
+    let parsed = match fields {
+        Some(fields) => {
+            let names: Vec<&str> = fields.split(',').collect();
+            hmc::parse_delimited::<R>(stdout, ',', &names, false)
+        }
+        None => hmc::parse::<R>(stdout),
+    }
+    .map_err(|error| format!("{what}: {error}"))?;
     Ok((parsed.items, describe(what, &parsed.diagnostics)))
 }
 
