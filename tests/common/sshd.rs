@@ -24,6 +24,27 @@ case "$SSH_ORIGINAL_COMMAND" in
 "LANG=C lssyscfg -r sys -F name,state")
     printf '%s\n' 'Server-9117-MMD-SN101F170,Operating' 'Server-8286-42A-SN21A4B7V,Power Off'
     ;;
+"LANG=C lssyscfg -r sys")
+    echo 'name=Server-9117-MMD-SN101F170,type_model=9117-MMD,serial_num=101F170,ipaddr=10.0.0.10,state=Operating,detailed_state=None,active_lpar_mobility_capable=1,powervm_lpar_remote_restart_capable=0'
+    echo 'name=Server-8286-42A-SN21A4B7V,type_model=8286-42A,serial_num=21A4B7V,ipaddr=10.0.0.11,state=Power Off,detailed_state=None,active_lpar_mobility_capable=unavailable,powervm_lpar_remote_restart_capable=unavailable'
+    ;;
+"LANG=C lssyscfg -r lpar -m Server-9117-MMD-SN101F170")
+    echo 'name=vios1,lpar_id=1,lpar_env=vioserver,state=Running,resource_config=1,os_version=VIOS 3.1.4.10,curr_profile=default,rmc_state=active,rmc_ipaddr=10.0.0.21,remote_restart_capable=0,simplified_remote_restart_capable=0'
+    echo 'name=prdapp01,lpar_id=3,lpar_env=aixlinux,state=Running,resource_config=1,os_version=AIX 7.2 7200-05-06-2320,curr_profile=default,rmc_state=active,rmc_ipaddr=10.0.0.23,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Remote Restartable'
+    ;;
+"LANG=C lssyscfg -r lpar -m Server-8286-42A-SN21A4B7V")
+    echo 'name=tstapp01,lpar_id=2,lpar_env=aixlinux,state=Not Activated,resource_config=0,os_version=Unknown,curr_profile=,rmc_state=inactive,rmc_ipaddr=,remote_restart_capable=0,simplified_remote_restart_capable=0'
+    ;;
+"LANG=C lslic -m Server-9117-MMD-SN101F170 -t sys -F ecnumber,activated_level,installed_level,accepted_level,activated_spname")
+    echo '01AM780,84,84,80,FW780.84'
+    ;;
+"LANG=C lslparmigr -r lpar -m Server-9117-MMD-SN101F170")
+    echo 'name=vios1,lpar_id=1,migration_state=Not Migrating'
+    echo 'name=prdapp01,lpar_id=3,migration_state=Not Migrating'
+    ;;
+"LANG=C lshwres -r rspool -m Server-9117-MMD-SN101F170 --rsubtype rsdev")
+    echo 'No results were found.'
+    ;;
 "LANG=C rrstartlpar -o validate -m down -t up -p lpar1")
     echo "HSCLA9CE The managed system is not in a valid state to support partition remote restart operations."
     exit 1
