@@ -1,16 +1,16 @@
 //! The AIX message lines the simulated global environment prints.
 //!
-//! Texts marked **[ref]** are those of aix-wpar-nim.md (§1.10, §2, §4.11, §5, §9) or the
-//! Redbook seed it cites, word for word. Texts marked **[chosen]** are the simulator's
+//! Texts marked **\[ref\]** are those of aix-wpar-nim.md (§1.10, §2, §4.11, §5, §9) or the
+//! Redbook seed it cites, word for word. Texts marked **\[chosen\]** are the simulator's
 //! own, written in the same style where no source showed the real message; their codes
 //! are not verified against a real system (aix-wpar-nim.md §11).
 
-/// `<cmd>: 0960-419 Could not find a workload partition called <w>.` **[ref]** (§1.10).
+/// `<cmd>: 0960-419 Could not find a workload partition called <w>.` **\[ref\]** (§1.10).
 pub fn not_found(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-419 Could not find a workload partition called {wpar}.")
 }
 
-/// The lock failure of a WPAR stuck in `T` or busy with another operation **[ref]**
+/// The lock failure of a WPAR stuck in `T` or busy with another operation **\[ref\]**
 /// (Appendix A, §4.11).
 pub fn locked(cmd: &str) -> Vec<String> {
     vec![
@@ -21,126 +21,126 @@ pub fn locked(cmd: &str) -> Vec<String> {
     ]
 }
 
-/// `<cmd>: 0960-254 Workload partition '<w>' is not currently active.` **[ref]**
+/// `<cmd>: 0960-254 Workload partition '<w>' is not currently active.` **\[ref\]**
 pub fn not_active(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-254 Workload partition '{wpar}' is not currently active.")
 }
 
-/// `startwpar: 0960-253 Workload partition '<w>' is already active.` **[chosen]**
+/// `startwpar: 0960-253 Workload partition '<w>' is already active.` **\[chosen\]**
 pub fn already_active(wpar: &str) -> String {
     format!("startwpar: 0960-253 Workload partition '{wpar}' is already active.")
 }
 
-/// `startwpar: 0960-667 ...` **[ref]** (§2.3, 9.2.4).
+/// `startwpar: 0960-667 ...` **\[ref\]** (§2.3, 9.2.4).
 pub const LEVEL_NOT_SUPPORTED: &str =
     "startwpar: 0960-667 The operating system level within the workload partition is not supported.";
 
-/// `<cmd>: 0960-630 Failed to unmount <dir>.` **[ref]**
+/// `<cmd>: 0960-630 Failed to unmount <dir>.` **\[ref\]**
 pub fn failed_unmount(cmd: &str, dir: &str) -> String {
     format!("{cmd}: 0960-630 Failed to unmount {dir}.")
 }
 
-/// `<cmd>: 0960-232 ATTENTION: 'wpar_sweep()' returned an unexpected result.` **[ref]**
+/// `<cmd>: 0960-232 ATTENTION: 'wpar_sweep()' returned an unexpected result.` **\[ref\]**
 pub fn sweep(cmd: &str) -> String {
     format!("{cmd}: 0960-232 ATTENTION: 'wpar_sweep()' returned an unexpected result.")
 }
 
-/// `<cmd>: 0960-228 ATTENTION: cleanup may not have completed successfully` **[ref]**
+/// `<cmd>: 0960-228 ATTENTION: cleanup may not have completed successfully` **\[ref\]**
 pub fn cleanup(cmd: &str) -> String {
     format!("{cmd}: 0960-228 ATTENTION: cleanup may not have completed successfully")
 }
 
-/// `rmwpar: 0960-256 ...` an active WPAR without `-s`/`-F` **[chosen]**
+/// `rmwpar: 0960-256 ...` an active WPAR without `-s`/`-F` **\[chosen\]**
 pub fn remove_active(wpar: &str) -> String {
     format!(
         "rmwpar: 0960-256 Workload partition '{wpar}' is active. Stop it first, or use the -s flag."
     )
 }
 
-/// `rmwpar: 0960-257 ...` a Broken WPAR without `-F` **[chosen]**
+/// `rmwpar: 0960-257 ...` a Broken WPAR without `-F` **\[chosen\]**
 pub fn remove_broken(wpar: &str) -> String {
     format!(
         "rmwpar: 0960-257 Workload partition '{wpar}' is in the Broken state. Use the -F flag to remove it."
     )
 }
 
-/// `rmwpar: 0960-258 ...` `-p` on a rootvg WPAR **[chosen]** (the restriction is [ref] §2.5).
+/// `rmwpar: 0960-258 ...` `-p` on a rootvg WPAR **\[chosen\]** (the restriction is \[ref\] §2.5).
 pub const PRESERVE_ROOTVG: &str =
     "rmwpar: 0960-258 The -p flag cannot be used with rootvg workload partitions.";
 
-/// `<cmd>: 0960-259 Workload partition <w> already exists.` **[chosen]**
+/// `<cmd>: 0960-259 Workload partition <w> already exists.` **\[chosen\]**
 pub fn exists(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-259 Workload partition {wpar} already exists.")
 }
 
-/// `<cmd>: 0960-262 <w> is not a valid workload partition name.` **[chosen]** (the rules
-/// are [ref] §1.2).
+/// `<cmd>: 0960-262 <w> is not a valid workload partition name.` **\[chosen\]** (the rules
+/// are \[ref\] §1.2).
 pub fn bad_name(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-262 {wpar} is not a valid workload partition name.")
 }
 
-/// `syncwpar: 0960-264 Error synchronizing workload partition <w>.` **[ref]**
+/// `syncwpar: 0960-264 Error synchronizing workload partition <w>.` **\[ref\]**
 pub fn sync_error(wpar: &str) -> String {
     format!("syncwpar: 0960-264 Error synchronizing workload partition {wpar}.")
 }
 
-/// `syncwpar: 0960-274 ...` a detached WPAR without `-D` **[chosen]**
+/// `syncwpar: 0960-274 ...` a detached WPAR without `-D` **\[chosen\]**
 pub fn sync_needs_d(wpar: &str) -> String {
     format!("syncwpar: 0960-274 Workload partition {wpar} is a detached workload partition. Use the -D flag.")
 }
 
-/// `syncwpar: 0960-275 ...` a shared WPAR with `-D` **[chosen]**
+/// `syncwpar: 0960-275 ...` a shared WPAR with `-D` **\[chosen\]**
 pub fn sync_not_detached(wpar: &str) -> String {
     format!("syncwpar: 0960-275 Workload partition {wpar} is not a detached workload partition.")
 }
 
-/// `migwpar: 0960-270 ...` a detached WPAR without `-d` **[chosen]** (the rule is [ref] §2.10).
+/// `migwpar: 0960-270 ...` a detached WPAR without `-d` **\[chosen\]** (the rule is \[ref\] §2.10).
 pub fn migrate_needs_d(wpar: &str) -> String {
     format!("migwpar: 0960-270 An installation source (-d) is required to migrate detached workload partition {wpar}.")
 }
 
-/// `migwpar: 0960-271 ...` not Defined **[chosen]**
+/// `migwpar: 0960-271 ...` not Defined **\[chosen\]**
 pub fn migrate_not_defined(wpar: &str) -> String {
     format!(
         "migwpar: 0960-271 Workload partition {wpar} must be in the Defined state to be migrated."
     )
 }
 
-/// `migwpar: 0960-272 ...` nothing to migrate **[chosen]**
+/// `migwpar: 0960-272 ...` nothing to migrate **\[chosen\]**
 pub fn migrate_not_needed(wpar: &str) -> String {
     format!("migwpar: 0960-272 Workload partition {wpar} is already at the level of the global environment.")
 }
 
-/// `migwpar: 0960-273 ...` application or detached rootvg WPAR **[chosen]** (the support
-/// matrix is [ref] §2.10).
+/// `migwpar: 0960-273 ...` application or detached rootvg WPAR **\[chosen\]** (the support
+/// matrix is \[ref\] §2.10).
 pub fn migrate_unsupported(wpar: &str) -> String {
     format!("migwpar: 0960-273 Migration of workload partition {wpar} is not supported.")
 }
 
-/// `<cmd>: 0960-276 ...` an application WPAR where only system WPARs work **[chosen]**
+/// `<cmd>: 0960-276 ...` an application WPAR where only system WPARs work **\[chosen\]**
 pub fn not_system(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-276 {wpar} is an application workload partition.")
 }
 
 /// `restwpar: 0960-507 Level X of bos.rte.libc in saved image does not match level Y on
-/// the running system.` **[ref]**
+/// the running system.` **\[ref\]**
 pub fn level_mismatch(saved: &str, running: &str) -> String {
     format!(
         "restwpar: 0960-507 Level {saved} of bos.rte.libc in saved image does not match level {running} on the running system."
     )
 }
 
-/// The compatibility failure without `-C` **[ref]** (§2.9).
+/// The compatibility failure without `-C` **\[ref\]** (§2.9).
 pub const COMPAT_FAILED: [&str; 2] = [
     "restwpar: 0960-508 Compatibility check between saved and running system failed.",
     "Use the -C option to ignore system compatibility levels.",
 ];
 
-/// `restwpar: 0960-514 /usr/sbin/mkwpar exited with return code 1.` **[ref]**
+/// `restwpar: 0960-514 /usr/sbin/mkwpar exited with return code 1.` **\[ref\]**
 pub const MKWPAR_FAILED: &str = "restwpar: 0960-514 /usr/sbin/mkwpar exited with return code 1.";
 
 /// The LVM lines of a logical volume that does not fit in rootvg: 0516-404 (allocp)
-/// **[chosen]** then 0516-822 **[ref]** (§9).
+/// **\[chosen\]** then 0516-822 **\[ref\]** (§9).
 pub fn no_space_lines() -> Vec<String> {
     vec![
         "0516-404 allocp: This system cannot fulfill the allocation request.".to_string(),
@@ -151,7 +151,7 @@ pub fn no_space_lines() -> Vec<String> {
     ]
 }
 
-/// `mkwpar: 0960-351 Failed to create the <fs> file system.` **[ref]** (§2.1).
+/// `mkwpar: 0960-351 Failed to create the <fs> file system.` **\[ref\]** (§2.1).
 pub fn fs_create_failed(fs: &str) -> String {
     format!("mkwpar: 0960-351 Failed to create the {fs} file system.")
 }
@@ -162,27 +162,27 @@ pub const NO_SUCH_FILE: &str = "A file or directory in the path name does not ex
 /// AIX's text for ENOSPC.
 pub const NO_SPACE: &str = "There is not enough space in the file system.";
 
-/// `mkwpar: 0960-305 <f> is not a valid specification file.` **[chosen]**
+/// `mkwpar: 0960-305 <f> is not a valid specification file.` **\[chosen\]**
 pub fn not_spec(file: &str) -> String {
     format!("mkwpar: 0960-305 {file} is not a valid specification file.")
 }
 
-/// `<cmd>: 0960-503 <f> is not a valid savewpar backup image.` **[chosen]**
+/// `<cmd>: 0960-503 <f> is not a valid savewpar backup image.` **\[chosen\]**
 pub fn not_image(cmd: &str, file: &str) -> String {
     format!("{cmd}: 0960-503 {file} is not a valid savewpar backup image.")
 }
 
-/// savewpar without `-f` on a host without a tape drive **[chosen]**
+/// savewpar without `-f` on a host without a tape drive **\[chosen\]**
 pub const NO_TAPE: &str =
     "savewpar: 0512-005 Cannot open /dev/rmt0: There is no tape drive on this system.";
 
-/// `clogin: 0960-277 Workload partition <w> is not active.` **[chosen]**
+/// `clogin: 0960-277 Workload partition <w> is not active.` **\[chosen\]**
 pub fn clogin_inactive(wpar: &str) -> String {
     format!("clogin: 0960-277 Workload partition {wpar} is not active.")
 }
 
 /// `backup: 0511-138 Cannot write to file <f>.` when a local savewpar image does not fit
-/// **[chosen]** (0511-138 is [ref] for restore writing to a full file system, §2.1).
+/// **\[chosen\]** (0511-138 is \[ref\] for restore writing to a full file system, §2.1).
 pub fn backup_no_space(file: &str) -> String {
     format!("backup: 0511-138 Cannot write to file {file}.")
 }

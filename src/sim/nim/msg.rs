@@ -1,8 +1,8 @@
 //! The NIM message lines the simulated master prints. NIM commands exit with the
 //! three-digit code of their fatal error, modulo 256 (aix-wpar-nim.md §0.4).
 //!
-//! **[ref]**: the text is that of aix-wpar-nim.md (§6.7, §9) or the seeds it cites.
-//! **[chosen]**: the simulator's own wording and code where no source showed one.
+//! **\[ref\]**: the text is that of aix-wpar-nim.md (§6.7, §9) or the seeds it cites.
+//! **\[chosen\]**: the simulator's own wording and code where no source showed one.
 
 /// A NIM failure: lines for stderr and the exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +33,13 @@ impl NimError {
     }
 }
 
-/// `0042-001 nim: processing error encountered on "<object>":` **[ref]**
+/// `0042-001 nim: processing error encountered on "<object>":` **\[ref\]**
 pub fn processing(object: &str) -> String {
     format!("0042-001 nim: processing error encountered on \"{object}\":")
 }
 
-/// `0042-053 <cmd>: there is no NIM object named "<name>"` **[ref]** (for `lsnim`;
-/// the same text for `nim` is [chosen]).
+/// `0042-053 <cmd>: there is no NIM object named "<name>"` **\[ref\]** (for `lsnim`;
+/// the same text for `nim` is \[chosen\]).
 pub fn no_object(cmd: &str, name: &str) -> NimError {
     NimError::new(
         53,
@@ -49,7 +49,7 @@ pub fn no_object(cmd: &str, name: &str) -> NimError {
     )
 }
 
-/// `0042-378 m_lslpp: The current master for ...` **[ref]** (S003, wrapped as there).
+/// `0042-378 m_lslpp: The current master for ...` **\[ref\]** (S003, wrapped as there).
 pub fn not_current_master(client: &str, current: &str) -> NimError {
     NimError::new(
         378,
@@ -63,7 +63,7 @@ pub fn not_current_master(client: &str, current: &str) -> NimError {
     )
 }
 
-/// `0042-006 <method>: (From_Master) connect Connection refused` **[ref]** (S003).
+/// `0042-006 <method>: (From_Master) connect Connection refused` **\[ref\]** (S003).
 pub fn refused(method: &str, host: &str) -> NimError {
     NimError::new(
         6,
@@ -76,13 +76,13 @@ pub fn refused(method: &str, host: &str) -> NimError {
     )
 }
 
-/// `0042-372 c_switch_master: ...` **[ref]** (S003): a client that does not know this
+/// `0042-372 c_switch_master: ...` **\[ref\]** (S003): a client that does not know this
 /// master (`sync_required = yes`) refuses the takeover.
 pub const NOT_SWITCHABLE: &str =
     "0042-372 c_switch_master: The client is not configured to allow this master to execute this command";
 
-/// A reset of a machine in the middle of an operation without `-F` **[chosen]**
-/// (the rule is [ref] §6.5: such a machine needs `nim -Fo reset`).
+/// A reset of a machine in the middle of an operation without `-F` **\[chosen\]**
+/// (the rule is \[ref\] §6.5: such a machine needs `nim -Fo reset`).
 pub fn reset_needs_force(name: &str, cstate: &str) -> NimError {
     NimError::new(
         204,
@@ -94,7 +94,7 @@ pub fn reset_needs_force(name: &str, cstate: &str) -> NimError {
     )
 }
 
-/// An operation on a machine that is not ready **[chosen]**
+/// An operation on a machine that is not ready **\[chosen\]**
 pub fn busy(method: &str, name: &str, cstate: &str) -> NimError {
     NimError::new(
         205,
@@ -106,8 +106,8 @@ pub fn busy(method: &str, name: &str, cstate: &str) -> NimError {
     )
 }
 
-/// A database sync over an existing database without `force` **[chosen]** (the rule
-/// is [ref] §7.3).
+/// A database sync over an existing database without `force` **\[chosen\]** (the rule
+/// is \[ref\] §7.3).
 pub fn sync_needs_force(alternate: &str) -> NimError {
     NimError::new(
         206,
@@ -119,7 +119,7 @@ pub fn sync_needs_force(alternate: &str) -> NimError {
     )
 }
 
-/// sync/takeover aimed at an object that is not an alternate master **[chosen]**
+/// sync/takeover aimed at an object that is not an alternate master **\[chosen\]**
 pub fn not_alternate(name: &str, operation: &str) -> NimError {
     NimError::new(
         208,
@@ -130,7 +130,7 @@ pub fn not_alternate(name: &str, operation: &str) -> NimError {
     )
 }
 
-/// An operation the simulated master does not have, or not for that object **[chosen]**
+/// An operation the simulated master does not have, or not for that object **\[chosen\]**
 pub fn bad_operation(operation: &str, name: &str) -> NimError {
     NimError::new(
         209,
@@ -140,7 +140,7 @@ pub fn bad_operation(operation: &str, name: &str) -> NimError {
     )
 }
 
-/// The NIM master filesets of the two masters differ **[chosen]**
+/// The NIM master filesets of the two masters differ **\[chosen\]**
 pub fn level_check_failed(here: &str, backup: &str) -> NimError {
     NimError::new(
         210,
@@ -154,7 +154,7 @@ pub fn level_check_failed(here: &str, backup: &str) -> NimError {
     )
 }
 
-/// A resource that is not there or not ready for allocation **[chosen]**
+/// A resource that is not there or not ready for allocation **\[chosen\]**
 pub fn not_allocatable(resource: &str) -> NimError {
     NimError::new(
         211,

@@ -2,7 +2,7 @@
 //! `-G` general paragraphs (aix-wpar-nim.md §1).
 //!
 //! All three read into [`Wpar`]. Unknown state or type letters are kept in `Other`;
-//! a line that cannot be read becomes a [`Diagnostic`]; output that is only an AIX
+//! a line that cannot be read becomes a [`Diagnostic`](crate::sources::Diagnostic); output that is only an AIX
 //! message (`lswpar: 0960-419 Could not find a workload partition called x.`) is
 //! `Err(HostError::Aix)`. Empty output is a global environment without WPARs.
 
