@@ -14,7 +14,7 @@ pub fn client_key() -> std::io::Result<PrivateKey> {
     PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).map_err(std::io::Error::other)
 }
 
-/// Where [`write`] put things.
+/// Where [`write()`] put things.
 #[derive(Debug, Clone)]
 pub struct ClientFiles {
     pub config: PathBuf,

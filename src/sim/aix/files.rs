@@ -2,7 +2,7 @@
 //! commands that move them: `ls`, `cp`, `rm`, `cat`.
 //!
 //! Each host keeps its own files; those under
-//! [`SHARED_DIR`](crate::sim::estate::aix::SHARED_DIR) (`/export/wpars`) are seen by
+//! [`SHARED_DIR`] (`/export/wpars`) are seen by
 //! every AIX host of the estate, like an NFS directory mounted on all of them. Files
 //! outside it use the host's `free_mb`; a copy that does not fit fails with AIX's
 //! ENOSPC text. The working directory is `/` (root's home on AIX).
