@@ -4,3 +4,4 @@ pub mod inventory;
 pub mod refresh;
 pub mod sim;
 pub mod sources;
+pub mod ui;
