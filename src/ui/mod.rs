@@ -22,6 +22,7 @@ pub mod keymap;
 pub mod options;
 pub mod render;
 pub mod run;
+pub mod screenshot;
 pub mod states;
 pub mod table;
 pub mod terminal;

@@ -2,8 +2,8 @@
 //!
 //! The built-in themes live in `themes/*.toml` and are compiled into the binary, so the
 //! console works anywhere. A user theme is a file `NAME.toml` in
-//! `$XDG_CONFIG_HOME/powerdeck/themes/` (`~/.config/powerdeck/themes/`); it may set only
-//! some roles, the others come from the `dark` theme. State never depends on colour
+//! `$XDG_CONFIG_HOME/powerdeck/themes/` (`~/.config/powerdeck/themes/`) with a name of
+//! its own; it may set only some roles, the others come from the `dark` theme. State never depends on colour
 //! alone: every state carries a symbol and a word, so `NO_COLOR` loses nothing.
 
 use std::path::PathBuf;
@@ -128,8 +128,12 @@ impl Theme {
         Some(Theme::from_toml(text, name, Theme::plain()).unwrap_or_else(|_| Theme::plain()))
     }
 
-    /// A theme by name: a user theme file first, then the built-in ones.
+    /// A theme by name: a built-in one, else the user theme file `NAME.toml` (so a
+    /// user theme needs a name of its own; `:theme` resolves names the same way).
     pub fn load(name: &str) -> Result<Theme, ThemeError> {
+        if let Some(theme) = Theme::built_in(name) {
+            return Ok(theme);
+        }
         if let Some(path) = user_theme_path(name) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 return Theme::from_toml(&text, &path.display().to_string(), Theme::default()).map(
@@ -140,7 +144,7 @@ impl Theme {
                 );
             }
         }
-        Theme::built_in(name).ok_or_else(|| ThemeError::Unknown {
+        Err(ThemeError::Unknown {
             name: name.to_string(),
         })
     }
