@@ -76,6 +76,8 @@ pub enum Request {
     Refresh(Option<String>),
     /// Load a user theme file by name and answer with `Action::ThemeLoaded`.
     LoadTheme(String),
+    /// Capture the mouse (`true`) or leave it to the terminal.
+    Mouse(bool),
     /// Leave the console.
     Quit,
 }
@@ -150,6 +152,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// The console is closing.
     pub quitting: bool,
+    /// The console has the mouse (clicks select and sort); off, the terminal selects text.
+    pub mouse: bool,
 }
 
 /// Most views kept in the history.
@@ -182,6 +186,7 @@ impl App {
             screen: ScreenMap::default(),
             requests: Vec::new(),
             quitting: false,
+            mouse: true,
         };
         app.rebuild();
         app

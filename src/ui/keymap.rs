@@ -28,6 +28,8 @@ pub enum KeyAction {
     Describe,
     /// Refresh every source now.
     Refresh,
+    /// Let the terminal have the mouse (to select and copy text) or take it back.
+    ToggleMouse,
     /// Select the next row.
     Down,
     /// Select the previous row.
@@ -82,6 +84,7 @@ impl KeyAction {
         KeyAction::Describe,
         KeyAction::Back,
         KeyAction::Refresh,
+        KeyAction::ToggleMouse,
         KeyAction::Quit,
         KeyAction::Down,
         KeyAction::Up,
@@ -117,6 +120,7 @@ impl KeyAction {
             KeyAction::Open => "open",
             KeyAction::Describe => "describe",
             KeyAction::Refresh => "refresh",
+            KeyAction::ToggleMouse => "mouse",
             KeyAction::Down => "down",
             KeyAction::Up => "up",
             KeyAction::Top => "top",
@@ -152,6 +156,7 @@ impl KeyAction {
             KeyAction::Open => "drill down into the selected row",
             KeyAction::Describe => "every attribute of the selected row",
             KeyAction::Refresh => "refresh every source now (read-only)",
+            KeyAction::ToggleMouse => "mouse on/off (off: the terminal selects text)",
             KeyAction::Down => "next row",
             KeyAction::Up => "previous row",
             KeyAction::Top => "first row",
@@ -377,6 +382,7 @@ impl Default for KeyMap {
             (KeyAction::Open, &[p(Enter)]),
             (KeyAction::Describe, &[c('d')]),
             (KeyAction::Refresh, &[c('r'), Key::ctrl('r')]),
+            (KeyAction::ToggleMouse, &[c('m')]),
             (KeyAction::Down, &[c('j'), p(Down)]),
             (KeyAction::Up, &[c('k'), p(Up)]),
             (KeyAction::Top, &[c('g'), p(Home)]),

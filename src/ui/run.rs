@@ -94,6 +94,7 @@ pub async fn run(
                     let loaded = Theme::load(&name).map_err(|error| error.to_string());
                     redraw |= update(&mut app, Action::ThemeLoaded(loaded));
                 }
+                Request::Mouse(on) => console.set_mouse(on)?,
                 Request::Quit => {}
             }
         }

@@ -41,6 +41,17 @@ impl ConsoleTerminal {
     }
 }
 
+impl ConsoleTerminal {
+    /// Captures the mouse, or gives it back to the terminal (to select text).
+    pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+        if on {
+            execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)
+        }
+    }
+}
+
 impl Drop for ConsoleTerminal {
     fn drop(&mut self) {
         restore();

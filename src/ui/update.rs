@@ -170,6 +170,15 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
             app.requests.push(Request::Refresh(None));
             app.say("Refreshing every source (read-only commands)");
         }
+        KeyAction::ToggleMouse => {
+            app.mouse = !app.mouse;
+            app.requests.push(Request::Mouse(app.mouse));
+            app.say(if app.mouse {
+                "Mouse on: click to select and sort"
+            } else {
+                "Mouse off: the terminal selects text (shift-drag also works with it on)"
+            });
+        }
         KeyAction::Down => move_by(app, 1),
         KeyAction::Up => move_by(app, -1),
         KeyAction::Top => move_to(app, 0),

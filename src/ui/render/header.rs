@@ -21,7 +21,11 @@ pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     let depth = app.history.len();
     if depth > 0 {
-        left.push(Span::styled(format!("  ‹ {depth} back (esc)"), theme.bar));
+        let back = app.keymap.hint(KeyAction::Back).unwrap_or_default();
+        left.push(Span::styled(
+            format!("  ‹ {depth} back ({back})"),
+            theme.bar,
+        ));
     }
     let mut right: Vec<Span> = Vec::new();
     if app.options.read_only {
