@@ -47,6 +47,10 @@ pub struct Config {
     pub ssh: SshOptions,
     pub refresh: RefreshOptions,
     pub sources: Vec<SourceConfig>,
+    /// `[ui] theme`: the theme to start with (`--theme` wins).
+    pub theme: Option<String>,
+    /// `[keys]`: console key bindings, action name → keys (`"j, down"`).
+    pub keys: std::collections::BTreeMap<String, String>,
 }
 
 /// `[ssh]`.
@@ -292,11 +296,42 @@ impl Config {
                 });
             }
         }
+        let keys: std::collections::BTreeMap<String, String> = raw
+            .keys
+            .iter()
+            .map(|(name, value)| (name.clone(), value.get_ref().clone()))
+            .collect();
+        if let Err(message) = crate::ui::KeyMap::with_overrides(&keys) {
+            let culprit = raw
+                .keys
+                .iter()
+                .find(|(name, _)| message.contains(&format!("keys.{name}")))
+                .or_else(|| raw.keys.iter().next());
+            let (name, span) = culprit
+                .map(|(name, value)| (format!("keys.{name}"), Some(value.span())))
+                .unwrap_or_else(|| ("keys".to_string(), None));
+            return Err(locate(span, Some(&name), message));
+        }
+        let theme = match raw.ui.and_then(|ui| ui.theme) {
+            Some(theme) => {
+                if let Err(error) = crate::ui::Theme::load(theme.get_ref()) {
+                    return Err(locate(
+                        Some(theme.span()),
+                        Some("ui.theme"),
+                        error.to_string(),
+                    ));
+                }
+                Some(theme.into_inner())
+            }
+            None => None,
+        };
         Ok(Config {
             origin: origin.to_string(),
             ssh: config_ssh,
             refresh: config_refresh,
             sources,
+            theme,
+            keys,
         })
     }
 
@@ -438,6 +473,15 @@ struct RawConfig {
     aix: Vec<RawSource>,
     #[serde(default)]
     nim: Vec<RawSource>,
+    ui: Option<RawUi>,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUi {
+    theme: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -600,6 +644,32 @@ password_env = "NIM01_PASSWORD"
         };
         let endpoint = explicit.endpoint(Some(&ssh));
         assert_eq!((endpoint.port, endpoint.user.as_str()), (22, "hscroot"));
+    }
+
+    #[test]
+    fn keys_and_theme() {
+        let config = Config::parse(
+            "[ui]\ntheme = \"light\"\n[keys]\nquit = \"q, ctrl-c\"\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(config.theme.as_deref(), Some("light"));
+        assert_eq!(
+            config.keys.get("quit").map(String::as_str),
+            Some("q, ctrl-c")
+        );
+        let error = Config::parse("[keys]\nquit = \"q\"\nflyaway = \"x\"\n", "c").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (3, Some("keys.flyaway")),
+            "{error}"
+        );
+        let error = Config::parse("[ui]\ntheme = \"neon\"\n", "c").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (2, Some("ui.theme")),
+            "{error}"
+        );
     }
 
     #[test]

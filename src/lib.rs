@@ -7,4 +7,5 @@ pub mod refresh;
 pub mod sim;
 pub mod sources;
 pub mod ssh;
+pub mod ui;
 pub mod wizard;

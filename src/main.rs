@@ -6,6 +6,9 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
+    if let Err(error) = color_eyre::install() {
+        eprintln!("powerdeck: {error}");
+    }
     match cli::run(args) {
         Ok(code) => code,
         Err(error) => {

@@ -1,5 +1,6 @@
 //! Command-line interface (CONTRACTS.md "Command line").
 
+mod console;
 mod inventory;
 mod plan;
 mod setup;
@@ -20,6 +21,13 @@ pub struct Cli {
     /// Use the built-in simulated estate, served in-process over SSH on loopback.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Make every change impossible: wizards show their plans but the executor refuses
+    /// to run a changing step.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Colour theme: dark, light, high-contrast, colorblind, or a user theme's name.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -51,11 +59,14 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
             inventory::run(&setup, &args).await
         }),
-        None => {
-            eprintln!(
-                "powerdeck: the console is not part of this build yet; try `powerdeck sim --help`"
-            );
-            Ok(ExitCode::from(1))
-        }
+        None => runtime.block_on(async {
+            let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
+            let label = if cli.demo {
+                "demo estate".to_string()
+            } else {
+                setup.config.origin.clone()
+            };
+            console::run(&setup, &label, cli.read_only, cli.theme.as_deref()).await
+        }),
     }
 }

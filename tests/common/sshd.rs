@@ -200,8 +200,19 @@ pub fn require_sshd() {
 impl Sshd {
     /// Starts sshd with key logins only. Panics with a clear message when sshd is
     /// missing or does not come up.
+    ///
+    /// The login shell's start-up files are hidden where a private mount namespace is
+    /// available (see [`SshdOptions::plain_shell`]): a user's `~/.bashrc` that prints to
+    /// stderr (pyenv's rehash does, when shells start at the same time) would otherwise
+    /// leak into the streams the tests check.
     pub fn start() -> Sshd {
-        Self::start_with(SshdOptions::default()).unwrap_or_else(|err| panic!("{err}"))
+        let plain = SshdOptions {
+            plain_shell: true,
+            ..SshdOptions::default()
+        };
+        Self::start_with(plain)
+            .or_else(|_| Self::start_with(SshdOptions::default()))
+            .unwrap_or_else(|err| panic!("{err}"))
     }
 
     /// Starts sshd with `options`. `Err` when an optional feature (the password

@@ -1,0 +1,34 @@
+//! `powerdeck` with no subcommand: the console.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use powerdeck::refresh::Engine;
+use powerdeck::ssh::SshTransport;
+use powerdeck::ui::{self, ConsoleOptions, KeyMap, Theme};
+use tokio::sync::mpsc;
+
+use super::inventory::sources;
+use super::setup::Setup;
+
+/// Runs the console until the operator quits.
+pub async fn run(
+    setup: &Setup,
+    label: &str,
+    read_only: bool,
+    theme: Option<&str>,
+) -> color_eyre::Result<ExitCode> {
+    let mut options = ConsoleOptions::from_config(&setup.config);
+    let theme = theme.or(setup.config.theme.as_deref()).unwrap_or("dark");
+    options.theme = Theme::load(theme)?;
+    options.keymap = KeyMap::with_overrides(&setup.config.keys)
+        .map_err(|message| color_eyre::eyre::eyre!("{}: {message}", setup.config.origin))?;
+    options.read_only = read_only;
+    options.label = label.to_string();
+    let options = options.honour_no_color();
+    let transport = Arc::new(SshTransport::from_config(&setup.config));
+    let (events_tx, events) = mpsc::channel(256);
+    let engine = Engine::spawn(transport, sources(setup), events_tx);
+    ui::run(options, engine, events).await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,59 @@
+//! Terminal events to actions: the key map in normal mode and the help, line editing in
+//! the filter and the palette, clicks and the wheel.
+
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+
+use super::app::{App, Mode};
+use super::keymap::{Key, KeyAction};
+use super::update::Action;
+
+/// The action a terminal event stands for in the current mode, if any.
+pub fn action_for(app: &App, event: &TermEvent) -> Option<Action> {
+    match event {
+        TermEvent::Key(key) => {
+            if key.kind == KeyEventKind::Release {
+                return None;
+            }
+            let typed = Key::from_event(key);
+            match app.mode {
+                Mode::Normal | Mode::Help { .. } => app.keymap.action(typed).map(Action::Key),
+                Mode::Filter | Mode::Palette { .. } => {
+                    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                    match key.code {
+                        KeyCode::Char('c') if ctrl => Some(Action::Key(KeyAction::Quit)),
+                        KeyCode::Char('u') if ctrl => Some(Action::ClearInput),
+                        KeyCode::Char('n') if ctrl => Some(Action::SuggestionNext),
+                        KeyCode::Char('p') if ctrl => Some(Action::SuggestionPrevious),
+                        KeyCode::Char(c) if !ctrl => Some(Action::Insert(c)),
+                        KeyCode::Backspace => Some(Action::DeleteBack),
+                        KeyCode::Enter => Some(Action::Accept),
+                        KeyCode::Esc => Some(Action::Cancel),
+                        KeyCode::Tab => Some(Action::Complete),
+                        KeyCode::Down => Some(Action::SuggestionNext),
+                        KeyCode::Up | KeyCode::BackTab => Some(Action::SuggestionPrevious),
+                        _ => None,
+                    }
+                }
+            }
+        }
+        TermEvent::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                x: mouse.column,
+                y: mouse.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            _ => None,
+        },
+        TermEvent::Resize(_, _) => Some(Action::Resized),
+        TermEvent::Paste(text) => match app.mode {
+            Mode::Filter | Mode::Palette { .. } => {
+                text.chars().find(|c| !c.is_control()).map(Action::Insert)
+            }
+            _ => None,
+        },
+        TermEvent::FocusGained | TermEvent::FocusLost => None,
+    }
+}

@@ -1,0 +1,107 @@
+//! The runner: owns the terminal, waits on keys, refresh events and a one-second clock,
+//! and redraws only when something visible changed (an idle console uses no CPU).
+
+use std::time::{Duration, SystemTime};
+
+use futures::StreamExt;
+use ratatui::crossterm::event::EventStream;
+use tokio::sync::mpsc;
+
+use crate::refresh::{Engine, Event};
+
+use super::app::{App, Request};
+use super::input::action_for;
+use super::options::ConsoleOptions;
+use super::render::render;
+use super::terminal::ConsoleTerminal;
+use super::theme::Theme;
+use super::update::{update, Action};
+
+/// Runs the console until the admin quits (or a terminating signal arrives). The
+/// terminal is restored on every way out. `events` is the engine's channel; the console
+/// never waits on a host, only on this channel.
+pub async fn run(
+    options: ConsoleOptions,
+    engine: Engine,
+    mut events: mpsc::Receiver<Event>,
+) -> color_eyre::Result<()> {
+    let options = options.honour_no_color();
+    let mut app = App::new(options, SystemTime::now());
+    let mut console = ConsoleTerminal::enter()?;
+    let mut input = EventStream::new();
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut events_open = true;
+    let mut redraw = true;
+    #[cfg(unix)]
+    let mut signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        [
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::hangup())?,
+        ]
+    };
+    loop {
+        if redraw {
+            let mut screen = None;
+            console
+                .terminal
+                .draw(|frame| screen = Some(render(frame, &app)))?;
+            if let Some(screen) = screen {
+                app.set_screen(screen);
+            }
+            redraw = false;
+        }
+        #[cfg(unix)]
+        let signalled = {
+            let [interrupt, terminate, hangup] = &mut signals;
+            async move {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                    _ = hangup.recv() => {}
+                }
+            }
+        };
+        #[cfg(not(unix))]
+        let signalled = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let action = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => action_for(&app, &event),
+                Some(Err(error)) => return Err(error.into()),
+                None => break,
+            },
+            event = events.recv(), if events_open => match event {
+                Some(event) => Some(Action::Engine(event)),
+                None => {
+                    events_open = false;
+                    None
+                }
+            },
+            _ = clock.tick() => Some(Action::Tick(SystemTime::now())),
+            _ = signalled => break,
+        };
+        if let Some(action) = action {
+            redraw |= update(&mut app, action);
+        }
+        for request in std::mem::take(&mut app.requests) {
+            match request {
+                Request::Refresh(source) => engine.refresh_now(source.as_deref()),
+                Request::LoadTheme(name) => {
+                    let loaded = Theme::load(&name).map_err(|error| error.to_string());
+                    redraw |= update(&mut app, Action::ThemeLoaded(loaded));
+                }
+                Request::Mouse(on) => console.set_mouse(on)?,
+                Request::Quit => {}
+            }
+        }
+        if app.quitting {
+            break;
+        }
+    }
+    drop(console);
+    Ok(())
+}
