@@ -31,7 +31,7 @@ impl Drop for Demo {
 /// Loads the config named on the command line (or the default one), or starts the demo.
 pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<Setup> {
     if demo {
-        return start_demo(Estate::demo(), 1.0).await;
+        return start_demo(Estate::demo(), demo_speed()?).await;
     }
     let path = config_path
         .map(Path::to_path_buf)
@@ -41,6 +41,20 @@ pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<
         config,
         _demo: None,
     })
+}
+
+/// How fast simulated time runs in the demo: `POWERDECK_DEMO_SPEED` (a positive factor,
+/// e.g. `60` to watch an hour-long firmware update in a minute), else real time.
+fn demo_speed() -> color_eyre::Result<f64> {
+    match std::env::var("POWERDECK_DEMO_SPEED") {
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),
+            _ => Err(color_eyre::eyre::eyre!(
+                "POWERDECK_DEMO_SPEED must be a positive number, not {text:?}"
+            )),
+        },
+        Err(_) => Ok(1.0),
+    }
 }
 
 /// Serves `estate` on loopback and builds a config for it, as `powerdeck sim` would.
