@@ -3,15 +3,14 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::sim::SimLab;
 use common::sshd::Sshd;
 use powerdeck::config::SourceKind;
 use powerdeck::refresh::{self, Source, SourceStatus};
 use powerdeck::sim::client_files;
-use powerdeck::sim::server::{ServeOptions, Simulator};
 use powerdeck::sim::Estate;
 use serde_json::Value;
 
@@ -144,25 +143,6 @@ fn a_bad_config_exits_1_naming_file_and_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Serves a small estate, with the written config and files.
-async fn serve(estate: &str, dir: &Path) -> (Simulator, client_files::ClientFiles) {
-    std::fs::create_dir_all(dir).unwrap();
-    let key = client_files::client_key().unwrap();
-    let simulator = Simulator::start(
-        Estate::from_toml(estate, "test").unwrap(),
-        ServeOptions {
-            listen: "127.0.0.1".parse().unwrap(),
-            base_port: None,
-            speed: 1.0,
-            authorized_keys: vec![key.public_key().clone()],
-        },
-    )
-    .await
-    .unwrap();
-    let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key).unwrap();
-    (simulator, files)
-}
-
 const SMALL: &str = r#"
 [[hmc]]
 name = "hmc01"
@@ -205,8 +185,8 @@ type = "master"
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
-    let dir = std::env::temp_dir().join(format!("powerdeck-inv-faults-{}", std::process::id()));
-    let (simulator, files) = serve(SMALL, &dir).await;
+    let lab = SimLab::start(Estate::from_toml(SMALL, "test").unwrap(), 1.0).await;
+    let (simulator, files, dir) = (&lab.simulator, &lab.files, &lab.dir);
     // hmc02's known key is replaced by another key: the refresh must refuse it.
     let known = std::fs::read_to_string(&files.known_hosts).unwrap();
     let hmc02 = simulator.hosts.iter().find(|h| h.name == "hmc02").unwrap();
@@ -304,8 +284,6 @@ async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
     assert_eq!(count(&json, "lpars"), 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("hmc02 (error)"), "{stderr}");
-    simulator.stop();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

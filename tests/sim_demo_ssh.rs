@@ -3,94 +3,16 @@
 //! command changes what the listings report after its delay, and refusals carry the
 //! host's message and a non-zero exit status.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use powerdeck::sim::client_files::{self, ClientFiles};
-use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
+use common::sim::SimLab;
 use powerdeck::sim::Estate;
 
-struct Demo {
-    simulator: Simulator,
-    files: ClientFiles,
-    dir: PathBuf,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        self.simulator.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Demo {
-    async fn start(speed: f64) -> Demo {
-        let dir = std::env::temp_dir().join(format!(
-            "powerdeck-demo-ssh-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let key = client_files::client_key().unwrap();
-        let simulator = Simulator::start(
-            Estate::demo(),
-            ServeOptions {
-                listen: "127.0.0.1".parse().unwrap(),
-                base_port: None,
-                speed,
-                authorized_keys: vec![key.public_key().clone()],
-            },
-        )
-        .await
-        .unwrap();
-        let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key).unwrap();
-        Demo {
-            simulator,
-            files,
-            dir,
-        }
-    }
-
-    fn host(&self, name: &str) -> ServedHost {
-        self.simulator
-            .hosts
-            .iter()
-            .find(|h| h.name == name)
-            .unwrap()
-            .clone()
-    }
-
-    /// `ssh` with strict host key checking against the written known_hosts.
-    async fn ssh(&self, host: &str, line: &str) -> Output {
-        let host = self.host(host);
-        let identity = self.files.identity_file.clone();
-        let known = self.files.known_hosts.clone();
-        let line = line.to_string();
-        tokio::task::spawn_blocking(move || {
-            Command::new("ssh")
-                .args([
-                    "-F",
-                    "/dev/null",
-                    "-o",
-                    "BatchMode=yes",
-                    "-o",
-                    "StrictHostKeyChecking=yes",
-                ])
-                .arg("-o")
-                .arg(format!("UserKnownHostsFile={}", known.display()))
-                .arg("-i")
-                .arg(identity)
-                .arg("-p")
-                .arg(host.addr.port().to_string())
-                .arg(format!("{}@{}", host.user, host.addr.ip()))
-                .arg(line)
-                .output()
-                .expect("the OpenSSH client runs (.ci/run installs openssh-client)")
-        })
-        .await
-        .unwrap()
-    }
+async fn demo(speed: f64) -> SimLab {
+    SimLab::start(Estate::demo(), speed).await
 }
 
 fn stdout(out: &Output) -> String {
@@ -103,7 +25,7 @@ fn stderr(out: &Output) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_host_kind_answers_in_its_format() {
-    let demo = Demo::start(1.0).await;
+    let demo = demo(1.0).await;
 
     let out = demo
         .ssh("hmc01", "LANG=C lssyscfg -r sys -F name,state")
@@ -160,7 +82,7 @@ async fn every_host_kind_answers_in_its_format() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_carry_the_hosts_message_and_status() {
     // Validation answers after a few simulated seconds; speed 20 keeps the test short.
-    let demo = Demo::start(20.0).await;
+    let demo = demo(20.0).await;
 
     let out = demo
         .ssh(
@@ -199,7 +121,7 @@ async fn refusals_carry_the_hosts_message_and_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_shows_in_the_listings_after_its_delay() {
     // Speed 20: a 30 s simulated boot takes 1.5 s.
-    let demo = Demo::start(20.0).await;
+    let demo = demo(20.0).await;
     let state = |out: &Output| stdout(out).trim().to_string();
     let listing = "LANG=C lssyscfg -r lpar -m s924-01 --filter lpar_names=devweb01 -F state";
     assert_eq!(state(&demo.ssh("hmc01", listing).await), "Not Activated");

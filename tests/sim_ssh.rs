@@ -2,12 +2,12 @@
 //! (key and known_hosts) works with `ssh`, host kinds answer with their shells' rules,
 //! and faults behave as documented.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::sim::SimLab;
 use powerdeck::sim::client_files;
-use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
 use powerdeck::sim::Estate;
 
 const ESTATE: &str = r#"
@@ -31,100 +31,8 @@ lpar = "aixprd01"
 name = "nim01"
 "#;
 
-struct Running {
-    simulator: Simulator,
-    files: client_files::ClientFiles,
-    _dir: TempDir,
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn start(speed: f64) -> Running {
-    let dir = std::env::temp_dir().join(format!(
-        "powerdeck-sim-ssh-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let estate = Estate::from_toml(ESTATE, "test estate").unwrap();
-    let key = client_files::client_key().unwrap();
-    let simulator = Simulator::start(
-        estate,
-        ServeOptions {
-            listen: "127.0.0.1".parse().unwrap(),
-            base_port: None,
-            speed,
-            authorized_keys: vec![key.public_key().clone()],
-        },
-    )
-    .await
-    .unwrap();
-    let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key).unwrap();
-    Running {
-        simulator,
-        files,
-        _dir: TempDir(dir),
-    }
-}
-
-fn rand_suffix() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(42);
-    hasher.finish()
-}
-
-impl Running {
-    fn host(&self, name: &str) -> &ServedHost {
-        self.simulator
-            .hosts
-            .iter()
-            .find(|h| h.name == name)
-            .unwrap()
-    }
-
-    /// Runs `line` with the OpenSSH client, strict host key checking against the
-    /// known_hosts file the simulator wrote.
-    async fn ssh(&self, host: &str, line: &str) -> Output {
-        let host = self.host(host).clone();
-        let identity = self.files.identity_file.clone();
-        let known_hosts = self.files.known_hosts.clone();
-        let line = line.to_string();
-        tokio::task::spawn_blocking(move || {
-            ssh_command(&host, &identity, &known_hosts, &line).output()
-        })
-        .await
-        .unwrap()
-        .expect("the OpenSSH client (ssh) runs; .ci/run installs openssh-client")
-    }
-}
-
-fn ssh_command(host: &ServedHost, identity: &Path, known_hosts: &Path, line: &str) -> Command {
-    let mut command = Command::new("ssh");
-    command
-        .args([
-            "-F",
-            "/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=yes",
-        ])
-        .arg("-o")
-        .arg(format!("UserKnownHostsFile={}", known_hosts.display()))
-        .args(["-o", "ConnectTimeout=5", "-i"])
-        .arg(identity)
-        .arg("-p")
-        .arg(host.addr.port().to_string())
-        .arg(format!("{}@{}", host.user, host.addr.ip()))
-        .arg(line);
-    command
+async fn start(speed: f64) -> SimLab {
+    SimLab::start(Estate::from_toml(ESTATE, "test estate").unwrap(), speed).await
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -182,13 +90,11 @@ async fn a_wrong_key_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let host = running.host("nim01").clone();
-    let known = running.files.known_hosts.clone();
-    let out =
-        tokio::task::spawn_blocking(move || ssh_command(&host, &path, &known, "echo hi").output())
-            .await
-            .unwrap()
-            .unwrap();
+    let mut command = running.ssh_command("nim01", "echo hi", Some(&path));
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(out.status.code(), Some(255), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("Permission denied"));
 }
@@ -209,11 +115,9 @@ async fn faults_garbage_latency_stall_and_drop() {
     running.ssh("aixprd01", "simctl latency aixprd01 0").await;
 
     running.ssh("hmc01", "simctl fault hmc01 stall").await;
-    let host = running.host("hmc01").clone();
-    let identity = running.files.identity_file.clone();
-    let known = running.files.known_hosts.clone();
+    let mut command = running.ssh_command("hmc01", "echo stuck", None);
     let stalled = tokio::task::spawn_blocking(move || {
-        let mut child = ssh_command(&host, &identity, &known, "echo stuck")
+        let mut child = command
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();

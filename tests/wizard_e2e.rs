@@ -2,16 +2,16 @@
 //! partition, remote-restart every capable partition of the failed system, clean up
 //! when it returns, survive a dropped connection mid-migration, refuse in read-only.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use powerdeck::config::Config;
+use common::sim::SimLab;
 use powerdeck::estate::LparState;
 use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
-use powerdeck::sim::client_files;
 use powerdeck::sim::estate::FaultAction;
-use powerdeck::sim::server::{ServeOptions, Simulator};
 use powerdeck::sim::Estate;
 use powerdeck::ssh::SshTransport;
 use powerdeck::wizard::{
@@ -21,41 +21,15 @@ use powerdeck::wizard::{
 use tokio::sync::mpsc;
 
 struct Lab {
-    simulator: Simulator,
+    sim: SimLab,
     transport: Arc<SshTransport>,
     sources: Vec<Source>,
-    dir: PathBuf,
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        self.simulator.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 impl Lab {
-    async fn start(name: &str, speed: f64) -> Lab {
-        let dir = std::env::temp_dir().join(format!("powerdeck-e2e-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let key = client_files::client_key().unwrap();
-        let simulator = Simulator::start(
-            Estate::demo(),
-            ServeOptions {
-                listen: "127.0.0.1".parse().unwrap(),
-                base_port: None,
-                speed,
-                authorized_keys: vec![key.public_key().clone()],
-            },
-        )
-        .await
-        .unwrap();
-        let files = client_files::write(&dir.join("demo.toml"), &simulator.hosts, &key).unwrap();
-        let config = Config::parse(
-            &std::fs::read_to_string(&files.config).unwrap(),
-            "demo.toml",
-        )
-        .unwrap();
+    async fn start(speed: f64) -> Lab {
+        let sim = SimLab::start(Estate::demo(), speed).await;
+        let config = sim.config();
         let sources = config
             .sources
             .iter()
@@ -66,10 +40,9 @@ impl Lab {
             })
             .collect();
         Lab {
-            simulator,
             transport: Arc::new(SshTransport::from_config(&config)),
+            sim,
             sources,
-            dir,
         }
     }
 
@@ -85,7 +58,7 @@ impl Lab {
     }
 
     fn journal_path(&self) -> PathBuf {
-        self.dir.join("journal.jsonl")
+        self.sim.dir.join("journal.jsonl")
     }
 }
 
@@ -118,7 +91,7 @@ async fn drain(mut events: mpsc::Receiver<ExecEvent>) -> Vec<ExecEvent> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relocate_a_running_partition() {
-    let lab = Lab::start("relocate", 400.0).await;
+    let lab = Lab::start(400.0).await;
     let before = lab.refresh().await;
     let plan = relocate(EstateView::new(&before), "prdweb01", "e1080-01").unwrap();
     let (tx, rx) = mpsc::channel(1024);
@@ -149,7 +122,7 @@ async fn relocate_a_running_partition() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_restart_the_failed_system_then_clean_up() {
-    let lab = Lab::start("rr", 400.0).await;
+    let lab = Lab::start(400.0).await;
     let before = lab.refresh().await;
     let choices = RemoteRestartChoices {
         parallelism: 2,
@@ -190,7 +163,8 @@ async fn remote_restart_the_failed_system_then_clean_up() {
     assert!(refused.unwrap_err().0.contains("Operating or Standby"));
 
     // The source comes back; its stale copies are cleaned up.
-    lab.simulator
+    lab.sim
+        .simulator
         .exec_local("hmc01", "simctl state hmc01 s824-01 Operating");
     let back = lab.refresh().await;
     let plan = cleanup(EstateView::new(&back), "s824-01", CleanupChoices::default()).unwrap();
@@ -214,7 +188,7 @@ async fn remote_restart_the_failed_system_then_clean_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_dropped_mid_migration_halts_rereads_and_journals() {
-    let lab = Lab::start("drop", 20.0).await;
+    let lab = Lab::start(20.0).await;
     let before = lab.refresh().await;
     let plan = relocate(EstateView::new(&before), "prdapp04", "e1080-01").unwrap();
     let migrate_step = plan
@@ -223,7 +197,7 @@ async fn a_connection_dropped_mid_migration_halts_rereads_and_journals() {
         .position(|s| s.line().contains("migrlpar -o m"))
         .unwrap();
     let (tx, mut rx) = mpsc::channel(1024);
-    let world = lab.simulator.world.clone();
+    let world = lab.sim.simulator.world.clone();
     let breaker = tokio::spawn(async move {
         let mut seen = Vec::new();
         while let Some(event) = rx.recv().await {
@@ -303,7 +277,7 @@ async fn a_connection_dropped_mid_migration_halts_rereads_and_journals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_mode_changes_nothing() {
-    let lab = Lab::start("readonly", 400.0).await;
+    let lab = Lab::start(400.0).await;
     let before = lab.refresh().await;
     let plan = relocate(EstateView::new(&before), "prdweb01", "e1080-01").unwrap();
     let (tx, rx) = mpsc::channel(1024);

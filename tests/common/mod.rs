@@ -28,4 +28,5 @@ pub fn fixture(path: &str) -> String {
     output.to_string()
 }
 
+pub mod sim;
 pub mod sshd;

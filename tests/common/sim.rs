@@ -1,0 +1,112 @@
+//! A simulated estate served over SSH for a test, with the client files `powerdeck sim
+//! --write-config` writes, removed when the test ends.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use powerdeck::config::Config;
+use powerdeck::sim::client_files::{self, ClientFiles};
+use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
+use powerdeck::sim::Estate;
+
+/// A running simulator and the config, key and known_hosts that reach it.
+pub struct SimLab {
+    pub simulator: Simulator,
+    pub files: ClientFiles,
+    pub dir: PathBuf,
+}
+
+impl Drop for SimLab {
+    fn drop(&mut self) {
+        self.simulator.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl SimLab {
+    /// Serves `estate` on loopback; `speed` multiplies simulated time.
+    pub async fn start(estate: Estate, speed: f64) -> SimLab {
+        let dir = std::env::temp_dir().join(format!(
+            "powerdeck-simlab-{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        std::fs::create_dir_all(&dir).expect("create the lab directory");
+        let key = client_files::client_key().expect("generate a client key");
+        let simulator = Simulator::start(
+            estate,
+            ServeOptions {
+                listen: "127.0.0.1".parse().expect("loopback"),
+                base_port: None,
+                speed,
+                authorized_keys: vec![key.public_key().clone()],
+            },
+        )
+        .await
+        .expect("start the simulated hosts");
+        let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key)
+            .expect("write the client files");
+        SimLab {
+            simulator,
+            files,
+            dir,
+        }
+    }
+
+    /// The served host called `name`.
+    pub fn host(&self, name: &str) -> ServedHost {
+        self.simulator
+            .hosts
+            .iter()
+            .find(|h| h.name == name)
+            .unwrap_or_else(|| panic!("no simulated host {name}"))
+            .clone()
+    }
+
+    /// The config text `sim --write-config` wrote.
+    pub fn config_text(&self) -> String {
+        std::fs::read_to_string(&self.files.config).expect("read the written config")
+    }
+
+    /// The written config, parsed.
+    pub fn config(&self) -> Config {
+        Config::parse(&self.config_text(), "sim.toml").expect("the written config is valid")
+    }
+
+    /// The OpenSSH client command for `line` on `host`, with strict host key checking
+    /// against the written known_hosts and the written key (or `identity`).
+    pub fn ssh_command(&self, host: &str, line: &str, identity: Option<&PathBuf>) -> Command {
+        let host = self.host(host);
+        let mut command = Command::new("ssh");
+        command
+            .args([
+                "-F",
+                "/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+            ])
+            .arg("-o")
+            .arg(format!(
+                "UserKnownHostsFile={}",
+                self.files.known_hosts.display()
+            ))
+            .args(["-o", "ConnectTimeout=5", "-i"])
+            .arg(identity.unwrap_or(&self.files.identity_file))
+            .arg("-p")
+            .arg(host.addr.port().to_string())
+            .arg(format!("{}@{}", host.user, host.addr.ip()))
+            .arg(line);
+        command
+    }
+
+    /// Runs `line` on `host` with the OpenSSH client.
+    pub async fn ssh(&self, host: &str, line: &str) -> Output {
+        let mut command = self.ssh_command(host, line, None);
+        tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("the ssh task finishes")
+            .expect("the OpenSSH client (ssh) runs; .ci/run installs openssh-client")
+    }
+}
