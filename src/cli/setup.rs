@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::WrapErr;
 use powerdeck::config::{self, Config};
-use powerdeck::sim::server::{ServeOptions, Simulator};
+use powerdeck::sim::server::Simulator;
 use powerdeck::sim::{client_files, Estate};
 
 /// A loaded configuration, and the demo simulator behind it when `--demo` was given.
@@ -60,21 +60,9 @@ fn demo_speed() -> color_eyre::Result<f64> {
 /// Serves `estate` on loopback and builds a config for it, as `powerdeck sim` would.
 pub async fn start_demo(estate: Estate, speed: f64) -> color_eyre::Result<Setup> {
     let dir = std::env::temp_dir().join(format!("powerdeck-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-    let key = client_files::client_key()?;
-    let simulator = Simulator::start(
-        estate,
-        ServeOptions {
-            listen: "127.0.0.1".parse()?,
-            base_port: None,
-            speed,
-            authorized_keys: vec![key.public_key().clone()],
-        },
-    )
-    .await
-    .wrap_err("cannot start the demo estate")?;
-    let files = client_files::write(&dir.join("demo.toml"), &simulator.hosts, &key)
-        .wrap_err("cannot write the demo config")?;
+    let (simulator, files) = client_files::serve_on_loopback(estate, speed, &dir, "demo")
+        .await
+        .wrap_err_with(|| format!("cannot start the demo estate (files in {})", dir.display()))?;
     let text = std::fs::read_to_string(&files.config)?;
     let config = Config::parse(&text, "built-in demo estate")?;
     Ok(Setup {

@@ -110,3 +110,28 @@ pub fn write(
 fn toml_string(value: &str) -> String {
     toml::Value::String(value.to_string()).to_string()
 }
+
+/// Serves `estate` on loopback for one client: a fresh client key is the only key
+/// allowed in, and the config, key and known_hosts to reach the hosts are written to
+/// `dir/<name>.toml` and beside it. What `--demo` and the tests start from.
+pub async fn serve_on_loopback(
+    estate: super::Estate,
+    speed: f64,
+    dir: &Path,
+    name: &str,
+) -> std::io::Result<(super::server::Simulator, ClientFiles)> {
+    std::fs::create_dir_all(dir)?;
+    let key = client_key()?;
+    let simulator = super::server::Simulator::start(
+        estate,
+        super::server::ServeOptions {
+            listen: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            base_port: None,
+            speed,
+            authorized_keys: vec![key.public_key().clone()],
+        },
+    )
+    .await?;
+    let files = write(&dir.join(format!("{name}.toml")), &simulator.hosts, &key)?;
+    Ok((simulator, files))
+}

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use powerdeck::config::Config;
 use powerdeck::sim::client_files::{self, ClientFiles};
-use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
+use powerdeck::sim::server::{ServedHost, Simulator};
 use powerdeck::sim::Estate;
 
 /// A running simulator and the config, key and known_hosts that reach it.
@@ -31,21 +31,9 @@ impl SimLab {
             std::process::id(),
             rand::random::<u64>()
         ));
-        std::fs::create_dir_all(&dir).expect("create the lab directory");
-        let key = client_files::client_key().expect("generate a client key");
-        let simulator = Simulator::start(
-            estate,
-            ServeOptions {
-                listen: "127.0.0.1".parse().expect("loopback"),
-                base_port: None,
-                speed,
-                authorized_keys: vec![key.public_key().clone()],
-            },
-        )
-        .await
-        .expect("start the simulated hosts");
-        let files = client_files::write(&dir.join("sim.toml"), &simulator.hosts, &key)
-            .expect("write the client files");
+        let (simulator, files) = client_files::serve_on_loopback(estate, speed, &dir, "sim")
+            .await
+            .expect("start the simulated hosts");
         SimLab {
             simulator,
             files,
