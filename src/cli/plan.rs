@@ -4,10 +4,14 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Subcommand;
-use powerdeck::refresh;
+use clap::{Subcommand, ValueEnum};
+use powerdeck::refresh::{self, Transport};
 use powerdeck::ssh::SshTransport;
-use powerdeck::wizard::{self, CleanupChoices, EstateView, Plan, PlanError, RemoteRestartChoices};
+use powerdeck::wizard::{
+    self, nim_ops, wpar_move, wpar_recovery, CleanupChoices, Disruptive, EstateView,
+    FirmwareChoices, FirmwareRepo, NimSyncChoices, Plan, PlanError, RemoteRestartChoices,
+    SourceAfterMove, WparMoveChoices, WparRecoveryChoices,
+};
 
 use super::inventory::sources;
 use super::setup::Setup;
@@ -43,12 +47,165 @@ pub enum PlanArgs {
         #[arg(long)]
         retain_devices: bool,
     },
+    /// Update a managed system's firmware (updlic -o a).
+    ///
+    /// Without a --disruptive* option the update is concurrent (-l latestconcurrent, or
+    /// --level): partitions keep running. A disruptive update powers the system off; with
+    /// running partitions it needs --disruptive-evacuate-to or --disruptive-shutdown.
+    /// Accepting the new level is a separate plan: firmware-accept.
+    Firmware {
+        /// The managed system to update.
+        #[arg(long, value_name = "SYSTEM")]
+        system: String,
+        /// The level to activate (a number, e.g. 131); default: the newest one.
+        #[arg(long, value_name = "LEVEL")]
+        level: Option<u32>,
+        /// Where the update comes from: ibmwebsite, disk, mountpoint:DIR,
+        /// ftp:[USER@]HOST[:DIR] (user anonymous) or sftp:[USER@]HOST[:DIR] (user hscroot).
+        #[arg(long, value_name = "SOURCE", default_value = "ibmwebsite")]
+        repo: String,
+        /// For sftp: the SSH private key on the HMC (`-k`).
+        #[arg(long, value_name = "KEY")]
+        repo_key: Option<String>,
+        /// Disruptive update of a system where no client partition runs.
+        #[arg(long, conflicts_with_all = ["disruptive_evacuate_to", "disruptive_shutdown"])]
+        disruptive: bool,
+        /// Disruptive update: first relocate every running client partition to SYSTEM.
+        #[arg(long, value_name = "SYSTEM", conflicts_with = "disruptive_shutdown")]
+        disruptive_evacuate_to: Option<String>,
+        /// With --disruptive-evacuate-to: shut this partition down instead of moving it
+        /// (repeatable), for partitions that cannot be relocated.
+        #[arg(
+            long = "shutdown-lpar",
+            value_name = "NAME",
+            requires = "disruptive_evacuate_to"
+        )]
+        shutdown_lpars: Vec<String>,
+        /// Disruptive update: first shut every running client partition down.
+        #[arg(long)]
+        disruptive_shutdown: bool,
+    },
+    /// Accept the activated firmware level of a managed system (updlic -o c).
+    FirmwareAccept {
+        /// The managed system whose activated level becomes the accepted one.
+        #[arg(long, value_name = "SYSTEM")]
+        system: String,
+    },
+    /// Move a system WPAR to another AIX global environment.
+    ///
+    /// Stop it, savewpar to the shared directory, restwpar on the target (-C across
+    /// levels), migwpar when it comes from an older AIX version, syncwpar, startwpar,
+    /// verify Active; the source is kept stopped, or removed.
+    WparMove {
+        /// The system WPAR to move.
+        #[arg(long, value_name = "NAME")]
+        wpar: String,
+        /// The AIX global it runs on now.
+        #[arg(long, value_name = "HOST")]
+        from: String,
+        /// The AIX global to move it to.
+        #[arg(long, value_name = "HOST")]
+        to: String,
+        /// What becomes of the source WPAR: stop (kept Defined as a fallback) or remove.
+        #[arg(long, value_enum, value_name = "WHAT", default_value = "stop")]
+        source: SourceArg,
+        /// Install images of the target's AIX level, for migwpar -d (detached WPARs
+        /// coming from an older AIX version).
+        #[arg(long, value_name = "DIR")]
+        images: Option<String>,
+        /// A directory both globals see, for the savewpar image.
+        #[arg(long, value_name = "DIR", default_value = wpar_move::DEFAULT_SHARED_DIR)]
+        shared_dir: String,
+    },
+    /// Recover a WPAR stuck in T or Broken.
+    ///
+    /// Unmount what the global environment left under it, stopwpar -F, verify Defined;
+    /// optionally recreate a damaged Broken WPAR from its specification and start it.
+    WparRecover {
+        /// The AIX global the WPAR lives on.
+        #[arg(long, value_name = "HOST")]
+        host: String,
+        /// The WPAR in T or B.
+        #[arg(long, value_name = "NAME")]
+        wpar: String,
+        /// Unmount this directory first (repeatable); default: the mounts the global
+        /// left under the WPAR's directory, found with `mount` and `lsfs -u`.
+        #[arg(long, value_name = "DIR")]
+        unmount: Vec<String>,
+        /// Start the WPAR at the end and verify it is Active.
+        #[arg(long)]
+        start: bool,
+        /// Broken WPAR whose infrastructure is damaged: recreate it from its
+        /// specification on its own data (mkwpar -w -e, rmwpar -F, mkwpar -f -p).
+        #[arg(long)]
+        recreate: bool,
+    },
+    /// Reset a NIM client stuck in an unfinished operation.
+    ///
+    /// nim -Fo reset, then nim -o deallocate -a subclass=all, and verify the client is
+    /// ready for a NIM operation with nothing allocated.
+    NimReset {
+        /// The NIM master that defines the client.
+        #[arg(long, value_name = "MASTER")]
+        master: String,
+        /// The stuck NIM client (machine object).
+        #[arg(long, value_name = "CLIENT")]
+        client: String,
+    },
+    /// Synchronise a primary NIM master to its alternate master.
+    ///
+    /// nim -o sync -a force=yes -a replicate=yes, run on the primary; verified on the
+    /// alternate when it is in the configuration.
+    NimSync {
+        /// The primary NIM master.
+        #[arg(long, value_name = "MASTER")]
+        master: String,
+        /// The alternate_master object (default: the only one).
+        #[arg(long, value_name = "NAME")]
+        alternate: Option<String>,
+        /// Also rebuild every client's master list (-a reset_clients=yes).
+        #[arg(long)]
+        reset_clients: bool,
+    },
+    /// Take over the clients of the primary NIM master on its alternate.
+    ///
+    /// nim -o takeover -a show_progress=yes, run on the alternate; verified client by
+    /// client (those with sync_required = yes refuse).
+    NimTakeover {
+        /// The alternate NIM master that takes over.
+        #[arg(long, value_name = "MASTER")]
+        alternate: String,
+        /// The alternate_master object of the old master (default: the only one).
+        #[arg(long, value_name = "NAME")]
+        from: Option<String>,
+    },
+    /// nimadm pre-flight of a NIM client.
+    ///
+    /// The client is ready on the master and reachable with c_rsh, and a leftover
+    /// /bos_inst (which makes nimadm fail in phase 11) is removed when found.
+    NimadmPreflight {
+        /// The NIM master that will run nimadm.
+        #[arg(long, value_name = "MASTER")]
+        master: String,
+        /// The standalone client to migrate.
+        #[arg(long, value_name = "CLIENT")]
+        client: String,
+    },
+}
+
+/// What becomes of the source WPAR after a move.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SourceArg {
+    /// Stopped and kept, Defined, as a fallback.
+    Stop,
+    /// Stopped, then removed once the copy runs on the target.
+    Remove,
 }
 
 /// Prints the plan; a plan that cannot be built exits 1 with its reason on stderr.
 pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
     let transport = Arc::new(SshTransport::from_config(&setup.config));
-    let snapshots = refresh::refresh_all(transport, &sources(setup)).await;
+    let snapshots = refresh::refresh_all(transport.clone(), &sources(setup)).await;
     for snapshot in snapshots.iter().filter(|s| s.error.is_some()) {
         eprintln!(
             "powerdeck: warning: {}: {}",
@@ -57,7 +214,7 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
         );
     }
     let view = EstateView::new(&snapshots);
-    match build(view, args) {
+    match build(transport.as_ref(), view, args).await {
         Ok(plan) => {
             print!("{}", plan.to_script());
             Ok(ExitCode::SUCCESS)
@@ -69,7 +226,13 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
     }
 }
 
-fn build(view: EstateView<'_>, args: &PlanArgs) -> Result<Plan, PlanError> {
+/// Builds the plan; some wizards first read a few facts the refresh does not carry
+/// (levels, mounts), with read-only commands.
+async fn build<T: Transport>(
+    transport: &T,
+    view: EstateView<'_>,
+    args: &PlanArgs,
+) -> Result<Plan, PlanError> {
     match args {
         PlanArgs::Relocate { lpar, to } => wizard::relocate(view, lpar, to),
         PlanArgs::RemoteRestart {
@@ -97,5 +260,111 @@ fn build(view: EstateView<'_>, args: &PlanArgs) -> Result<Plan, PlanError> {
                 retain_devices: *retain_devices,
             },
         ),
+        PlanArgs::Firmware {
+            system,
+            level,
+            repo,
+            repo_key,
+            disruptive,
+            disruptive_evacuate_to,
+            shutdown_lpars,
+            disruptive_shutdown,
+        } => {
+            let mut repository = FirmwareRepo::parse(repo)?;
+            if let Some(key) = repo_key {
+                match &mut repository {
+                    FirmwareRepo::Sftp { key: slot, .. } => *slot = Some(key.clone()),
+                    _ => return Err(PlanError::new("--repo-key goes with an sftp: repository")),
+                }
+            }
+            let disruptive = match (disruptive, disruptive_evacuate_to, disruptive_shutdown) {
+                (_, Some(target), _) => Some(Disruptive::Evacuate {
+                    target: target.clone(),
+                    shutdown: shutdown_lpars.clone(),
+                }),
+                (_, None, true) => Some(Disruptive::Shutdown),
+                (true, None, false) => Some(Disruptive::PowerOff),
+                (false, None, false) => None,
+            };
+            wizard::firmware(
+                view,
+                system,
+                &FirmwareChoices {
+                    level: *level,
+                    repository,
+                    disruptive,
+                },
+            )
+        }
+        PlanArgs::FirmwareAccept { system } => wizard::firmware_accept(view, system),
+        PlanArgs::WparMove {
+            wpar,
+            from,
+            to,
+            source,
+            images,
+            shared_dir,
+        } => {
+            let facts = wpar_move::read_facts(transport, wpar, from, to).await?;
+            wizard::wpar_move(
+                view,
+                wpar,
+                from,
+                to,
+                &WparMoveChoices {
+                    source_after: match source {
+                        SourceArg::Stop => SourceAfterMove::Stop,
+                        SourceArg::Remove => SourceAfterMove::Remove,
+                    },
+                    images: images.clone(),
+                    shared_dir: shared_dir.clone(),
+                },
+                &facts,
+            )
+        }
+        PlanArgs::WparRecover {
+            host,
+            wpar,
+            unmount,
+            start,
+            recreate,
+        } => {
+            let unmount = if unmount.is_empty() {
+                let directory = wpar_recovery::wpar_directory(view, host, wpar)?;
+                wpar_recovery::read_leftover_mounts(transport, host, wpar, &directory).await?
+            } else {
+                unmount.clone()
+            };
+            wizard::wpar_recover(
+                view,
+                host,
+                wpar,
+                &WparRecoveryChoices {
+                    unmount,
+                    start: *start,
+                    recreate: *recreate,
+                },
+            )
+        }
+        PlanArgs::NimReset { master, client } => wizard::nim_reset(view, master, client),
+        PlanArgs::NimSync {
+            master,
+            alternate,
+            reset_clients,
+        } => wizard::nim_sync(
+            view,
+            master,
+            &NimSyncChoices {
+                alternate: alternate.clone(),
+                reset_clients: *reset_clients,
+            },
+        ),
+        PlanArgs::NimTakeover { alternate, from } => {
+            wizard::nim_takeover(view, alternate, from.as_deref())
+        }
+        PlanArgs::NimadmPreflight { master, client } => {
+            let facts = nim_ops::read_nimadm_facts(transport, master, client).await?;
+            wizard::nimadm_preflight(view, master, client, facts)
+        }
     }
 }

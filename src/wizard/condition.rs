@@ -1,9 +1,9 @@
 //! Deciding whether a `Wait` or `Verify` step's condition holds, from its output.
 
 use super::plan::Condition;
-use crate::estate::{LparState, SystemState};
+use crate::estate::{LparState, MigrationState, SystemState, Wpar};
 use crate::sources::hmc::{parse_fields, parse_records, Record};
-use crate::sources::{CommandOutput, HostError, RemoteCommand};
+use crate::sources::{aix, nim, CommandOutput, HostError, RemoteCommand};
 
 /// `Ok(true)` when the condition holds, `Ok(false)` when not yet, `Err` when the output
 /// cannot tell (an error other than "not found").
@@ -12,8 +12,17 @@ pub fn holds(
     command: &RemoteCommand,
     output: &CommandOutput,
 ) -> Result<bool, String> {
-    if let Condition::Succeeds = condition {
-        return Ok(output.succeeded());
+    match condition {
+        Condition::Succeeds => return Ok(output.succeeded()),
+        Condition::All(conditions) => {
+            for condition in conditions {
+                if !holds(condition, command, output)? {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
+        _ => {}
     }
     let stdout = match HostError::check(output) {
         Ok(stdout) => stdout,
@@ -21,42 +30,166 @@ pub fn holds(
         Err(HostError::Hmc(message)) if message.code == "HSCL8012" => {
             return Ok(matches!(condition, Condition::LparAbsent { .. }))
         }
+        // lswpar: 0960-419 Could not find a workload partition called W.
+        Err(HostError::Aix(message)) if message.code == "0960-419" => {
+            return Ok(matches!(condition, Condition::WparAbsent { .. }))
+        }
         Err(error) => return Err(error.to_string()),
     };
-    let records = records(command, stdout)?;
-    let find = |name: &str| records.iter().find(|r| r.get("name") == Some(name));
-    Ok(match condition {
-        Condition::Succeeds => true,
-        Condition::LparAbsent { lpar } => find(lpar).is_none(),
-        Condition::LparState { lpar, states } => find(lpar)
-            .and_then(|r| r.get("state"))
-            .is_some_and(|state| states.contains(&LparState::parse(state))),
-        Condition::SystemState { system, states } => find(system)
-            .and_then(|r| r.get("state"))
-            .is_some_and(|state| states.contains(&SystemState::parse(state))),
-    })
+    match condition {
+        Condition::Succeeds | Condition::All(_) => Ok(true),
+        Condition::LparAbsent { .. }
+        | Condition::LparState { .. }
+        | Condition::SystemState { .. } => {
+            let records = records(command, stdout)?;
+            let find = |name: &str| records.iter().find(|r| r.get("name") == Some(name));
+            Ok(match condition {
+                Condition::LparAbsent { lpar } => find(lpar).is_none(),
+                Condition::LparState { lpar, states } => find(lpar)
+                    .and_then(|r| r.get("state"))
+                    .is_some_and(|state| states.contains(&LparState::parse(state))),
+                Condition::SystemState { system, states } => find(system)
+                    .and_then(|r| r.get("state"))
+                    .is_some_and(|state| states.contains(&SystemState::parse(state))),
+                _ => false,
+            })
+        }
+        Condition::FirmwareLevel {
+            which, min, max, ..
+        } => {
+            let level = first_level(command, stdout, which.attribute())?;
+            Ok(level.is_some_and(|level| level >= *min && max.is_none_or(|max| level <= max)))
+        }
+        Condition::FirmwareRetrievable { concurrent, min } => {
+            let (concurrent_level, disruptive_level) = retrievable(command, stdout)?;
+            let best = if *concurrent {
+                concurrent_level
+            } else {
+                concurrent_level.max(disruptive_level)
+            };
+            Ok(best.is_some_and(|level| level >= *min))
+        }
+        Condition::NoMigration => Ok(migrating(command, stdout)?.is_empty()),
+        Condition::WparState { wpar, states } => {
+            Ok(wpar_record(stdout, wpar)?.is_some_and(|found| states.contains(&found.state)))
+        }
+        Condition::WparAbsent { wpar } => Ok(wpar_record(stdout, wpar)?.is_none()),
+        Condition::OsLevel { level } => Ok(stdout.trim() == level),
+        Condition::VgFree { min_mb } => {
+            let free = vg_free_mb(stdout)
+                .ok_or_else(|| "the output shows no FREE PPs line".to_string())?;
+            Ok(free >= *min_mb)
+        }
+        Condition::NimAttribute {
+            object,
+            attribute,
+            value,
+        } => {
+            let objects = nim::parse_lsnim_long(stdout).map_err(|error| error.to_string())?;
+            let Some(found) = objects.items.iter().find(|o| &o.name == object) else {
+                return Ok(false);
+            };
+            Ok(found.attribute(attribute) == value.as_deref())
+        }
+        Condition::PathAbsent { path } => Ok(!lists_path(stdout, path)),
+    }
 }
 
 /// What the condition looks at now, in words, for the operator (`p9-01 is Error`).
 pub fn observed(condition: &Condition, command: &RemoteCommand, output: &CommandOutput) -> String {
-    let name = match condition {
-        Condition::LparState { lpar, .. } | Condition::LparAbsent { lpar } => lpar,
-        Condition::SystemState { system, .. } => system,
+    match condition {
         Condition::Succeeds => return format!("exit status {:?}", output.exit_status),
+        Condition::All(conditions) => {
+            let failing: Vec<String> = conditions
+                .iter()
+                .filter(|c| !matches!(holds(c, command, output), Ok(true)))
+                .map(|c| observed(c, command, output))
+                .collect();
+            return if failing.is_empty() {
+                "every condition holds".to_string()
+            } else {
+                failing.join("; ")
+            };
+        }
+        _ => {}
+    }
+    let stdout = match HostError::check(output) {
+        Ok(stdout) => stdout,
+        Err(HostError::Aix(message)) if message.code == "0960-419" => {
+            if let Condition::WparState { wpar, .. } | Condition::WparAbsent { wpar } = condition {
+                return format!("{wpar} is not listed");
+            }
+            return message.to_string();
+        }
+        Err(error) => return error.to_string(),
     };
-    match HostError::check(output) {
-        Err(error) => error.to_string(),
-        Ok(stdout) => match records(command, stdout) {
-            Err(error) => error,
-            Ok(records) => match records
+    let seen = match condition {
+        Condition::Succeeds | Condition::All(_) => Ok(String::new()),
+        Condition::LparState { lpar: name, .. }
+        | Condition::LparAbsent { lpar: name }
+        | Condition::SystemState { system: name, .. } => records(command, stdout).map(|records| {
+            match records
                 .iter()
                 .find(|r| r.get("name") == Some(name.as_str()))
             {
                 Some(record) => format!("{name} is {}", record.get("state").unwrap_or("?")),
                 None => format!("{name} is not listed"),
-            },
-        },
-    }
+            }
+        }),
+        Condition::FirmwareLevel { system, which, .. } => {
+            first_level(command, stdout, which.attribute()).map(|level| match level {
+                Some(level) => format!("{system} {} is {level}", which.attribute()),
+                None => format!("{system} shows no {}", which.attribute()),
+            })
+        }
+        Condition::FirmwareRetrievable { .. } => {
+            retrievable(command, stdout).map(|(concurrent, disruptive)| {
+                let show = |level: Option<u32>| level.map_or("None".to_string(), |l| l.to_string());
+                format!(
+                    "the repository offers concurrent level {}, disruptive level {}",
+                    show(concurrent),
+                    show(disruptive)
+                )
+            })
+        }
+        Condition::NoMigration => migrating(command, stdout).map(|moving| {
+            if moving.is_empty() {
+                "no partition is migrating".to_string()
+            } else {
+                moving.join(", ")
+            }
+        }),
+        Condition::WparState { wpar, .. } | Condition::WparAbsent { wpar } => {
+            wpar_record(stdout, wpar).map(|found| match found {
+                Some(found) => format!("{wpar} is {}", found.state),
+                None => format!("{wpar} is not listed"),
+            })
+        }
+        Condition::OsLevel { .. } => Ok(format!("oslevel -s is {}", stdout.trim())),
+        Condition::VgFree { .. } => Ok(match vg_free_mb(stdout) {
+            Some(free) => format!("{free} MB free"),
+            None => "no FREE PPs line".to_string(),
+        }),
+        Condition::NimAttribute {
+            object, attribute, ..
+        } => nim::parse_lsnim_long(stdout)
+            .map_err(|error| error.to_string())
+            .map(
+                |objects| match objects.items.iter().find(|o| &o.name == object) {
+                    Some(found) => match found.attribute(attribute) {
+                        Some(value) => format!("{object} {attribute} is {value}"),
+                        None => format!("{object} has no {attribute}"),
+                    },
+                    None => format!("{object} is not listed"),
+                },
+            ),
+        Condition::PathAbsent { path } => Ok(if lists_path(stdout, path) {
+            format!("{path} exists")
+        } else {
+            format!("{path} does not exist")
+        }),
+    };
+    seen.unwrap_or_else(|error| error)
 }
 
 /// Records of a listing in the form the command asked for (`-F a,b` or attr=value).
@@ -75,4 +208,238 @@ fn records(command: &RemoteCommand, stdout: &str) -> Result<Vec<Record>, String>
     }
     .map_err(|error| error.to_string())?;
     Ok(parsed.items)
+}
+
+/// A level number of the first record (`lslic -m SYS` lists one); `None`, `none` and
+/// empty values mean no level.
+fn level_of(record: &Record, attribute: &str) -> Result<Option<u32>, String> {
+    match record.get(attribute).map(str::trim) {
+        None | Some("" | "None" | "none" | "unavailable") => Ok(None),
+        Some(value) => value
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{attribute} {value:?} is not a level number")),
+    }
+}
+
+fn first_level(
+    command: &RemoteCommand,
+    stdout: &str,
+    attribute: &str,
+) -> Result<Option<u32>, String> {
+    let records = records(command, stdout)?;
+    match records.first() {
+        Some(record) => level_of(record, attribute),
+        None => Ok(None),
+    }
+}
+
+/// (concurrent, disruptive) retrievable levels of an `lslic -r` record.
+fn retrievable(
+    command: &RemoteCommand,
+    stdout: &str,
+) -> Result<(Option<u32>, Option<u32>), String> {
+    let records = records(command, stdout)?;
+    let Some(record) = records.first() else {
+        return Ok((None, None));
+    };
+    Ok((
+        level_of(record, "concurrent_retrievable_level")?,
+        level_of(record, "disruptive_retrievable_level")?,
+    ))
+}
+
+/// `name is <migration state>` for every partition with a migration under way.
+fn migrating(command: &RemoteCommand, stdout: &str) -> Result<Vec<String>, String> {
+    Ok(records(command, stdout)?
+        .iter()
+        .filter_map(|record| {
+            let state = MigrationState::parse(record.get("migration_state")?);
+            state
+                .is_active()
+                .then(|| format!("{} is {state}", record.get("name").unwrap_or("?")))
+        })
+        .collect())
+}
+
+/// The WPAR called `wpar` in `lswpar -cq` (or `lswpar -c`) output.
+fn wpar_record(stdout: &str, wpar: &str) -> Result<Option<Wpar>, String> {
+    let parsed = aix::parse_lswpar_delimited(stdout, ':', aix::DEFAULT_LSWPAR_FIELDS)
+        .map_err(|error| error.to_string())?;
+    Ok(parsed.items.into_iter().find(|w| w.name == wpar))
+}
+
+/// Free megabytes of `lsvg VG` output: `FREE PPs:  32 (2048 megabytes)`.
+pub fn vg_free_mb(stdout: &str) -> Option<u64> {
+    let at = stdout.find("FREE PPs:")?;
+    let rest = &stdout[at + "FREE PPs:".len()..];
+    let open = rest.find('(')?;
+    let inner = &rest[open + 1..];
+    let number: String = inner
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    number.parse().ok()
+}
+
+/// True when one line of `ls -d PATH` output is the path itself.
+fn lists_path(stdout: &str, path: &str) -> bool {
+    stdout.lines().any(|line| line.trim() == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estate::WparState;
+    use crate::sources::aix::commands as aix_commands;
+    use crate::sources::hmc::commands as hmc_commands;
+    use crate::sources::nim::commands as nim_commands;
+    use crate::wizard::plan::LicLevelKind;
+
+    fn out(stdout: &str) -> CommandOutput {
+        CommandOutput::new(stdout, "", 0)
+    }
+
+    #[test]
+    fn firmware_levels() {
+        let command = hmc_commands::lslic_sys("e980-01", &["activated_level"]).unwrap();
+        let at_least = |min, max| Condition::FirmwareLevel {
+            system: "e980-01".into(),
+            which: LicLevelKind::Activated,
+            min,
+            max,
+        };
+        assert_eq!(
+            holds(&at_least(106, None), &command, &out("131\n")),
+            Ok(true)
+        );
+        assert_eq!(
+            holds(&at_least(105, Some(105)), &command, &out("131\n")),
+            Ok(false)
+        );
+        assert_eq!(
+            observed(&at_least(106, None), &command, &out("105\n")),
+            "e980-01 activated_level is 105"
+        );
+        let repository =
+            hmc_commands::lslic_retrievable("e980-01", &hmc_commands::LicRepository::IbmWebsite)
+                .unwrap();
+        let offered = |concurrent, min| Condition::FirmwareRetrievable { concurrent, min };
+        let text = out("None,131,145\n");
+        assert_eq!(holds(&offered(true, 106), &repository, &text), Ok(true));
+        assert_eq!(holds(&offered(true, 140), &repository, &text), Ok(false));
+        assert_eq!(holds(&offered(false, 145), &repository, &text), Ok(true));
+        assert_eq!(
+            holds(&offered(true, 106), &repository, &out("None,None,None\n")),
+            Ok(false)
+        );
+        assert_eq!(
+            observed(&offered(true, 140), &repository, &text),
+            "the repository offers concurrent level 131, disruptive level 145"
+        );
+    }
+
+    #[test]
+    fn migrations() {
+        let command =
+            hmc_commands::lslparmigr_lpar("p9", &[], &["name", "migration_state"]).unwrap();
+        let quiet = out("a,Not Migrating\nb,Not Migrating\n");
+        assert_eq!(holds(&Condition::NoMigration, &command, &quiet), Ok(true));
+        let busy = out("a,Migration In Progress\nb,Not Migrating\n");
+        assert_eq!(holds(&Condition::NoMigration, &command, &busy), Ok(false));
+        assert_eq!(
+            observed(&Condition::NoMigration, &command, &busy),
+            "a is Migration In Progress"
+        );
+    }
+
+    #[test]
+    fn wpar_states_and_absence() {
+        let command = aix_commands::lswpar(&["w1"]).unwrap();
+        let listed = out("w1:T:S:w1:/wpars/w1:no\n");
+        let state = Condition::WparState {
+            wpar: "w1".into(),
+            states: vec![WparState::Defined],
+        };
+        assert_eq!(holds(&state, &command, &listed), Ok(false));
+        assert_eq!(observed(&state, &command, &listed), "w1 is Transitional");
+        let gone = CommandOutput::new(
+            "",
+            "lswpar: 0960-419 Could not find a workload partition called w1.\n",
+            1,
+        );
+        let absent = Condition::WparAbsent { wpar: "w1".into() };
+        assert_eq!(holds(&absent, &command, &gone), Ok(true));
+        assert_eq!(holds(&state, &command, &gone), Ok(false));
+        assert_eq!(observed(&state, &command, &gone), "w1 is not listed");
+        assert_eq!(holds(&absent, &command, &listed), Ok(false));
+    }
+
+    #[test]
+    fn levels_and_free_space() {
+        let level = Condition::OsLevel {
+            level: "7100-00-02-1041".into(),
+        };
+        let command = aix_commands::oslevel();
+        assert_eq!(holds(&level, &command, &out("7100-00-02-1041\n")), Ok(true));
+        assert_eq!(
+            holds(&level, &command, &out("6100-06-03-1048\n")),
+            Ok(false)
+        );
+        let lsvg = aix_commands::lsvg("rootvg").unwrap();
+        let text = out("VG PERMISSION:      read/write               TOTAL PPs:      542 (34688 megabytes)\nMAX LVs:            256                      FREE PPs:       32 (2048 megabytes)\n");
+        assert_eq!(vg_free_mb(&text.stdout), Some(2048));
+        assert_eq!(
+            holds(&Condition::VgFree { min_mb: 768 }, &lsvg, &text),
+            Ok(true)
+        );
+        assert_eq!(
+            holds(&Condition::VgFree { min_mb: 3584 }, &lsvg, &text),
+            Ok(false)
+        );
+        assert_eq!(
+            observed(&Condition::VgFree { min_mb: 3584 }, &lsvg, &text),
+            "2048 MB free"
+        );
+    }
+
+    #[test]
+    fn nim_attributes_and_all() {
+        let command = nim_commands::lsnim_long(Some("c1")).unwrap();
+        let text = out("c1:\n   class          = machines\n   type           = standalone\n   Cstate         = ready for a NIM operation\n   spot           = spot1\n");
+        let ready = Condition::NimAttribute {
+            object: "c1".into(),
+            attribute: "Cstate".into(),
+            value: Some("ready for a NIM operation".into()),
+        };
+        let no_spot = Condition::NimAttribute {
+            object: "c1".into(),
+            attribute: "spot".into(),
+            value: None,
+        };
+        assert_eq!(holds(&ready, &command, &text), Ok(true));
+        assert_eq!(holds(&no_spot, &command, &text), Ok(false));
+        let both = Condition::All(vec![ready.clone(), no_spot.clone()]);
+        assert_eq!(holds(&both, &command, &text), Ok(false));
+        assert_eq!(observed(&both, &command, &text), "c1 spot is spot1");
+        assert_eq!(
+            holds(&Condition::All(vec![ready]), &command, &text),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn paths_through_c_rsh() {
+        let command = nim_commands::c_rsh("c1", nim_commands::ClientCommand::ListBosInst).unwrap();
+        let absent = Condition::PathAbsent {
+            path: "/bos_inst".into(),
+        };
+        assert_eq!(holds(&absent, &command, &out("/bos_inst\n")), Ok(false));
+        let missing =
+            CommandOutput::new("", "ls: 0653-341 The file /bos_inst does not exist.\n", 0);
+        assert_eq!(holds(&absent, &command, &missing), Ok(true));
+        let unreachable = CommandOutput::new("", "c1: timedout\n", 1);
+        assert!(holds(&absent, &command, &unreachable).is_err());
+    }
 }

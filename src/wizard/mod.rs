@@ -4,19 +4,29 @@
 pub mod cleanup;
 pub mod condition;
 pub mod executor;
+pub mod firmware;
 pub mod journal;
+pub mod nim_ops;
 pub mod plan;
 pub mod relocate;
 pub mod remote_restart;
 pub mod view;
+pub mod wpar_move;
+pub mod wpar_recovery;
 
 pub use cleanup::{cleanup, CleanupChoices};
 pub use executor::{ExecEvent, Executor, OutputLine, RunError, RunSummary, Runner, StepOutcome};
+pub use firmware::{firmware, firmware_accept, Disruptive, FirmwareChoices, FirmwareRepo};
 pub use journal::{Journal, JournalRecord};
-pub use plan::{Condition, OnFailure, Plan, Step, StepKind};
+pub use nim_ops::{
+    nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimSyncChoices, NimadmFacts,
+};
+pub use plan::{Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
 pub use relocate::relocate;
 pub use remote_restart::{remote_restart, RemoteRestartChoices};
 pub use view::EstateView;
+pub use wpar_move::{wpar_move, SourceAfterMove, WparMoveChoices, WparMoveFacts};
+pub use wpar_recovery::{wpar_recover, WparRecoveryChoices};
 
 /// Why a plan cannot be built: one line an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

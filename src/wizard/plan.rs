@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::estate::{LparState, SystemState};
+use crate::estate::{LparState, SystemState, WparState};
 use crate::sources::command::Effect;
 use crate::sources::RemoteCommand;
 
@@ -48,6 +48,61 @@ pub enum Condition {
     },
     /// `lssyscfg -r lpar` output no longer lists the partition.
     LparAbsent { lpar: String },
+    /// `lslic -t sys -F ...` output shows the `which` firmware level of the system
+    /// between `min` and `max` (no upper bound when `None`).
+    FirmwareLevel {
+        system: String,
+        which: LicLevelKind,
+        min: u32,
+        max: Option<u32>,
+    },
+    /// `lslic -r ... -F retrievable_release,concurrent_retrievable_level,
+    /// disruptive_retrievable_level` output offers a level of at least `min`; only the
+    /// concurrent level counts when `concurrent`.
+    FirmwareRetrievable { concurrent: bool, min: u32 },
+    /// `lslparmigr -r lpar -F name,migration_state` output shows no partition migrating.
+    NoMigration,
+    /// `lswpar -cq W` output shows the WPAR in one of these states.
+    WparState {
+        wpar: String,
+        states: Vec<WparState>,
+    },
+    /// `lswpar` does not know the WPAR (0960-419).
+    WparAbsent { wpar: String },
+    /// `oslevel -s` prints exactly this level.
+    OsLevel { level: String },
+    /// `lsvg VG` output shows at least this many megabytes free (`FREE PPs`).
+    VgFree { min_mb: u64 },
+    /// `lsnim -l [OBJECT]` output shows the object's attribute with this value, or
+    /// without the attribute when `value` is `None`.
+    NimAttribute {
+        object: String,
+        attribute: String,
+        value: Option<String>,
+    },
+    /// `ls -d PATH` output (through `c_rsh`) does not list the path.
+    PathAbsent { path: String },
+    /// Every condition holds on the same output.
+    All(Vec<Condition>),
+}
+
+/// Which firmware level a [`Condition::FirmwareLevel`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicLevelKind {
+    /// `activated_level`: running now.
+    Activated,
+    /// `accepted_level`: committed (P-side).
+    Accepted,
+}
+
+impl LicLevelKind {
+    /// The `lslic` attribute name.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            LicLevelKind::Activated => "activated_level",
+            LicLevelKind::Accepted => "accepted_level",
+        }
+    }
 }
 
 /// One command of a plan.
@@ -202,5 +257,43 @@ pub fn describe(condition: &Condition) -> String {
             words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())
         ),
         Condition::LparAbsent { lpar } => format!("{lpar} is gone"),
+        Condition::FirmwareLevel {
+            system,
+            which,
+            min,
+            max,
+        } => match max {
+            Some(max) if max == min => format!("{system} {} is {min}", which.attribute()),
+            Some(max) => format!("{system} {} is {min} to {max}", which.attribute()),
+            None => format!("{system} {} is {min} or above", which.attribute()),
+        },
+        Condition::FirmwareRetrievable { concurrent, min } => format!(
+            "the repository offers level {min} or above{}",
+            if *concurrent { " concurrently" } else { "" }
+        ),
+        Condition::NoMigration => "no partition is migrating".to_string(),
+        Condition::WparState { wpar, states } => format!(
+            "{wpar} is {}",
+            words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())
+        ),
+        Condition::WparAbsent { wpar } => format!("there is no WPAR called {wpar}"),
+        Condition::OsLevel { level } => format!("oslevel -s is {level}"),
+        Condition::VgFree { min_mb } => format!("at least {min_mb} MB are free"),
+        Condition::NimAttribute {
+            object,
+            attribute,
+            value: Some(value),
+        } => format!("{object} {attribute} is {value}"),
+        Condition::NimAttribute {
+            object,
+            attribute,
+            value: None,
+        } => format!("{object} has no {attribute}"),
+        Condition::PathAbsent { path } => format!("{path} does not exist"),
+        Condition::All(conditions) => conditions
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join(" and "),
     }
 }

@@ -17,6 +17,7 @@ const BACKUP: &str = "savewpar backup file or device";
 const SPEC: &str = "WPAR specification file";
 const IMAGES: &str = "install image directory";
 const MOUNT: &str = "mount point";
+const VOLUME_GROUP: &str = "volume group name";
 
 /// `lswpar -cq [W ...]`: the WPARs (all, or the named ones) as colon-delimited rows
 /// without a header, in the default field order `name:state:type:hostname:directory:
@@ -172,6 +173,24 @@ pub fn umount_force(mount_point: &str) -> Built {
 /// migrating or restoring WPARs between globals.
 pub fn oslevel() -> RemoteCommand {
     read("oslevel").flag("-s")
+}
+
+/// `mount`: the table of mounted file systems, to find mounts the global environment left
+/// under a WPAR's directory (aix-wpar-nim.md §4.11 step 1).
+pub fn mount_table() -> RemoteCommand {
+    read("mount")
+}
+
+/// `lsfs -u W`: the file systems of a WPAR's mount group, with their sizes in 512-byte
+/// blocks (aix-wpar-nim.md §4.4 step 2, §4.6 step 2).
+pub fn lsfs_mount_group(wpar: &str) -> Built {
+    read("lsfs").option("-u", WPAR, wpar)
+}
+
+/// `lsvg VG`: a volume group's characteristics; `FREE PPs` says how much room is left for
+/// WPAR file systems in `rootvg`.
+pub fn lsvg(volume_group: &str) -> Built {
+    read("lsvg").name(VOLUME_GROUP, volume_group)
 }
 
 fn read(program: &'static str) -> RemoteCommand {

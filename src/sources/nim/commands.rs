@@ -94,6 +94,52 @@ pub fn nim_lslpp(client: &str) -> Built {
     read("nim").flags(&["-o", "lslpp"]).name(CLIENT, client)
 }
 
+/// The path of NIM's remote execution method on the master (aix-wpar-nim.md §8.4).
+pub const C_RSH: &str = "/usr/lpp/bos.sysmgt/nim/methods/c_rsh";
+
+/// A command the master runs on a client through `c_rsh` for the nimadm pre-flight
+/// (aix-wpar-nim.md §8.3, §8.4).
+///
+/// Exists so that only these fixed command lines ever reach the client's shell: `c_rsh`
+/// hands its words to a remote shell, which would re-read any value put there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCommand {
+    /// `hostname`: remote execution works.
+    Hostname,
+    /// `oslevel -s`: the client's level, to compare with the lpp_source.
+    OsLevel,
+    /// `lssrc -s nimsh`: the NIM client daemon runs.
+    NimshStatus,
+    /// `ls -d /bos_inst`: a leftover multibos directory makes nimadm fail in phase 11.
+    ListBosInst,
+    /// `rm -r /bos_inst`: removes that leftover directory.
+    RemoveBosInst,
+}
+
+impl ClientCommand {
+    /// The words run on the client.
+    pub fn words(self) -> &'static [&'static str] {
+        match self {
+            ClientCommand::Hostname => &["hostname"],
+            ClientCommand::OsLevel => &["oslevel", "-s"],
+            ClientCommand::NimshStatus => &["lssrc", "-s", "nimsh"],
+            ClientCommand::ListBosInst => &["ls", "-d", "/bos_inst"],
+            ClientCommand::RemoveBosInst => &["rm", "-r", "/bos_inst"],
+        }
+    }
+}
+
+/// `c_rsh CLIENT COMMAND...`: run one of the fixed [`ClientCommand`]s on a NIM client
+/// from the master. Only `rm -r /bos_inst` changes anything. `c_rsh` exits 0 once it
+/// reached the client, whatever the remote command did (aix-wpar-nim.md §8.4 item 3).
+pub fn c_rsh(client: &str, command: ClientCommand) -> Built {
+    let base = match command {
+        ClientCommand::RemoveBosInst => change(C_RSH),
+        _ => read(C_RSH),
+    };
+    Ok(base.name(CLIENT, client)?.flags(command.words()))
+}
+
 fn read(program: &'static str) -> RemoteCommand {
     RemoteCommand::read(program).locale(Locale::LcAllC)
 }

@@ -1,0 +1,1125 @@
+//! Wizards II end to end on the demo estate: refresh over [`LocalTransport`], build the
+//! plan, run it with the executor and the right confirmation, refresh again and check
+//! that the simulated world changed as the plan said: firmware levels activated (and
+//! accepted), WPARs moved and recovered, NIM clients reset, the alternate master
+//! synchronised and in control, `/bos_inst` gone. Failures in the middle (a disk that
+//! fills up under `restwpar`, an `updlic` refused because another update started) halt
+//! the plan with a complete journal, read back here.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use powerdeck::config::SourceKind;
+use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
+use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot, Transport};
+use powerdeck::sim::estate::HostKind;
+use powerdeck::sim::local::LocalTransport;
+use powerdeck::sim::world::World;
+use powerdeck::sim::Estate;
+use powerdeck::sources::CommandOutput;
+use powerdeck::wizard::{
+    self, nim_ops, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices,
+    Journal, NimSyncChoices, OutputLine, Plan, RunError, RunSummary, Runner, StepKind, StepOutcome,
+    WparMoveChoices, WparRecoveryChoices,
+};
+use tokio::sync::mpsc;
+
+// ---------------------------------------------------------------------------------------
+// The demo estate, in-process
+
+struct Demo {
+    world: Arc<Mutex<World>>,
+    transport: Arc<LocalTransport>,
+}
+
+impl Demo {
+    fn new() -> Demo {
+        let world = Arc::new(Mutex::new(World::new(Estate::demo())));
+        let transport = Arc::new(LocalTransport::new(world.clone()));
+        Demo { world, transport }
+    }
+
+    fn sources(&self) -> Vec<Source> {
+        let world = self.world.lock().unwrap();
+        world
+            .estate
+            .host_names()
+            .into_iter()
+            .map(|(name, kind)| Source {
+                name: name.to_string(),
+                kind: match kind {
+                    HostKind::Hmc => SourceKind::Hmc,
+                    HostKind::Aix => SourceKind::Aix,
+                    HostKind::Nim => SourceKind::Nim,
+                },
+                interval: Duration::from_secs(30),
+            })
+            .collect()
+    }
+
+    async fn refresh(&self) -> Vec<SourceSnapshot> {
+        let snapshots = refresh::refresh_all(self.transport.clone(), &self.sources()).await;
+        for snapshot in &snapshots {
+            assert!(
+                snapshot.data != SourceData::Empty,
+                "{} was not read: {:?}",
+                snapshot.name,
+                snapshot.error
+            );
+        }
+        snapshots
+    }
+
+    /// Runs a read-only or simulator command line directly, without letting time pass.
+    async fn exec(&self, host: &str, line: &str) -> CommandOutput {
+        Transport::exec(self.transport.as_ref(), host, line.to_string())
+            .await
+            .unwrap()
+    }
+}
+
+fn journal_path(test: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "powerdeck-e2e-ii-{test}-{}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+async fn execute<R: Runner>(
+    runner: Arc<R>,
+    plan: &Plan,
+    from: usize,
+    confirmation: &str,
+    journal: &std::path::Path,
+) -> RunSummary {
+    let mut executor = Executor::new(runner, Some(Journal::open(journal).unwrap()), false);
+    executor.poll_interval = Duration::from_millis(1);
+    let (tx, mut rx) = mpsc::channel(1 << 16);
+    let trace = std::env::var_os("POWERDECK_E2E_TRACE").is_some();
+    let drain = tokio::spawn(async move {
+        let mut polls = 0u32;
+        while let Some(event) = rx.recv().await {
+            if trace {
+                match &event {
+                    powerdeck::wizard::ExecEvent::Polled { .. } => {
+                        polls += 1;
+                        if polls % 1000 == 1 {
+                            eprintln!("{event:?}");
+                        }
+                    }
+                    powerdeck::wizard::ExecEvent::Output { .. } => {}
+                    _ => eprintln!("{event:?}"),
+                }
+            }
+        }
+    });
+    let summary = executor
+        .execute(plan, from, confirmation, Vec::new(), tx)
+        .await;
+    let _ = drain.await;
+    summary
+}
+
+fn system<'a>(snapshots: &'a [SourceSnapshot], name: &str) -> &'a powerdeck::refresh::SystemData {
+    snapshots
+        .iter()
+        .find_map(|s| match &s.data {
+            SourceData::Hmc(systems) => systems.iter().find(|d| d.system.name == name),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no system {name}"))
+}
+
+fn wpar_state(snapshots: &[SourceSnapshot], host: &str, wpar: &str) -> Option<WparState> {
+    snapshots
+        .iter()
+        .find(|s| s.name == host)
+        .and_then(|s| match &s.data {
+            SourceData::Aix(wpars) => wpars.iter().find(|w| w.name == wpar),
+            _ => None,
+        })
+        .map(|w| w.state.clone())
+}
+
+fn nim_object<'a>(
+    snapshots: &'a [SourceSnapshot],
+    master: &str,
+    name: &str,
+) -> Option<&'a powerdeck::estate::NimObject> {
+    snapshots
+        .iter()
+        .find(|s| s.name == master)
+        .and_then(|s| match &s.data {
+            SourceData::Nim(objects) => objects.iter().find(|o| o.name == name),
+            _ => None,
+        })
+}
+
+/// Every step a run reports as run, with the step's line.
+fn ran_lines(plan: &Plan, summary: &RunSummary) -> Vec<String> {
+    summary
+        .ran
+        .iter()
+        .map(|(index, outcome)| format!("{} -> {}", plan.steps[*index].line(), outcome.word()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// A runner through which something else happens on the estate just before one step
+
+/// Runs everything on the demo; the first time a step line contains `trigger`, first
+/// runs `lines` on `host` (letting their time pass when `complete`, else leaving them
+/// in progress), as another admin would at the worst moment.
+struct Meanwhile {
+    inner: Arc<LocalTransport>,
+    trigger: &'static str,
+    host: &'static str,
+    lines: Vec<&'static str>,
+    complete: bool,
+    fired: AtomicBool,
+}
+
+impl Runner for Meanwhile {
+    async fn run(
+        &self,
+        host: &str,
+        line: String,
+        timeout: Duration,
+        output: mpsc::Sender<OutputLine>,
+    ) -> Result<CommandOutput, RunError> {
+        if line.contains(self.trigger) && !self.fired.swap(true, Ordering::SeqCst) {
+            for extra in &self.lines {
+                let done = if self.complete {
+                    let (sink, mut drain) = mpsc::channel(16);
+                    tokio::spawn(async move { while drain.recv().await.is_some() {} });
+                    Runner::run(
+                        self.inner.as_ref(),
+                        self.host,
+                        extra.to_string(),
+                        timeout,
+                        sink,
+                    )
+                    .await
+                    .unwrap()
+                } else {
+                    Transport::exec(self.inner.as_ref(), self.host, extra.to_string())
+                        .await
+                        .unwrap()
+                };
+                assert!(done.succeeded(), "{extra}: {done:?}");
+            }
+        }
+        Runner::run(self.inner.as_ref(), host, line, timeout, output).await
+    }
+}
+
+/// Runs everything on the demo and lets `tick` of simulated time pass before each
+/// command, as the executor's poll interval would on a real estate: operations that
+/// answer at once and finish later (`chsysstate -o osshutdown`) then finish while a
+/// `Wait` step polls. [`LocalTransport`] alone only lets time pass for as long as a
+/// command's own output lasts.
+struct Ticking {
+    demo: Arc<LocalTransport>,
+    world: Arc<Mutex<World>>,
+    tick: Duration,
+}
+
+impl Runner for Ticking {
+    async fn run(
+        &self,
+        host: &str,
+        line: String,
+        timeout: Duration,
+        output: mpsc::Sender<OutputLine>,
+    ) -> Result<CommandOutput, RunError> {
+        let now = self.world.lock().unwrap().now();
+        self.demo.advance(now + self.tick);
+        Runner::run(self.demo.as_ref(), host, line, timeout, output).await
+    }
+}
+
+impl Demo {
+    fn ticking(&self) -> Arc<Ticking> {
+        Arc::new(Ticking {
+            demo: self.transport.clone(),
+            world: self.world.clone(),
+            tick: Duration::from_secs(10),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Firmware
+
+#[tokio::test]
+async fn concurrent_firmware_update_then_accept() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let before = system(&snapshots, "e980-01")
+        .system
+        .firmware
+        .clone()
+        .unwrap();
+    assert_eq!(before.activated_level, Some(105));
+    let plan = wizard::firmware(
+        EstateView::new(&snapshots),
+        "e980-01",
+        &FirmwareChoices::default(),
+    )
+    .unwrap();
+    let path = journal_path("fw-concurrent");
+    let summary = execute(demo.transport.clone(), &plan, 0, "e980-01", &path).await;
+    assert!(summary.completed(), "{}", summary.describe(&plan));
+
+    let snapshots = demo.refresh().await;
+    let after = system(&snapshots, "e980-01");
+    let levels = after.system.firmware.clone().unwrap();
+    assert_eq!(levels.activated_level, Some(131), "the concurrent level");
+    assert_eq!(levels.accepted_level, Some(105), "not accepted yet");
+    assert_eq!(after.system.state, SystemState::Operating);
+    assert!(
+        after
+            .lpars
+            .iter()
+            .filter(|l| l.name == "prddb01" || l.name == "aixnim01")
+            .all(|l| l.state == LparState::Running),
+        "partitions kept running"
+    );
+
+    let accept = wizard::firmware_accept(EstateView::new(&snapshots), "e980-01").unwrap();
+    let summary = execute(demo.transport.clone(), &accept, 0, "e980-01", &path).await;
+    assert!(summary.completed(), "{}", summary.describe(&accept));
+    let snapshots = demo.refresh().await;
+    let levels = system(&snapshots, "e980-01")
+        .system
+        .firmware
+        .clone()
+        .unwrap();
+    assert_eq!(levels.accepted_level, Some(131));
+    assert!(
+        wizard::firmware_accept(EstateView::new(&snapshots), "e980-01")
+            .unwrap_err()
+            .0
+            .contains("nothing to accept")
+    );
+
+    let records = Journal::read(&path).unwrap();
+    let ends: Vec<_> = records
+        .iter()
+        .filter(|r| r.event == "run-ended")
+        .map(|r| r.outcome.clone().unwrap())
+        .collect();
+    assert_eq!(ends, ["completed", "completed"]);
+}
+
+#[tokio::test]
+async fn disruptive_firmware_update_with_evacuation() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let running: Vec<String> = system(&snapshots, "e980-01")
+        .lpars
+        .iter()
+        .filter(|l| !l.lpar_env.is_vios() && l.state == LparState::Running)
+        .map(|l| l.name.clone())
+        .collect();
+    let stay = ["tstapp03", "prdbkp01"];
+    let choices = FirmwareChoices {
+        disruptive: Some(Disruptive::Evacuate {
+            target: "e1080-01".into(),
+            shutdown: stay.iter().map(|s| s.to_string()).collect(),
+        }),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(EstateView::new(&snapshots), "e980-01", &choices).unwrap();
+    let path = journal_path("fw-disruptive");
+    let summary = execute(demo.ticking(), &plan, 0, "e980-01", &path).await;
+    assert!(summary.completed(), "{}", summary.describe(&plan));
+
+    let snapshots = demo.refresh().await;
+    let updated = system(&snapshots, "e980-01");
+    assert_eq!(updated.system.state, SystemState::Operating);
+    let levels = updated.system.firmware.clone().unwrap();
+    assert_eq!(
+        levels.activated_level,
+        Some(145),
+        "the newest, disruptive level"
+    );
+    let target = system(&snapshots, "e1080-01");
+    for name in running.iter().filter(|n| !stay.contains(&n.as_str())) {
+        let moved = target
+            .lpars
+            .iter()
+            .find(|l| &l.name == name)
+            .unwrap_or_else(|| panic!("{name} is not on e1080-01"));
+        assert_eq!(moved.state, LparState::Running, "{name}");
+        assert!(
+            !updated.lpars.iter().any(|l| &l.name == name),
+            "{name} left e980-01"
+        );
+    }
+    for name in stay {
+        assert!(
+            updated.lpars.iter().any(|l| l.name == name),
+            "{name} stayed"
+        );
+        assert!(!target.lpars.iter().any(|l| l.name == name));
+    }
+}
+
+#[tokio::test]
+async fn a_partition_that_cannot_move_stops_the_plan_before_the_power_off() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    // prdbkp01 owns a physical tape adapter: the HMC refuses to migrate it.
+    let choices = FirmwareChoices {
+        disruptive: Some(Disruptive::Evacuate {
+            target: "e1080-01".into(),
+            shutdown: vec!["tstapp03".into()],
+        }),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(EstateView::new(&snapshots), "e980-01", &choices).unwrap();
+    let validate = plan
+        .steps
+        .iter()
+        .position(|s| s.line() == "LANG=C migrlpar -o v -m e980-01 -t e1080-01 -p prdbkp01")
+        .unwrap();
+    let path = journal_path("fw-no-move");
+    let summary = execute(demo.ticking(), &plan, 0, "e980-01", &path).await;
+    assert_eq!(
+        summary.halted_at,
+        Some(validate),
+        "{}",
+        summary.describe(&plan)
+    );
+    assert!(!ran_lines(&plan, &summary)
+        .iter()
+        .any(|l| l.contains("updlic")));
+    let snapshots = demo.refresh().await;
+    let still = system(&snapshots, "e980-01");
+    assert_eq!(still.system.state, SystemState::Operating);
+    assert_eq!(
+        still.system.firmware.as_ref().unwrap().activated_level,
+        Some(105)
+    );
+    assert!(still
+        .lpars
+        .iter()
+        .any(|l| l.name == "prdbkp01" && l.state == LparState::Running));
+    let records = Journal::read(&path).unwrap();
+    let refused = records
+        .iter()
+        .find(|r| r.event == "step" && r.step == Some(validate))
+        .unwrap();
+    assert!(refused
+        .outcome
+        .as_deref()
+        .unwrap()
+        .starts_with("failed: HSCL"));
+}
+
+#[tokio::test]
+async fn an_updlic_error_halts_with_a_complete_journal() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let plan = wizard::firmware(
+        EstateView::new(&snapshots),
+        "e980-01",
+        &FirmwareChoices::default(),
+    )
+    .unwrap();
+    let update = plan
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Change)
+        .unwrap();
+    // Another admin starts an install from the HMC GUI between the checks and updlic.
+    let runner = Arc::new(Meanwhile {
+        inner: demo.transport.clone(),
+        trigger: "updlic -o a",
+        host: "hmc02",
+        lines: vec!["updlic -o i -m e980-01 -t sys -r ibmwebsite -l latestconcurrent"],
+        complete: false,
+        fired: AtomicBool::new(false),
+    });
+    let path = journal_path("fw-error");
+    let summary = execute(runner, &plan, 0, "e980-01", &path).await;
+    assert_eq!(
+        summary.halted_at,
+        Some(update),
+        "{}",
+        summary.describe(&plan)
+    );
+    assert!(
+        matches!(&summary.ran[update].1, StepOutcome::Failed(why) if why.contains("HSCL2D08")),
+        "{:?}",
+        summary.ran[update]
+    );
+    assert_eq!(summary.not_run, [update + 1]);
+    assert!(
+        summary
+            .reread
+            .iter()
+            .any(|(line, text)| line.contains("-F activated_level,") && text.contains("105")),
+        "the levels were read again: {:?}",
+        summary.reread
+    );
+
+    let records = Journal::read(&path).unwrap();
+    let run_id = &records[0].run_id;
+    assert!(records.iter().all(|r| &r.run_id == run_id));
+    let events: Vec<&str> = records.iter().map(|r| r.event.as_str()).collect();
+    assert_eq!(events.first(), Some(&"run-started"));
+    assert_eq!(events.last(), Some(&"run-ended"));
+    let steps: Vec<_> = records.iter().filter(|r| r.event == "step").collect();
+    assert_eq!(steps.len(), update + 1, "every step that ran, once");
+    let failed = steps.last().unwrap();
+    assert_eq!(failed.step, Some(update));
+    assert_eq!(failed.host.as_deref(), Some("hmc02"));
+    assert_eq!(
+        failed.command.as_deref(),
+        Some("LANG=C updlic -o a -m e980-01 -t sys -r ibmwebsite -l latestconcurrent")
+    );
+    assert_ne!(failed.exit_status, Some(0));
+    assert!(failed
+        .outcome
+        .as_deref()
+        .unwrap()
+        .starts_with("failed: HSCL2D08"));
+    assert!(records.iter().any(|r| r.event == "reread"));
+    assert_eq!(
+        records.last().unwrap().outcome.as_deref(),
+        Some(format!("halted at step {}", update + 1).as_str())
+    );
+
+    // Nothing of ours changed the level: the other install is still running.
+    let snapshots = demo.refresh().await;
+    let levels = system(&snapshots, "e980-01")
+        .system
+        .firmware
+        .clone()
+        .unwrap();
+    assert_eq!(levels.activated_level, Some(105));
+}
+
+// ---------------------------------------------------------------------------------------
+// WPAR move
+
+async fn move_plan(demo: &Demo, wpar: &str, choices: &WparMoveChoices) -> Result<Plan, String> {
+    let snapshots = demo.refresh().await;
+    let facts = wpar_move::read_facts(demo.transport.as_ref(), wpar, "aixprd02", "aixprd01")
+        .await
+        .unwrap();
+    wizard::wpar_move(
+        EstateView::new(&snapshots),
+        wpar,
+        "aixprd02",
+        "aixprd01",
+        choices,
+        &facts,
+    )
+    .map_err(|e| e.0)
+}
+
+#[tokio::test]
+async fn wpar_moves_from_aix61_to_aix71() {
+    let demo = Demo::new();
+    let plan = move_plan(&demo, "wpmig61", &WparMoveChoices::default())
+        .await
+        .unwrap();
+    let path = journal_path("wpar-move");
+    let summary = execute(demo.transport.clone(), &plan, 0, "wpmig61", &path).await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpmig61"),
+        Some(WparState::Active)
+    );
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd02", "wpmig61"),
+        Some(WparState::Defined),
+        "kept, stopped, as a fallback"
+    );
+    let level = demo.exec("aixprd01", "clogin wpmig61 oslevel -s").await;
+    assert_eq!(level.stdout.trim(), "7100-00-02-1041", "migrated to 7.1");
+    let records = Journal::read(&path).unwrap();
+    let hosts: Vec<&str> = records
+        .iter()
+        .filter(|r| r.event == "step")
+        .filter_map(|r| r.host.as_deref())
+        .collect();
+    assert!(hosts.contains(&"aixprd02") && hosts.contains(&"aixprd01"));
+    let restore = records
+        .iter()
+        .find(|r| r.command.as_deref().is_some_and(|c| c.contains("restwpar")))
+        .unwrap();
+    assert_eq!(restore.host.as_deref(), Some("aixprd01"));
+    assert!(restore.stderr.as_deref().unwrap().contains("0960-507"));
+}
+
+#[tokio::test]
+async fn wpar_move_with_removal_of_the_source() {
+    let demo = Demo::new();
+    let choices = WparMoveChoices {
+        source_after: wizard::SourceAfterMove::Remove,
+        ..Default::default()
+    };
+    let plan = move_plan(&demo, "wpmig61", &choices).await.unwrap();
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "wpmig61",
+        &journal_path("wpar-move-rm"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpmig61"),
+        Some(WparState::Active)
+    );
+    assert_eq!(wpar_state(&snapshots, "aixprd02", "wpmig61"), None);
+}
+
+#[tokio::test]
+async fn a_disk_that_fills_under_restwpar_halts_the_move_and_the_source_comes_back() {
+    let demo = Demo::new();
+    let plan = move_plan(&demo, "wpmig61", &WparMoveChoices::default())
+        .await
+        .unwrap();
+    let restore = plan
+        .steps
+        .iter()
+        .position(|s| s.line().contains("restwpar"))
+        .unwrap();
+    // Between the free-space check and the restore, someone copies two backup images
+    // into aixprd01's rootvg: the 2 GB left after the demo's 3 GB dump are gone.
+    let runner = Arc::new(Meanwhile {
+        inner: demo.transport.clone(),
+        trigger: "restwpar",
+        host: "aixprd01",
+        lines: vec![
+            "cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy1",
+            "cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy2",
+        ],
+        complete: true,
+        fired: AtomicBool::new(false),
+    });
+    let path = journal_path("wpar-full");
+    let summary = execute(runner, &plan, 0, "wpmig61", &path).await;
+    assert_eq!(
+        summary.halted_at,
+        Some(restore),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    // The outcome names the first AIX message of the output (here the expected 0960-507
+    // level warning); the journal keeps the whole output.
+    assert!(
+        matches!(&summary.ran[restore].1, StepOutcome::Failed(_)),
+        "{:?}",
+        summary.ran[restore]
+    );
+    assert_eq!(
+        summary.not_run,
+        (restore + 1..plan.steps.len()).collect::<Vec<_>>()
+    );
+    // The recovery branch: start the WPAR again where it was.
+    assert_eq!(summary.recovery.len(), 1);
+    assert_eq!(summary.recovery[0].host, "aixprd02");
+    assert_eq!(summary.recovery[0].line(), "LC_ALL=C startwpar wpmig61");
+
+    let records = Journal::read(&path).unwrap();
+    let failed = records.iter().rev().find(|r| r.event == "step").unwrap();
+    assert_eq!(failed.step, Some(restore));
+    assert_eq!(failed.host.as_deref(), Some("aixprd01"));
+    assert_eq!(failed.exit_status, Some(1));
+    let stderr = failed.stderr.as_deref().unwrap();
+    assert!(
+        stderr.contains("0516-404") && stderr.contains("0960-514"),
+        "{stderr}"
+    );
+    let reread: Vec<_> = records.iter().filter(|r| r.event == "reread").collect();
+    assert!(
+        reread.iter().any(|r| r.host.as_deref() == Some("aixprd01")
+            && r.command.as_deref() == Some("LC_ALL=C lsvg rootvg")),
+        "free space read again"
+    );
+    assert_eq!(
+        records.last().unwrap().outcome.as_deref(),
+        Some(format!("halted at step {}", restore + 1).as_str())
+    );
+
+    // The failed restore left nothing behind on aixprd01.
+    let snapshots = demo.refresh().await;
+    assert_eq!(wpar_state(&snapshots, "aixprd01", "wpmig61"), None);
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd02", "wpmig61"),
+        Some(WparState::Defined)
+    );
+
+    // The operator takes the recovery branch.
+    let recovery = Plan {
+        wizard: "wpar-move",
+        title: "recovery".into(),
+        confirm_name: "wpmig61".into(),
+        steps: summary.recovery.clone(),
+        parallelism: 1,
+        notes: Vec::new(),
+    };
+    let done = execute(demo.transport.clone(), &recovery, 0, "wpmig61", &path).await;
+    assert!(done.completed());
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd02", "wpmig61"),
+        Some(WparState::Active)
+    );
+}
+
+#[tokio::test]
+async fn the_demo_dump_leaves_no_room_for_wpleg61_until_removed() {
+    let demo = Demo::new();
+    let choices = WparMoveChoices {
+        images: Some("/mnt".into()),
+        ..Default::default()
+    };
+    let refused = move_plan(&demo, "wpleg61", &choices).await.unwrap_err();
+    assert!(
+        refused.contains("aixprd01's rootvg, which has 2048 MB free"),
+        "{refused}"
+    );
+    let removed = demo.exec("aixprd01", "rm /backup/wpdb01_export.dmp").await;
+    assert!(removed.succeeded(), "{removed:?}");
+    let plan = move_plan(&demo, "wpleg61", &choices).await.unwrap();
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| s.line() == "LC_ALL=C migwpar -d /mnt wpleg61"));
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "wpleg61",
+        &journal_path("wpleg61"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpleg61"),
+        Some(WparState::Active)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// WPAR recovery
+
+#[tokio::test]
+async fn stuck_wpar_is_recovered() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpbatch01"),
+        Some(WparState::Transitional)
+    );
+    let view = EstateView::new(&snapshots);
+    let directory = wpar_recovery::wpar_directory(view, "aixprd01", "wpbatch01").unwrap();
+    let unmount = wpar_recovery::read_leftover_mounts(
+        demo.transport.as_ref(),
+        "aixprd01",
+        "wpbatch01",
+        &directory,
+    )
+    .await
+    .unwrap();
+    assert_eq!(unmount, ["/wpars/wpbatch01/SW"]);
+    let plan = wizard::wpar_recover(
+        view,
+        "aixprd01",
+        "wpbatch01",
+        &WparRecoveryChoices {
+            unmount,
+            start: true,
+            recreate: false,
+        },
+    )
+    .unwrap();
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "wpbatch01",
+        &journal_path("stuck"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpbatch01"),
+        Some(WparState::Active)
+    );
+    let mounts = demo.exec("aixprd01", "mount").await;
+    assert!(!mounts.stdout.contains("/wpars/wpbatch01/SW"));
+}
+
+#[tokio::test]
+async fn without_the_unmount_the_forced_stop_fails_and_says_why() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let plan = wizard::wpar_recover(
+        EstateView::new(&snapshots),
+        "aixprd01",
+        "wpbatch01",
+        &WparRecoveryChoices::default(),
+    )
+    .unwrap();
+    let path = journal_path("stuck-no-umount");
+    let summary = execute(demo.transport.clone(), &plan, 0, "wpbatch01", &path).await;
+    assert_eq!(summary.halted_at, Some(1));
+    assert!(matches!(&summary.ran[1].1, StepOutcome::Failed(_)));
+    let records = Journal::read(&path).unwrap();
+    let stop = records
+        .iter()
+        .find(|r| r.event == "step" && r.step == Some(1))
+        .unwrap();
+    let stderr = stop.stderr.as_deref().unwrap();
+    assert!(
+        stderr.contains("0960-630 Failed to unmount /SW"),
+        "{stderr}"
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wpbatch01"),
+        Some(WparState::Transitional),
+        "still stuck"
+    );
+}
+
+#[tokio::test]
+async fn broken_wpar_is_recreated_after_a_failed_start() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wprpt01"),
+        Some(WparState::Broken)
+    );
+    let choices = WparRecoveryChoices {
+        start: true,
+        ..Default::default()
+    };
+    let plan =
+        wizard::wpar_recover(EstateView::new(&snapshots), "aixprd01", "wprpt01", &choices).unwrap();
+    let path = journal_path("broken");
+    let summary = execute(demo.transport.clone(), &plan, 0, "wprpt01", &path).await;
+    // The forced stop works, the start breaks it again: its infrastructure is damaged.
+    let start = plan
+        .steps
+        .iter()
+        .position(|s| s.line() == "LC_ALL=C startwpar wprpt01")
+        .unwrap();
+    assert_eq!(summary.halted_at, Some(start));
+    assert!(!summary.recovery.is_empty());
+    let recovery = Plan {
+        wizard: "wpar-recover",
+        title: "recreate".into(),
+        confirm_name: "wprpt01".into(),
+        steps: summary.recovery.clone(),
+        parallelism: 1,
+        notes: Vec::new(),
+    };
+    let done = execute(demo.transport.clone(), &recovery, 0, "wprpt01", &path).await;
+    assert!(
+        done.completed(),
+        "{}",
+        ran_lines(&recovery, &done).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wprpt01"),
+        Some(WparState::Active)
+    );
+}
+
+#[tokio::test]
+async fn broken_wpar_recreated_directly() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let choices = WparRecoveryChoices {
+        start: true,
+        recreate: true,
+        ..Default::default()
+    };
+    let plan =
+        wizard::wpar_recover(EstateView::new(&snapshots), "aixprd01", "wprpt01", &choices).unwrap();
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "wprpt01",
+        &journal_path("recreate"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    assert_eq!(
+        wpar_state(&snapshots, "aixprd01", "wprpt01"),
+        Some(WparState::Active)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// NIM
+
+#[tokio::test]
+async fn stuck_nim_client_is_reset_and_freed() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let plan = wizard::nim_reset(EstateView::new(&snapshots), "nim01", "tstdb02").unwrap();
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "tstdb02",
+        &journal_path("nim-reset"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    let client = nim_object(&snapshots, "nim01", "tstdb02").unwrap();
+    assert_eq!(client.cstate, Some(Cstate::Ready));
+    for resource in ["spot", "lpp_source", "boot", "bosinst_data", "nim_script"] {
+        assert_eq!(client.attribute(resource), None, "{resource}");
+    }
+    assert!(
+        wizard::nim_reset(EstateView::new(&snapshots), "nim01", "tstdb02")
+            .unwrap_err()
+            .0
+            .contains("nothing to reset")
+    );
+}
+
+#[tokio::test]
+async fn alternate_master_is_synchronised_then_takes_over() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    assert!(nim_object(&snapshots, "nim02", "lpp_7100-03-05").is_none());
+    let sync = wizard::nim_sync(
+        EstateView::new(&snapshots),
+        "nim01",
+        &NimSyncChoices::default(),
+    )
+    .unwrap();
+    let path = journal_path("hanim");
+    let summary = execute(demo.transport.clone(), &sync, 0, "nim01", &path).await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&sync, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    let primary = nim_object(&snapshots, "nim02", "nim01").unwrap();
+    assert_eq!(primary.object_type, "alternate_master");
+    assert!(
+        nim_object(&snapshots, "nim02", "lpp_7100-03-05").is_some(),
+        "replicated"
+    );
+    assert_eq!(
+        nim_object(&snapshots, "nim02", "prdapp01")
+            .unwrap()
+            .current_master
+            .as_deref(),
+        Some("nim01")
+    );
+
+    // Takeover: devapp01 (sync_required = yes) refuses, the others move.
+    let takeover = wizard::nim_takeover(EstateView::new(&snapshots), "nim02", None).unwrap();
+    assert!(takeover.notes.iter().any(|n| n.contains("devapp01")));
+    let change = takeover
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Change)
+        .unwrap();
+    let summary = execute(demo.transport.clone(), &takeover, 0, "nim02", &path).await;
+    assert_eq!(summary.halted_at, Some(change));
+    // The operator reads the refusal and skips to the verification.
+    let summary = execute(
+        demo.transport.clone(),
+        &takeover,
+        change + 1,
+        "nim02",
+        &path,
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&takeover, &summary).join("\n")
+    );
+    let snapshots = demo.refresh().await;
+    for (client, master) in [
+        ("prdapp01", "nim02"),
+        ("tstdb02", "nim02"),
+        ("devapp01", "nim01"),
+    ] {
+        assert_eq!(
+            nim_object(&snapshots, "nim02", client)
+                .unwrap()
+                .current_master
+                .as_deref(),
+            Some(master),
+            "{client}"
+        );
+    }
+    let records = Journal::read(&path).unwrap();
+    let ends: Vec<_> = records
+        .iter()
+        .filter(|r| r.event == "run-ended")
+        .filter_map(|r| r.outcome.clone())
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            "completed".to_string(),
+            format!("halted at step {}", change + 1),
+            "completed".to_string()
+        ]
+    );
+    assert!(records.iter().any(|r| r
+        .choices
+        .iter()
+        .any(|c| c == &format!("resumed at step {}", change + 2))));
+}
+
+#[tokio::test]
+async fn nimadm_preflight_removes_the_leftover_bos_inst() {
+    let demo = Demo::new();
+    let snapshots = demo.refresh().await;
+    let facts = nim_ops::read_nimadm_facts(demo.transport.as_ref(), "nim01", "prdapp02")
+        .await
+        .unwrap();
+    assert!(facts.bos_inst);
+    let plan =
+        wizard::nimadm_preflight(EstateView::new(&snapshots), "nim01", "prdapp02", facts).unwrap();
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "prdapp02",
+        &journal_path("nimadm"),
+    )
+    .await;
+    assert!(
+        summary.completed(),
+        "{}",
+        ran_lines(&plan, &summary).join("\n")
+    );
+    let facts = nim_ops::read_nimadm_facts(demo.transport.as_ref(), "nim01", "prdapp02")
+        .await
+        .unwrap();
+    assert!(!facts.bos_inst);
+    // Planned again: only checks, which run without a confirmation.
+    let plan =
+        wizard::nimadm_preflight(EstateView::new(&snapshots), "nim01", "prdapp02", facts).unwrap();
+    assert!(!plan.changes_anything());
+    let summary = execute(
+        demo.transport.clone(),
+        &plan,
+        0,
+        "",
+        &journal_path("nimadm-again"),
+    )
+    .await;
+    assert!(summary.completed());
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line, over SSH to the in-process demo
+
+fn powerdeck(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_powerdeck"))
+        .arg("--demo")
+        .arg("plan")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn plan_subcommands_print_scripts_or_refuse_in_one_line() {
+    let out = powerdeck(&[
+        "wpar-move",
+        "--wpar",
+        "wpmig61",
+        "--from",
+        "aixprd02",
+        "--to",
+        "aixprd01",
+    ]);
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(script.starts_with("#!/bin/sh\n# powerdeck plan: wpar-move\n"));
+    assert!(script.contains("\nLC_ALL=C restwpar -f /export/wpars/wpmig61.savewpar -C\n"));
+    assert!(script.contains("\nLC_ALL=C migwpar wpmig61\n"));
+
+    let out = powerdeck(&["wpar-recover", "--host", "aixprd01", "--wpar", "wpbatch01"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\nLC_ALL=C umount -f /wpars/wpbatch01/SW\n")
+    );
+
+    let out = powerdeck(&[
+        "nimadm-preflight",
+        "--master",
+        "nim01",
+        "--client",
+        "prdapp02",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("\nLC_ALL=C /usr/lpp/bos.sysmgt/nim/methods/c_rsh prdapp02 rm -r /bos_inst\n"));
+
+    let out = powerdeck(&["firmware", "--system", "e980-01", "--disruptive"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let reason: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("powerdeck: cannot plan"))
+        .collect();
+    assert_eq!(reason.len(), 1, "{stderr}");
+    assert!(reason[0].contains("--disruptive-evacuate-to"));
+    assert!(out.stdout.is_empty());
+}

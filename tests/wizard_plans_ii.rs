@@ -1,0 +1,1283 @@
+//! Wizards II plan builders on small estates: every precondition branch, the plans'
+//! exact command lines, and hostile names quoted. Also the command builders added for
+//! them (`mount`, `lsfs -u`, `lsvg`, `c_rsh`), through a real shell.
+
+use std::process::{Command, Stdio};
+use std::time::SystemTime;
+
+use powerdeck::config::SourceKind;
+use powerdeck::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationState, Wpar};
+use powerdeck::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
+use powerdeck::sources::aix::commands as aix;
+use powerdeck::sources::command::{Effect, RemoteCommand};
+use powerdeck::sources::nim::commands::{self as nim, ClientCommand};
+use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
+use powerdeck::wizard::{
+    self, wpar_move, wpar_recovery, Condition, Disruptive, EstateView, FirmwareChoices,
+    FirmwareRepo, NimSyncChoices, NimadmFacts, OnFailure, Plan, SourceAfterMove, StepKind,
+    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+};
+
+// ---------------------------------------------------------------------------------------
+// Estates
+
+fn snapshot(name: &str, kind: SourceKind, data: SourceData) -> SourceSnapshot {
+    SourceSnapshot {
+        name: name.to_string(),
+        kind,
+        status: SourceStatus::Ok,
+        error: None,
+        problems: Vec::new(),
+        fetched_at: Some(SystemTime::now()),
+        stale: false,
+        data,
+    }
+}
+
+fn levels(activated: u32, installed: u32, accepted: u32) -> Option<FirmwareLevels> {
+    Some(FirmwareLevels {
+        ecnumber: Some("01VH950".into()),
+        activated_level: Some(activated),
+        installed_level: Some(installed),
+        accepted_level: Some(accepted),
+        ..Default::default()
+    })
+}
+
+fn system(record: &str, firmware: Option<FirmwareLevels>, lpars: &str) -> SystemData {
+    let mut system = hmc::parse::<ManagedSystem>(record).unwrap().items.remove(0);
+    system.firmware = firmware;
+    let parsed = hmc::parse::<Lpar>(if lpars.is_empty() {
+        "No results were found.\n"
+    } else {
+        lpars
+    })
+    .unwrap();
+    assert!(parsed.is_clean(), "{:?}", parsed.diagnostics);
+    SystemData {
+        system,
+        lpars: parsed.items,
+        rs_pool: None,
+        rs_devices: Vec::new(),
+    }
+}
+
+const RUN: &str = "lpar_env=aixlinux,state=Running,rmc_state=active";
+const HOSTILE_LPAR: &str = "prd'; rm -rf /";
+
+fn hmc_estate() -> Vec<SourceSnapshot> {
+    let mut migrating = system(
+        "name=p9-mig,type_model=9009-42A,serial_num=7800MIG,state=Operating",
+        levels(105, 105, 105),
+        &format!("name=moving1,lpar_id=3,{RUN}\n"),
+    );
+    migrating.lpars[0].migration_state = Some(MigrationState::InProgress);
+    vec![
+        snapshot(
+            "hmc01",
+            SourceKind::Hmc,
+            SourceData::Hmc(vec![
+                system(
+                    "name=p9-fw,type_model=9080-M9S,serial_num=13E8F2X,state=Operating",
+                    levels(105, 105, 105),
+                    &format!(
+                        "name=p9-fw-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active\n\
+                         name=app01,lpar_id=3,{RUN}\n\
+                         name=norm01,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive\n\
+                         name=off01,lpar_id=5,lpar_env=aixlinux,state=Not Activated\n\
+                         name={HOSTILE_LPAR},lpar_id=6,{RUN}\n"
+                    ),
+                ),
+                system(
+                    "name=p9-spare,type_model=9009-42A,serial_num=7800SPR,state=Operating,active_lpar_mobility_capable=1",
+                    levels(131, 131, 131),
+                    "",
+                ),
+                system(
+                    "name=p9-idle,type_model=9009-42A,serial_num=7800IDL,state=Standby",
+                    levels(80, 84, 80),
+                    "name=idle-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active\n\
+                     name=idle01,lpar_id=2,lpar_env=aixlinux,state=Not Activated\n",
+                ),
+                system(
+                    "name=p9-off,type_model=9009-42A,serial_num=7800OFF,state=Power Off",
+                    None,
+                    "",
+                ),
+                system(
+                    "name=p9-blind,type_model=9009-42A,serial_num=7800BLD,state=Operating",
+                    None,
+                    "",
+                ),
+                system(
+                    "name=p10-acc,type_model=9080-HEX,serial_num=78DC41X,state=Operating",
+                    levels(70, 70, 65),
+                    "",
+                ),
+                migrating,
+            ]),
+        ),
+        snapshot(
+            "hmc02",
+            SourceKind::Hmc,
+            SourceData::Hmc(vec![system(
+                "name=p9-far,type_model=9009-42A,serial_num=7800FAR,state=Operating",
+                levels(131, 131, 131),
+                "",
+            )]),
+        ),
+    ]
+}
+
+fn lines(plan: &Plan) -> Vec<String> {
+    plan.steps.iter().map(|s| s.line()).collect()
+}
+
+fn kinds(plan: &Plan) -> Vec<StepKind> {
+    plan.steps.iter().map(|s| s.kind).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Firmware
+
+#[test]
+fn concurrent_firmware_update() {
+    let snapshots = hmc_estate();
+    let plan = wizard::firmware(
+        EstateView::new(&snapshots),
+        "p9-fw",
+        &FirmwareChoices::default(),
+    )
+    .unwrap();
+    assert_eq!(plan.wizard, "firmware");
+    assert_eq!(plan.confirm_name, "p9-fw");
+    assert_eq!(
+        lines(&plan),
+        [
+            "LANG=C lssyscfg -r sys -m p9-fw -F name,state",
+            "LANG=C lslparmigr -r lpar -m p9-fw -F name,migration_state",
+            "LANG=C lslic -m p9-fw -t sys -F activated_level,installed_level,accepted_level",
+            "LANG=C lslic -m p9-fw -t sys -r ibmwebsite -F retrievable_release,concurrent_retrievable_level,disruptive_retrievable_level",
+            "LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l latestconcurrent",
+            "LANG=C lslic -m p9-fw -t sys -F activated_level",
+        ]
+    );
+    assert_eq!(
+        kinds(&plan),
+        [
+            StepKind::Check,
+            StepKind::Check,
+            StepKind::Check,
+            StepKind::Check,
+            StepKind::Change,
+            StepKind::Verify
+        ]
+    );
+    assert_eq!(plan.steps[1].until, Some(Condition::NoMigration));
+    assert_eq!(
+        plan.steps[3].until,
+        Some(Condition::FirmwareRetrievable {
+            concurrent: true,
+            min: 106
+        })
+    );
+    assert_eq!(
+        plan.steps[5].until,
+        Some(Condition::FirmwareLevel {
+            system: "p9-fw".into(),
+            which: wizard::LicLevelKind::Activated,
+            min: 106,
+            max: None
+        })
+    );
+    assert!(plan.notes.iter().any(|n| n.contains("firmware-accept")));
+    let script = plan.to_script();
+    assert!(script.contains("#    repeat until p9-fw activated_level is 105 (at most 0 s)"));
+    assert!(script.contains("the repository offers level 106 or above concurrently"));
+}
+
+#[test]
+fn firmware_level_and_repositories() {
+    let snapshots = hmc_estate();
+    let view = EstateView::new(&snapshots);
+    let choices = FirmwareChoices {
+        level: Some(131),
+        repository: FirmwareRepo::parse("mountpoint:/home/hscroot/fw/VH950").unwrap(),
+        disruptive: None,
+    };
+    let plan = wizard::firmware(view, "p9-fw", &choices).unwrap();
+    assert_eq!(
+        plan.steps[4].line(),
+        "LANG=C updlic -o a -m p9-fw -t sys -r mountpoint -d /home/hscroot/fw/VH950 -l 131"
+    );
+    assert_eq!(
+        plan.steps[5].until,
+        Some(Condition::FirmwareLevel {
+            system: "p9-fw".into(),
+            which: wizard::LicLevelKind::Activated,
+            min: 131,
+            max: Some(131)
+        })
+    );
+    let ftp = FirmwareChoices {
+        repository: FirmwareRepo::parse("ftp:fixes.example.com:/pub/fw").unwrap(),
+        ..Default::default()
+    };
+    assert_eq!(
+        wizard::firmware(view, "p9-fw", &ftp).unwrap().steps[4].line(),
+        "LANG=C updlic -o a -m p9-fw -t sys -r ftp -h fixes.example.com -u anonymous -d /pub/fw -l latestconcurrent"
+    );
+    let sftp = FirmwareChoices {
+        repository: FirmwareRepo::parse("sftp:fw@repo.example.com:/srv/fw 2").unwrap(),
+        ..Default::default()
+    };
+    assert_eq!(
+        wizard::firmware(view, "p9-fw", &sftp).unwrap().steps[3].line(),
+        "LANG=C lslic -m p9-fw -t sys -r sftp -h repo.example.com -u fw -d '/srv/fw 2' -F retrievable_release,concurrent_retrievable_level,disruptive_retrievable_level"
+    );
+    assert_eq!(FirmwareRepo::parse("disk").unwrap(), FirmwareRepo::Disk);
+    for bad in [
+        "",
+        "cdrom",
+        "mountpoint",
+        "mountpoint:",
+        "ftp",
+        "ftp:",
+        "sftp:@h",
+        "ibmwebsite:x",
+    ] {
+        assert!(FirmwareRepo::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn firmware_refusals() {
+    let snapshots = hmc_estate();
+    let view = EstateView::new(&snapshots);
+    let refused = |system: &str, choices: &FirmwareChoices| {
+        wizard::firmware(view, system, choices).unwrap_err().0
+    };
+    let plain = FirmwareChoices::default();
+    assert!(refused("nosuch", &plain).contains("no managed system called nosuch"));
+    assert!(refused("p9-off", &plain).contains("p9-off is Power Off"));
+    assert!(refused("p9-blind", &plain).contains("could not be read"));
+    assert!(refused("p9-mig", &plain).contains("moving1 is migrating"));
+    let older = FirmwareChoices {
+        level: Some(100),
+        ..Default::default()
+    };
+    assert!(refused("p9-fw", &older).contains("already runs firmware level 105"));
+    let power_off = FirmwareChoices {
+        disruptive: Some(Disruptive::PowerOff),
+        ..Default::default()
+    };
+    let why = refused("p9-fw", &power_off);
+    assert!(
+        why.contains("app01, norm01, prd'; rm -rf / are running"),
+        "{why}"
+    );
+    assert!(why.contains("--disruptive-evacuate-to"));
+    let evacuate = |target: &str, shutdown: &[&str]| FirmwareChoices {
+        disruptive: Some(Disruptive::Evacuate {
+            target: target.into(),
+            shutdown: shutdown.iter().map(|s| s.to_string()).collect(),
+        }),
+        ..Default::default()
+    };
+    assert!(refused("p9-fw", &evacuate("p9-fw", &[])).contains("the system being updated"));
+    assert!(refused("p9-fw", &evacuate("nosuch", &[])).contains("no managed system"));
+    let why = refused("p9-fw", &evacuate("p9-spare", &[]));
+    assert!(
+        why.contains("norm01 cannot be evacuated to p9-spare")
+            && why.contains("RMC")
+            && why.contains("--shutdown-lpar"),
+        "{why}"
+    );
+    assert!(
+        refused("p9-fw", &evacuate("p9-far", &["norm01"])).contains("p9-far is managed by hmc02")
+    );
+    assert!(refused("p9-fw", &evacuate("p9-spare", &["off01"]))
+        .contains("off01 is not a running client partition"));
+}
+
+#[test]
+fn disruptive_update_with_evacuation_and_shutdowns() {
+    let snapshots = hmc_estate();
+    let choices = FirmwareChoices {
+        disruptive: Some(Disruptive::Evacuate {
+            target: "p9-spare".into(),
+            shutdown: vec!["norm01".into()],
+        }),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(EstateView::new(&snapshots), "p9-fw", &choices).unwrap();
+    let lines = lines(&plan);
+    // Both client partitions with RMC move, in partition order; norm01 is stopped.
+    let moved: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("migrlpar -o m"))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "LANG=C migrlpar -o m -m p9-fw -t p9-spare -p app01",
+            "LANG=C migrlpar -o m -m p9-fw -t p9-spare -p 'prd'\\''; rm -rf /'",
+        ]
+    );
+    assert!(lines
+        .contains(&"LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01 --immed".to_string()));
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains("vios1") || l.contains("off01")));
+    let tail: Vec<&str> = lines[lines.len() - 3..]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l latest --allowpoweroff",
+            "LANG=C lssyscfg -r sys -m p9-fw -F name,state",
+            "LANG=C lslic -m p9-fw -t sys -F activated_level",
+        ]
+    );
+    let wait = &plan.steps[plan.steps.len() - 2];
+    assert_eq!(wait.kind, StepKind::Wait);
+    assert_eq!(wait.timeout, Some(wizard::firmware::RESTART_TIMEOUT));
+    assert_eq!(
+        plan.steps[3].until,
+        Some(Condition::FirmwareRetrievable {
+            concurrent: false,
+            min: 106
+        })
+    );
+    // Every move comes with its recovery, as the relocate wizard builds it.
+    let recoveries = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(&s.on_failure, OnFailure::Recover(r) if r[0].line().contains("migrlpar -o r")))
+        .count();
+    assert_eq!(recoveries, 2);
+    assert!(plan.title.starts_with("Disruptive"));
+    assert!(plan.notes.iter().any(|n| n.contains("1 VIOS")));
+}
+
+#[test]
+fn disruptive_update_with_shutdown_and_on_an_idle_system() {
+    let snapshots = hmc_estate();
+    let view = EstateView::new(&snapshots);
+    let choices = FirmwareChoices {
+        disruptive: Some(Disruptive::Shutdown),
+        level: Some(145),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(view, "p9-fw", &choices).unwrap();
+    let lines = lines(&plan);
+    assert_eq!(
+        lines[4..],
+        [
+            "LANG=C chsysstate -r lpar -m p9-fw -o osshutdown -n app01",
+            "LANG=C lssyscfg -r lpar -m p9-fw --filter lpar_names=app01 -F name,state",
+            "LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01 --immed",
+            "LANG=C lssyscfg -r lpar -m p9-fw --filter lpar_names=norm01 -F name,state",
+            "LANG=C chsysstate -r lpar -m p9-fw -o osshutdown -n 'prd'\\''; rm -rf /'",
+            "LANG=C lssyscfg -r lpar -m p9-fw --filter 'lpar_names=prd'\\''; rm -rf /' -F name,state",
+            "LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l 145 --allowpoweroff",
+            "LANG=C lssyscfg -r sys -m p9-fw -F name,state",
+            "LANG=C lslic -m p9-fw -t sys -F activated_level",
+        ]
+    );
+    assert_eq!(plan.steps[5].kind, StepKind::Wait);
+    // Standby, nothing running: a plain disruptive update, waiting for Standby again.
+    let idle = FirmwareChoices {
+        disruptive: Some(Disruptive::PowerOff),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(view, "p9-idle", &idle).unwrap();
+    assert!(plan
+        .to_script()
+        .contains("repeat until p9-idle is Standby (at most 7200 s)"));
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("level 84 is installed but not activated")));
+}
+
+#[test]
+fn firmware_accept() {
+    let snapshots = hmc_estate();
+    let view = EstateView::new(&snapshots);
+    let plan = wizard::firmware_accept(view, "p10-acc").unwrap();
+    assert_eq!(plan.wizard, "firmware-accept");
+    assert_eq!(
+        lines(&plan),
+        [
+            "LANG=C lssyscfg -r sys -m p10-acc -F name,state",
+            "LANG=C lslic -m p10-acc -t sys -F activated_level,accepted_level",
+            "LANG=C updlic -o c -m p10-acc",
+            "LANG=C lslic -m p10-acc -t sys -F accepted_level",
+        ]
+    );
+    assert_eq!(
+        plan.steps[3].until,
+        Some(Condition::FirmwareLevel {
+            system: "p10-acc".into(),
+            which: wizard::LicLevelKind::Accepted,
+            min: 70,
+            max: Some(70)
+        })
+    );
+    let refused = |system: &str| wizard::firmware_accept(view, system).unwrap_err().0;
+    assert!(refused("p9-fw").contains("nothing to accept"));
+    assert!(refused("p9-off").contains("Power Off"));
+    assert!(refused("p9-blind").contains("could not be read"));
+    assert!(refused("nosuch").contains("no managed system"));
+}
+
+// ---------------------------------------------------------------------------------------
+// WPARs
+
+fn wpars(text: &str) -> Vec<Wpar> {
+    let parsed =
+        aix_parse::parse_lswpar_delimited(text, ':', aix_parse::DEFAULT_LSWPAR_FIELDS).unwrap();
+    assert!(parsed.is_clean(), "{:?}", parsed.diagnostics);
+    parsed.items
+}
+
+const HOSTILE_WPAR: &str = "w$(reboot) x";
+
+fn aix_estate() -> Vec<SourceSnapshot> {
+    vec![
+        snapshot(
+            "aix61",
+            SourceKind::Aix,
+            SourceData::Aix(wpars(&format!(
+                "w61:A:S:w61:/wpars/w61:no\n\
+                 wdet:D:S:wdet:/wpars/wdet:no\n\
+                 wapp:A:A:wapp:/:no\n\
+                 wroot:A:S:wroot:/wpars/wroot:yes\n\
+                 wstuck:T:S:wstuck:/wpars/wstuck:no\n\
+                 wbroken:B:S:wbroken:/wpars/wbroken:no\n\
+                 wbrokenroot:B:S:wbrokenroot:/wpars/wbrokenroot:yes\n\
+                 wclash:D:S:wclash:/wpars/wclash:no\n\
+                 {HOSTILE_WPAR}:D:S:x:/wpars/x:no\n"
+            ))),
+        ),
+        snapshot(
+            "aix71",
+            SourceKind::Aix,
+            SourceData::Aix(wpars("wclash:A:S:wclash:/wpars/wclash:no\n")),
+        ),
+        snapshot("aix72", SourceKind::Aix, SourceData::Aix(Vec::new())),
+        SourceSnapshot::failed("aixdown", SourceKind::Aix, "connection refused"),
+    ]
+}
+
+fn details(name: &str, detached: bool, ostype: u32) -> Wpar {
+    let text = format!(
+        "=================================================================\n{name} - Active\n=================================================================\nType:                                S\nPrivate /usr:                        {}\nOStype:                              {ostype}\n",
+        if detached { "yes" } else { "no" }
+    );
+    match aix_parse::parse_lswpar_general(&text) {
+        Ok(mut parsed) if !parsed.items.is_empty() => parsed.items.remove(0),
+        // Names lswpar -G cannot print (blanks): the same facts by hand.
+        _ => {
+            let mut wpar = Wpar::new(
+                name,
+                powerdeck::estate::WparState::Active,
+                powerdeck::estate::WparType::System,
+            );
+            wpar.private_usr = Some(detached);
+            wpar.ostype = Some(ostype);
+            wpar
+        }
+    }
+}
+
+fn facts(name: &str, detached: bool, source: &str, target: &str) -> WparMoveFacts {
+    WparMoveFacts {
+        source_level: Some(source.into()),
+        target_level: Some(target.into()),
+        details: Some(details(name, detached, 0)),
+        size_mb: Some(768),
+        target_free_mb: Some(2048),
+        problems: Vec::new(),
+    }
+}
+
+const L61: &str = "6100-06-03-1048";
+const L71: &str = "7100-00-02-1041";
+const L71SP3: &str = "7100-00-03-1115";
+
+#[test]
+fn wpar_move_to_a_newer_aix() {
+    let snapshots = aix_estate();
+    let plan = wizard::wpar_move(
+        EstateView::new(&snapshots),
+        "w61",
+        "aix61",
+        "aix71",
+        &WparMoveChoices::default(),
+        &facts("w61", false, L61, L71),
+    )
+    .unwrap();
+    assert_eq!(plan.wizard, "wpar-move");
+    assert_eq!(plan.confirm_name, "w61");
+    let hosts_lines: Vec<(String, String)> = plan
+        .steps
+        .iter()
+        .map(|s| (s.host.clone(), s.line()))
+        .collect();
+    let expect = |host: &str, line: &str| (host.to_string(), line.to_string());
+    assert_eq!(
+        hosts_lines,
+        [
+            expect("aix61", "LC_ALL=C lswpar -cq w61"),
+            expect("aix71", "LC_ALL=C lswpar -cq w61"),
+            expect("aix61", "LC_ALL=C oslevel -s"),
+            expect("aix71", "LC_ALL=C oslevel -s"),
+            expect("aix71", "LC_ALL=C lsvg rootvg"),
+            expect("aix61", "LC_ALL=C stopwpar w61"),
+            expect("aix61", "LC_ALL=C lswpar -cq w61"),
+            expect(
+                "aix61",
+                "LC_ALL=C savewpar -i -f /export/wpars/w61.savewpar w61"
+            ),
+            expect(
+                "aix71",
+                "LC_ALL=C restwpar -f /export/wpars/w61.savewpar -C"
+            ),
+            expect("aix71", "LC_ALL=C lswpar -cq w61"),
+            expect("aix71", "LC_ALL=C migwpar w61"),
+            expect("aix71", "LC_ALL=C syncwpar w61"),
+            expect("aix71", "LC_ALL=C startwpar w61"),
+            expect("aix71", "LC_ALL=C lswpar -cq w61"),
+        ]
+    );
+    assert_eq!(
+        plan.steps[1].until,
+        Some(Condition::WparAbsent { wpar: "w61".into() })
+    );
+    assert_eq!(
+        plan.steps[3].until,
+        Some(Condition::OsLevel { level: L71.into() })
+    );
+    assert_eq!(plan.steps[4].until, Some(Condition::VgFree { min_mb: 768 }));
+    assert_eq!(
+        plan.steps[13].until,
+        Some(Condition::WparState {
+            wpar: "w61".into(),
+            states: vec![powerdeck::estate::WparState::Active]
+        })
+    );
+    // Every change after the stop offers to start the source again.
+    for step in &plan.steps[7..13] {
+        if step.kind != StepKind::Change {
+            continue;
+        }
+        match &step.on_failure {
+            OnFailure::Recover(recovery) => {
+                assert_eq!(recovery[0].host, "aix61");
+                assert_eq!(recovery[0].line(), "LC_ALL=C startwpar w61");
+            }
+            other => panic!("{}: {other:?}", step.line()),
+        }
+    }
+    let script = plan.to_script();
+    assert!(script.contains("0960-507 level warning is expected"));
+    assert!(script.contains("# 11. Change on aix71: migrate w61 from AIX 6.1 to 7.1"));
+}
+
+#[test]
+fn wpar_move_variants() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    // Same level: no -C, no migwpar; a Defined WPAR is not stopped, nothing to restart.
+    let plan = wizard::wpar_move(
+        view,
+        "wdet",
+        "aix61",
+        "aix72",
+        &WparMoveChoices {
+            source_after: SourceAfterMove::Remove,
+            shared_dir: "/nfs/save w/".into(),
+            images: None,
+        },
+        &facts("wdet", true, L71, L71),
+    )
+    .unwrap();
+    let lines = lines(&plan);
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains("stopwpar") || l.contains("migwpar")));
+    assert!(lines.contains(&"LC_ALL=C savewpar -i -f '/nfs/save w/wdet.savewpar' wdet".to_string()));
+    assert!(lines.contains(&"LC_ALL=C restwpar -f '/nfs/save w/wdet.savewpar'".to_string()));
+    assert!(lines.contains(&"LC_ALL=C syncwpar -D wdet".to_string()));
+    assert_eq!(
+        lines[lines.len() - 2..],
+        ["LC_ALL=C rmwpar wdet", "LC_ALL=C lswpar -cq wdet"]
+    );
+    assert_eq!(plan.steps.last().unwrap().host, "aix61");
+    assert!(plan.steps.iter().all(|s| s.on_failure == OnFailure::Stop));
+    // Same version, newer service pack: -C, then syncwpar, no migwpar.
+    let plan = wizard::wpar_move(
+        view,
+        "w61",
+        "aix61",
+        "aix71",
+        &WparMoveChoices::default(),
+        &facts("w61", false, L71, L71SP3),
+    )
+    .unwrap();
+    let lines = wizard_lines(&plan);
+    assert!(lines.contains(&"LC_ALL=C restwpar -f /export/wpars/w61.savewpar -C".to_string()));
+    assert!(!lines.iter().any(|l| l.contains("migwpar")));
+    // A detached WPAR from 6.1 with the images.
+    let plan = wizard::wpar_move(
+        view,
+        "wdet",
+        "aix61",
+        "aix71",
+        &WparMoveChoices {
+            images: Some("/mnt/aix71 images".into()),
+            ..Default::default()
+        },
+        &facts("wdet", true, L61, L71),
+    )
+    .unwrap();
+    assert!(
+        wizard_lines(&plan).contains(&"LC_ALL=C migwpar -d '/mnt/aix71 images' wdet".to_string())
+    );
+    // Unknown size: the free-space check only shows lsvg.
+    let mut unknown = facts("w61", false, L61, L71);
+    unknown.size_mb = None;
+    let plan = wizard::wpar_move(
+        view,
+        "w61",
+        "aix61",
+        "aix71",
+        &WparMoveChoices::default(),
+        &unknown,
+    )
+    .unwrap();
+    assert_eq!(plan.steps[4].until, Some(Condition::Succeeds));
+}
+
+fn wizard_lines(plan: &Plan) -> Vec<String> {
+    lines(plan)
+}
+
+#[test]
+fn wpar_move_refusals() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    let refused = |wpar: &str, from: &str, to: &str, facts: &WparMoveFacts| {
+        wizard::wpar_move(view, wpar, from, to, &WparMoveChoices::default(), facts)
+            .unwrap_err()
+            .0
+    };
+    let ok = facts("w61", false, L61, L71);
+    assert!(refused("w61", "aix61", "aix61", &ok).contains("already lives on aix61"));
+    assert!(refused("w61", "nosuch", "aix71", &ok).contains("no AIX host called nosuch"));
+    assert!(refused("w61", "aix61", "aixdown", &ok).contains("aixdown could not be read"));
+    assert!(refused("nosuch", "aix61", "aix71", &ok).contains("aix61 has no WPAR called nosuch"));
+    assert!(refused(
+        "wclash",
+        "aix61",
+        "aix71",
+        &facts("wclash", false, L61, L71)
+    )
+    .contains("aix71 already has a WPAR called wclash"));
+    let why = refused(
+        "wstuck",
+        "aix61",
+        "aix71",
+        &facts("wstuck", false, L61, L71),
+    );
+    assert!(
+        why.contains("Transitional") && why.contains("plan wpar-recover"),
+        "{why}"
+    );
+    assert!(
+        refused("wapp", "aix61", "aix71", &facts("wapp", false, L61, L71))
+            .contains("application WPAR")
+    );
+    assert!(
+        refused("wroot", "aix61", "aix71", &facts("wroot", false, L61, L71))
+            .contains("rootvg WPAR")
+    );
+    let mut versioned = facts("w61", false, L61, L71);
+    versioned.details = Some(details("w61", false, 1));
+    assert!(refused("w61", "aix61", "aix71", &versioned).contains("versioned"));
+    let mut blind = facts("w61", false, L61, L71);
+    blind.details = None;
+    blind.problems = vec!["aix61: connection refused".into()];
+    assert!(refused("w61", "aix61", "aix71", &blind).contains("aix61: connection refused"));
+    let mut no_level = facts("w61", false, L61, L71);
+    no_level.target_level = None;
+    assert!(refused("w61", "aix61", "aix71", &no_level).contains("oslevel -s on aix71"));
+    let mut garbage = facts("w61", false, L61, L71);
+    garbage.source_level = Some("AIX".into());
+    assert!(refused("w61", "aix61", "aix71", &garbage).contains("is not a level"));
+    assert!(
+        refused("w61", "aix61", "aix71", &facts("w61", false, L71, L61))
+            .contains("older than aix61")
+    );
+    assert!(
+        refused("wdet", "aix61", "aix71", &facts("wdet", true, L61, L71)).contains("--images DIR")
+    );
+    let mut full = facts("w61", false, L61, L71);
+    full.size_mb = Some(3584);
+    assert!(refused("w61", "aix61", "aix71", &full)
+        .contains("needs about 3584 MB in aix71's rootvg, which has 2048 MB free"));
+}
+
+#[test]
+fn facts_are_read_from_host_output() {
+    let lsfs = "Name            Nodename   Mount Pt               VFS   Size    Options    Auto Accounting\n\
+                /dev/fslv00     --         /wpars/w61             jfs2  393216  rw         no   no\n\
+                /dev/fslv01     --         /wpars/w61/home        jfs2  393216  rw         no   no\n\
+                /dev/fslv02     --         /wpars/w61/tmp         jfs2  393216  rw         no   no\n\
+                /dev/fslv03     --         /wpars/w61/var         jfs2  393216  rw         no   no\n";
+    assert_eq!(wpar_move::mount_group_size_mb(lsfs), Some(768));
+    assert_eq!(wpar_move::mount_group_size_mb("Name Nodename\n"), None);
+    assert_eq!(wpar_move::aix_level(L61), Some((6, 1, 6, 3)));
+    assert_eq!(
+        wpar_move::aix_level("7200-05-07-2346\n"),
+        Some((7, 2, 5, 7))
+    );
+    assert_eq!(wpar_move::aix_level("7.1"), None);
+    let mount = "  node       mounted        mounted over    vfs       date        options\n\
+                 -------- ---------------  ---------------  ------ ------------ ---------------\n\
+                          /dev/hd4         /                jfs2   Apr 18 05:12 rw,log=/dev/hd8\n\
+                 nfs01    /export/wpars    /export/wpars    nfs3   Apr 18 05:12 rw,bg,hard,intr\n\
+                          /dev/fslv05      /wpars/wstuck    jfs2   Apr 18 05:12 rw,log=INLINE\n\
+                          /dev/fslv06      /wpars/wstuck/home jfs2 Apr 18 05:12 rw,log=INLINE\n\
+                          /opt             /wpars/wstuck/opt namefs Apr 18 05:12 ro\n\
+                          /proc            /wpars/wstuck/proc namefs Apr 18 05:12 rw\n\
+                          /dev/swlv        /wpars/wstuck/SW jfs2   Apr 18 05:12 rw,log=/dev/hd8\n\
+                 nfs02    /depot           /wpars/wstuck/depot nfs3 Apr 18 05:12 rw\n\
+                          /dev/fslv09      /wpars/wstuckother jfs2 Apr 18 05:12 rw,log=INLINE\n";
+    let lsfs = "Name            Nodename   Mount Pt               VFS   Size    Options    Auto Accounting\n\
+                /dev/fslv05     --         /wpars/wstuck          jfs2  131072  rw         no   no\n\
+                /dev/fslv06     --         /wpars/wstuck/home     jfs2  131072  rw         no   no\n";
+    assert_eq!(
+        wpar_recovery::leftover_mounts(mount, lsfs, "/wpars/wstuck/"),
+        ["/wpars/wstuck/SW", "/wpars/wstuck/depot"]
+    );
+}
+
+#[test]
+fn stuck_wpar_recovery() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    let plan = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wstuck",
+        &WparRecoveryChoices {
+            unmount: vec!["/wpars/wstuck/SW".into(), "/wpars/wstuck/my depot".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(plan.wizard, "wpar-recover");
+    assert_eq!(plan.confirm_name, "wstuck");
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lswpar -cq wstuck",
+            "LC_ALL=C umount -f /wpars/wstuck/SW",
+            "LC_ALL=C umount -f '/wpars/wstuck/my depot'",
+            "LC_ALL=C stopwpar -F wstuck",
+            "LC_ALL=C lswpar -cq wstuck",
+        ]
+    );
+    assert!(plan.steps.iter().all(|s| s.host == "aix61"));
+    assert!(plan.to_script().contains("(/SW inside)"));
+    assert!(plan.notes.iter().any(|n| n.contains("left Defined")));
+    let started = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wstuck",
+        &WparRecoveryChoices {
+            start: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&started)[1..],
+        [
+            "LC_ALL=C stopwpar -F wstuck",
+            "LC_ALL=C lswpar -cq wstuck",
+            "LC_ALL=C startwpar wstuck",
+            "LC_ALL=C lswpar -cq wstuck",
+        ]
+    );
+    assert!(started.notes.iter().any(|n| n.contains("no mount left")));
+}
+
+#[test]
+fn broken_wpar_recovery() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    let recreate = WparRecoveryChoices {
+        recreate: true,
+        start: true,
+        ..Default::default()
+    };
+    let plan = wizard::wpar_recover(view, "aix61", "wbroken", &recreate).unwrap();
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C stopwpar -F wbroken",
+            "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C mkwpar -w -e wbroken -o /var/tmp/wbroken.spec",
+            "LC_ALL=C rmwpar -F -p wbroken",
+            "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C mkwpar -f /var/tmp/wbroken.spec -p",
+            "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C startwpar wbroken",
+            "LC_ALL=C lswpar -cq wbroken",
+        ]
+    );
+    // A rootvg WPAR: rmwpar cannot preserve (-p), and need not: its disk is untouched.
+    let plan = wizard::wpar_recover(view, "aix61", "wbrokenroot", &recreate).unwrap();
+    assert!(lines(&plan).contains(&"LC_ALL=C rmwpar -F wbrokenroot".to_string()));
+    // Without --recreate the start offers the recreation as its recovery.
+    let plan = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wbroken",
+        &WparRecoveryChoices {
+            start: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let start = &plan.steps[3];
+    assert_eq!(start.line(), "LC_ALL=C startwpar wbroken");
+    let OnFailure::Recover(recovery) = &start.on_failure else {
+        panic!("{:?}", start.on_failure);
+    };
+    assert_eq!(
+        recovery[0].line(),
+        "LC_ALL=C mkwpar -w -e wbroken -o /var/tmp/wbroken.spec"
+    );
+    assert_eq!(
+        recovery.last().unwrap().line(),
+        "LC_ALL=C startwpar wbroken"
+    );
+    // Without --start the recreated WPAR is left Defined.
+    let plan = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wbroken",
+        &WparRecoveryChoices {
+            recreate: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(lines(&plan).last().unwrap(), "LC_ALL=C lswpar -cq wbroken");
+    assert!(!lines(&plan).iter().any(|l| l.contains("startwpar")));
+}
+
+#[test]
+fn wpar_recovery_refusals() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    let refused = |host: &str, wpar: &str, choices: &WparRecoveryChoices| {
+        wizard::wpar_recover(view, host, wpar, choices)
+            .unwrap_err()
+            .0
+    };
+    let plain = WparRecoveryChoices::default();
+    assert!(refused("aix61", "w61", &plain).contains("nothing to recover: w61 is Active"));
+    assert!(refused("aix61", "nosuch", &plain).contains("no WPAR called nosuch"));
+    assert!(refused("nosuch", "w61", &plain).contains("no AIX host called nosuch"));
+    let recreate = WparRecoveryChoices {
+        recreate: true,
+        ..Default::default()
+    };
+    assert!(refused("aix61", "wstuck", &recreate).contains("not Broken"));
+    assert_eq!(
+        wpar_recovery::wpar_directory(view, "aix61", "wstuck").unwrap(),
+        "/wpars/wstuck"
+    );
+}
+
+#[test]
+fn hostile_wpar_names_are_quoted() {
+    let snapshots = aix_estate();
+    let plan = wizard::wpar_move(
+        EstateView::new(&snapshots),
+        HOSTILE_WPAR,
+        "aix61",
+        "aix72",
+        &WparMoveChoices::default(),
+        &facts(HOSTILE_WPAR, false, L71, L71),
+    )
+    .unwrap();
+    let lines = lines(&plan);
+    assert!(lines.contains(
+        &"LC_ALL=C savewpar -i -f '/export/wpars/w$(reboot) x.savewpar' 'w$(reboot) x'".to_string()
+    ));
+    assert!(lines.contains(&"LC_ALL=C startwpar 'w$(reboot) x'".to_string()));
+    assert_round_trip(
+        &plan
+            .steps
+            .iter()
+            .map(|s| s.command.clone())
+            .collect::<Vec<_>>(),
+    );
+    // A name that would be read as an option is refused, not sent.
+    let mut dashed = aix_estate();
+    if let SourceData::Aix(list) = &mut dashed[0].data {
+        list[0].name = "-F".into();
+    }
+    let why = wizard::wpar_move(
+        EstateView::new(&dashed),
+        "-F",
+        "aix61",
+        "aix72",
+        &WparMoveChoices::default(),
+        &facts("-F", false, L71, L71),
+    )
+    .unwrap_err()
+    .0;
+    assert!(why.contains("starts with '-'"), "{why}");
+}
+
+// ---------------------------------------------------------------------------------------
+// NIM
+
+fn objects(text: &str) -> Vec<powerdeck::estate::NimObject> {
+    let parsed = nim_parse::parse_lsnim_long(text).unwrap();
+    assert!(parsed.is_clean(), "{:?}", parsed.diagnostics);
+    parsed.items
+}
+
+const HOSTILE_CLIENT: &str = "c1; halt";
+
+fn nim_estate() -> Vec<SourceSnapshot> {
+    let primary = format!(
+        "master:\n   class = machines\n   type = master\n   if1 = net1 nimA 0 ent0\n   Cstate = ready for a NIM operation\n\
+         nimB:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimB 0 ent0\n   Cstate = ready for a NIM operation\n\
+         stuck1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = Base Operating System installation is being performed\n   Mstate = in the process of booting\n   info = BOS install 39% complete\n   boot = boot\n   spot = spot1\n   lpp_source = lpp1\n   control = master\n\
+         ready1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n   Mstate = currently running\n\
+         alloc1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n   spot = spot1\n\
+         enabled1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = BOS installation has been enabled\n\
+         other1:\n   class = machines\n   type = standalone\n   current_master = nimB\n   Cstate = ready for a NIM operation\n\
+         wp1:\n   class = machines\n   type = wpar\n   Cstate = ready for a NIM operation\n\
+         {HOSTILE_CLIENT}:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = customization is being performed\n\
+         unsync1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   sync_required = yes\n   Cstate = ready for a NIM operation\n\
+         boot:\n   class = resources\n   type = boot\n\
+         spot1:\n   class = resources\n   type = spot\n\
+         lpp1:\n   class = resources\n   type = lpp_source\n"
+    );
+    let alternate = "master:\n   class = machines\n   type = master\n   if1 = net1 nimB 0 ent0\n\
+         nimA:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimA 0\n\
+         ready1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n\
+         unsync1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   sync_required = yes\n\
+         other1:\n   class = machines\n   type = standalone\n   current_master = nimB\n";
+    let settled = "master:\n   class = machines\n   type = master\n   if1 = net1 nimC 0 ent0\n\
+         nimA:\n   class = machines\n   type = alternate_master\n\
+         c9:\n   class = machines\n   type = standalone\n   current_master = nimC\n";
+    let lonely = "master:\n   class = machines\n   type = master\n   if1 = net1 nimD 0 ent0\n\
+         c8:\n   class = machines\n   type = standalone\n   current_master = nimD\n";
+    vec![
+        snapshot("nimA", SourceKind::Nim, SourceData::Nim(objects(&primary))),
+        snapshot("nimB", SourceKind::Nim, SourceData::Nim(objects(alternate))),
+        snapshot("nimC", SourceKind::Nim, SourceData::Nim(objects(settled))),
+        snapshot("nimD", SourceKind::Nim, SourceData::Nim(objects(lonely))),
+    ]
+}
+
+#[test]
+fn nim_reset_of_a_stuck_client() {
+    let snapshots = nim_estate();
+    let view = EstateView::new(&snapshots);
+    let plan = wizard::nim_reset(view, "nimA", "stuck1").unwrap();
+    assert_eq!(plan.wizard, "nim-reset");
+    assert_eq!(plan.confirm_name, "stuck1");
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lsnim -l stuck1",
+            "LC_ALL=C nim -F -o reset stuck1",
+            "LC_ALL=C lsnim -l stuck1",
+            "LC_ALL=C nim -o deallocate -a subclass=all stuck1",
+            "LC_ALL=C lsnim -l stuck1",
+        ]
+    );
+    let ready = |name: &str| Condition::NimAttribute {
+        object: name.into(),
+        attribute: "Cstate".into(),
+        value: Some("ready for a NIM operation".into()),
+    };
+    let gone = |name: &str, attribute: &str| Condition::NimAttribute {
+        object: name.into(),
+        attribute: attribute.into(),
+        value: None,
+    };
+    assert_eq!(plan.steps[2].until, Some(ready("stuck1")));
+    assert_eq!(
+        plan.steps[4].until,
+        Some(Condition::All(vec![
+            ready("stuck1"),
+            gone("stuck1", "boot"),
+            gone("stuck1", "spot"),
+            gone("stuck1", "lpp_source"),
+        ]))
+    );
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("BOS install 39% complete")));
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("in the process of booting")));
+    // Ready but still holding a resource: only the deallocation.
+    let plan = wizard::nim_reset(view, "nimA", "alloc1").unwrap();
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lsnim -l alloc1",
+            "LC_ALL=C nim -o deallocate -a subclass=all alloc1",
+            "LC_ALL=C lsnim -l alloc1",
+        ]
+    );
+    // Enabled but nothing allocated: only the reset.
+    let plan = wizard::nim_reset(view, "nimA", "enabled1").unwrap();
+    assert_eq!(lines(&plan).len(), 3);
+    assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -F -o reset enabled1");
+    // Hostile names are quoted.
+    let plan = wizard::nim_reset(view, "nimA", HOSTILE_CLIENT).unwrap();
+    assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -F -o reset 'c1; halt'");
+    let refused =
+        |master: &str, client: &str| wizard::nim_reset(view, master, client).unwrap_err().0;
+    assert!(refused("nimA", "ready1").contains("nothing to reset"));
+    assert!(refused("nimA", "spot1").contains("not a machine"));
+    assert!(refused("nimA", "nosuch").contains("no NIM object called nosuch"));
+    assert!(refused("nosuch", "ready1").contains("no NIM master called nosuch"));
+}
+
+#[test]
+fn nim_sync_from_the_primary() {
+    let snapshots = nim_estate();
+    let view = EstateView::new(&snapshots);
+    let plan = wizard::nim_sync(view, "nimA", &NimSyncChoices::default()).unwrap();
+    assert_eq!(plan.confirm_name, "nimA");
+    let hosts_lines: Vec<(String, String)> = plan
+        .steps
+        .iter()
+        .map(|s| (s.host.clone(), s.line()))
+        .collect();
+    assert_eq!(
+        hosts_lines,
+        [
+            ("nimA".to_string(), "LC_ALL=C lsnim -l nimB".to_string()),
+            (
+                "nimA".to_string(),
+                "LC_ALL=C nim -o sync -a force=yes -a replicate=yes nimB".to_string()
+            ),
+            ("nimB".to_string(), "LC_ALL=C lsnim -l nimA".to_string()),
+        ]
+    );
+    assert_eq!(
+        plan.steps[2].until,
+        Some(Condition::NimAttribute {
+            object: "nimA".into(),
+            attribute: "type".into(),
+            value: Some("alternate_master".into())
+        })
+    );
+    assert!(plan.notes.iter().any(|n| n.contains("unsync1")));
+    let reset = wizard::nim_sync(
+        view,
+        "nimA",
+        &NimSyncChoices {
+            alternate: Some("nimB".into()),
+            reset_clients: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        reset.steps[1].line(),
+        "LC_ALL=C nim -o sync -a force=yes -a replicate=yes -a reset_clients=yes nimB"
+    );
+    let refused = |master: &str, alternate: Option<&str>| {
+        wizard::nim_sync(
+            view,
+            master,
+            &NimSyncChoices {
+                alternate: alternate.map(str::to_string),
+                reset_clients: false,
+            },
+        )
+        .unwrap_err()
+        .0
+    };
+    assert!(refused("nimD", None).contains("no alternate_master object"));
+    assert!(refused("nimA", Some("nimX")).contains("no alternate_master object called nimX"));
+}
+
+#[test]
+fn nim_takeover_on_the_alternate() {
+    let snapshots = nim_estate();
+    let view = EstateView::new(&snapshots);
+    let plan = wizard::nim_takeover(view, "nimB", None).unwrap();
+    assert_eq!(plan.confirm_name, "nimB");
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lsnim -l nimA",
+            "LC_ALL=C nim -o takeover -a show_progress=yes nimA",
+            "LC_ALL=C lsnim -l",
+        ]
+    );
+    assert!(plan.steps.iter().all(|s| s.host == "nimB"));
+    assert_eq!(
+        plan.steps[2].until,
+        Some(Condition::All(vec![Condition::NimAttribute {
+            object: "ready1".into(),
+            attribute: "current_master".into(),
+            value: Some("nimB".into())
+        }]))
+    );
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("unsync1") && n.contains("0042-372")));
+    let refused = |alternate: &str, old: Option<&str>| {
+        wizard::nim_takeover(view, alternate, old).unwrap_err().0
+    };
+    assert!(refused("nimD", None).contains("synchronise from the primary first"));
+    assert!(refused("nimB", Some("nimX")).contains("no alternate_master object called nimX"));
+    assert!(refused("nimC", None).contains("nothing to take over"));
+    // On the primary, the clients its alternate controls are the ones to take back.
+    let back = wizard::nim_takeover(view, "nimA", None).unwrap();
+    assert_eq!(
+        back.steps[1].line(),
+        "LC_ALL=C nim -o takeover -a show_progress=yes nimB"
+    );
+}
+
+#[test]
+fn nimadm_preflight() {
+    let snapshots = nim_estate();
+    let view = EstateView::new(&snapshots);
+    let plan =
+        wizard::nimadm_preflight(view, "nimA", "ready1", NimadmFacts { bos_inst: true }).unwrap();
+    const C_RSH: &str = "LC_ALL=C /usr/lpp/bos.sysmgt/nim/methods/c_rsh";
+    assert_eq!(
+        lines(&plan),
+        [
+            "LC_ALL=C lsnim -l ready1".to_string(),
+            format!("{C_RSH} ready1 hostname"),
+            format!("{C_RSH} ready1 lssrc -s nimsh"),
+            format!("{C_RSH} ready1 oslevel -s"),
+            format!("{C_RSH} ready1 rm -r /bos_inst"),
+            format!("{C_RSH} ready1 ls -d /bos_inst"),
+        ]
+    );
+    assert_eq!(plan.steps[4].kind, StepKind::Change);
+    assert_eq!(
+        plan.steps[5].until,
+        Some(Condition::PathAbsent {
+            path: "/bos_inst".into()
+        })
+    );
+    let clean = wizard::nimadm_preflight(view, "nimA", "ready1", NimadmFacts::default()).unwrap();
+    assert!(!clean.changes_anything());
+    assert_eq!(clean.steps.len(), 5);
+    let refused = |client: &str| {
+        wizard::nimadm_preflight(view, "nimA", client, NimadmFacts::default())
+            .unwrap_err()
+            .0
+    };
+    assert!(refused("stuck1").contains("reset it first"));
+    assert!(refused("other1").contains("current master is nimB"));
+    assert!(refused("wp1").contains("wpar machine"));
+    assert!(refused("spot1").contains("not a machine"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The new command builders
+
+/// Runs the command lines through `sh -c` with `printf` in place of each program and
+/// checks that the arguments arrive exactly as built.
+fn assert_round_trip(commands: &[RemoteCommand]) {
+    for command in commands {
+        let line = command.line();
+        let prefix = format!(
+            "{} {}",
+            command.locale_prefix().unwrap().assignment(),
+            powerdeck::sources::quote::shell(command.program())
+        );
+        let rest = line.strip_prefix(&prefix).unwrap();
+        let script = format!("printf '%s\\0' {rest}");
+        let output = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(&script)
+            .env_clear()
+            .env("PATH", "/nonexistent")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{script}");
+        let got: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .split_terminator('\0')
+            .map(str::to_string)
+            .collect();
+        assert_eq!(got, command.args(), "{line}");
+    }
+}
+
+#[test]
+fn new_builders_quote_and_declare_their_effect() {
+    let hostile = ["'; reboot; '", "$(halt)", "`id`", "a b", "x\ny", "*"];
+    for name in hostile {
+        let commands = vec![
+            aix::lsfs_mount_group(name).unwrap(),
+            aix::lsvg(name).unwrap(),
+            nim::c_rsh(name, ClientCommand::ListBosInst).unwrap(),
+            nim::c_rsh(name, ClientCommand::RemoveBosInst).unwrap(),
+        ];
+        assert_round_trip(&commands);
+        assert_eq!(commands[0].args(), ["-u", name]);
+        assert_eq!(commands[2].args(), [name, "ls", "-d", "/bos_inst"]);
+    }
+    assert_eq!(aix::mount_table().line(), "LC_ALL=C mount");
+    assert_eq!(aix::lsvg("rootvg").unwrap().line(), "LC_ALL=C lsvg rootvg");
+    assert_eq!(
+        aix::lsfs_mount_group("w1").unwrap().line(),
+        "LC_ALL=C lsfs -u w1"
+    );
+    for command in [
+        ClientCommand::Hostname,
+        ClientCommand::OsLevel,
+        ClientCommand::NimshStatus,
+        ClientCommand::ListBosInst,
+    ] {
+        assert_eq!(nim::c_rsh("c", command).unwrap().effect(), Effect::Read);
+    }
+    assert_eq!(
+        nim::c_rsh("c", ClientCommand::RemoveBosInst)
+            .unwrap()
+            .effect(),
+        Effect::Change
+    );
+    for command in [aix::mount_table(), aix::lsvg("rootvg").unwrap()] {
+        assert_eq!(command.effect(), Effect::Read);
+    }
+    assert!(aix::lsvg("-x").is_err());
+    assert!(aix::lsfs_mount_group("").is_err());
+    assert!(nim::c_rsh("-o", ClientCommand::Hostname).is_err());
+    assert!(nim::c_rsh("a\0b", ClientCommand::Hostname).is_err());
+}
