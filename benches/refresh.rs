@@ -14,14 +14,13 @@
 //!    open), several times each; the medians are reported. A recording decorator around
 //!    the transport counts the commands and when each ran. Every command must exit 0,
 //!    every source must be `ok` and the snapshot must hold every object.
-//! 2. **Critical path.** For each host, the commands that must run one after the other
-//!    (the host-wide ones, then the longest per-system `-m SYSTEM` sequence: on an HMC
-//!    `lssyscfg -r sys`, then a system's commands in a row; on AIX and NIM the one
-//!    listing), counted from the commands actually sent, times 250 ms: no client can
-//!    refresh that host faster. The slowest host's is the goal's yardstick (refresh
-//!    ≤ 1.5 × it). The per-connection channel bound (`Settings::max_channels`, 8) sets
-//!    a floor of its own: at most 8 commands per 250 ms round on one host; it is
-//!    printed beside.
+//! 2. **Critical path.** For each host, the rounds of 250 ms it needs at least: its
+//!    dependency chain (on an HMC `lssyscfg -r sys`, then one round of per-system
+//!    listings, which are independent; on AIX and NIM the one listing) or, when longer,
+//!    its channel floor (at most `Settings::max_channels` = 8 commands at a time on one
+//!    connection, as an HMC's sshd allows), counted from the commands actually sent. No
+//!    client holding that bound can refresh the host faster. The slowest host's is the
+//!    goal's yardstick (refresh ≤ 1.5 × it).
 //! 3. **Naive baseline.** The same command lines, one OpenSSH `ssh` process each, one
 //!    after the other, as an admin's shell loop runs them. By default a sample (every
 //!    command of the first HMC, the first AIX global and the first NIM master) is timed
@@ -208,9 +207,9 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
     let paths = critical_paths(&cold_log, max_channels);
     let slowest = paths
         .iter()
-        .max_by_key(|path| (path.chain, path.channel_floor, path.host.clone()))
+        .max_by_key(|path| (path.rounds(), path.chain, path.host.clone()))
         .ok_or("no command was sent")?;
-    let chain_time = LATENCY * slowest.chain as u32;
+    let chain_time = LATENCY * slowest.rounds() as u32;
     let floor_time = LATENCY * slowest.channel_floor as u32;
     let per_kind = |kind: HostKind| {
         cold_log
@@ -424,25 +423,24 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
     );
     println!(
         "- Critical path: the slowest host, {}{}, must run {} commands one after the other \
-         (host-wide commands, then the longest per-system sequence, from the commands \
-         actually sent) = {}. Its {} commands on one connection of at most {} channels \
-         (`Settings::max_channels`) need at least {} rounds of {ms} ms = {} (the channel \
-         floor).",
+         (host-wide commands, then one round of per-system commands, from the commands \
+         actually sent); its {} commands on one connection of at most {} channels \
+         (`Settings::max_channels`) need at least {} rounds of {ms} ms; the longer of the \
+         two, {}, is the critical path.",
         slowest.host,
         match paths
             .iter()
-            .filter(|path| path.chain == slowest.chain)
+            .filter(|path| path.rounds() == slowest.rounds())
             .count()
         {
             1 => String::new(),
             ties => format!(" ({ties} hosts tie)"),
         },
         slowest.chain,
-        secs(chain_time),
         slowest.commands,
         max_channels,
         slowest.channel_floor,
-        secs(floor_time),
+        secs(chain_time),
     );
     if full_baseline {
         println!(
@@ -498,10 +496,10 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
     println!("|---|---|---|---|---|---|");
     let ratio = cold.as_secs_f64() / chain_time.as_secs_f64();
     println!(
-        "| Full refresh, cold ({} logins incl.), vs slowest host's critical path ({}: {} × {ms} ms) | {} | {} | {:.2} × | ≤ {GOAL_CRITICAL_PATH_RATIO} × | {} |",
+        "| Full refresh, cold ({} logins incl.), vs slowest host's critical path ({}: {} rounds × {ms} ms) | {} | {} | {:.2} × | ≤ {GOAL_CRITICAL_PATH_RATIO} × | {} |",
         hosts.len(),
         slowest.host,
-        slowest.chain,
+        slowest.rounds(),
         secs(cold),
         secs(chain_time),
         ratio,
@@ -705,14 +703,21 @@ struct CriticalPath {
     /// Commands sent to the host.
     commands: usize,
     /// Commands that must run one after the other: the host-wide ones (before the
-    /// per-system fan-out), then the longest per-system (`-m SYSTEM`) sequence. A
-    /// system's commands count as one sequence because `src/refresh/hmc.rs` sends them
-    /// in a row; if it ever sends them at once, this overstates the chain.
+    /// per-system fan-out), then one per-system (`-m SYSTEM`) round, since
+    /// `src/refresh/hmc.rs` asks for a system's listings at the same time.
     chain: usize,
     /// Waves of at most `max_channels` commands the host needs at least: the host-wide
     /// commands, then the per-system commands packed `max_channels` at a time (never
     /// fewer than the longest per-system sequence).
     channel_floor: usize,
+}
+
+impl CriticalPath {
+    /// Rounds of one latency the host needs at least: its chain, or its channel floor
+    /// when the channel bound holds it back more.
+    fn rounds(&self) -> usize {
+        self.chain.max(self.channel_floor)
+    }
 }
 
 fn critical_paths(log: &[Sent], max_channels: usize) -> Vec<CriticalPath> {
@@ -736,8 +741,8 @@ fn critical_paths(log: &[Sent], max_channels: usize) -> Vec<CriticalPath> {
             CriticalPath {
                 host: host.to_string(),
                 commands: lines.len(),
-                chain: host_wide + longest,
-                channel_floor: host_wide + longest.max(fanned.div_ceil(max_channels.max(1))),
+                chain: host_wide + longest.min(1),
+                channel_floor: host_wide + fanned.div_ceil(max_channels.max(1)),
             }
         })
         .collect()

@@ -93,26 +93,77 @@ pub async fn refresh<T: Transport>(transport: Arc<T>, source: &str) -> SourceSna
 
 /// One system: partitions always (a failed system still lists them, `Not Available`),
 /// firmware and migrations only while it runs, reserved storage where it can have one.
+/// The listings do not depend on each other, so they are asked for at the same time.
 async fn refresh_system<T: Transport>(
     transport: &T,
     source: &str,
     target: &str,
     mut system: ManagedSystem,
 ) -> (SystemData, Vec<String>) {
-    let mut problems = Vec::new();
     let label = |what: &str| format!("{what} -m {target}");
     let running = matches!(
         system.state,
         crate::estate::SystemState::Operating | crate::estate::SystemState::Standby
     );
-    let mut lpars: Vec<Lpar> = match listing(
+    let wants_rs = running && system.capabilities.remote_restart != Some(false);
+    let (lpar_label, lslic_label, migr_label, rs_label) = (
+        label("lssyscfg -r lpar"),
+        label("lslic"),
+        label("lslparmigr -r lpar"),
+        label("lshwres -r rspool --rsubtype rsdev"),
+    );
+    let lpars = listing::<T, Lpar>(
         transport,
         source,
         commands::lssyscfg_lpar(target, &[], &[]),
-        &label("lssyscfg -r lpar"),
-    )
-    .await
-    {
+        &lpar_label,
+    );
+    let firmware = async {
+        match running {
+            true => Some(
+                listing::<T, FirmwareLevels>(
+                    transport,
+                    source,
+                    commands::lslic_sys(target, LSLIC_FIELDS),
+                    &lslic_label,
+                )
+                .await,
+            ),
+            false => None,
+        }
+    };
+    let migrations = async {
+        match running {
+            true => Some(
+                listing::<T, MigrationProgress>(
+                    transport,
+                    source,
+                    commands::lslparmigr_lpar(target, &[], &[]),
+                    &migr_label,
+                )
+                .await,
+            ),
+            false => None,
+        }
+    };
+    let devices = async {
+        match wants_rs {
+            true => Some(
+                listing::<T, RsDevice>(
+                    transport,
+                    source,
+                    commands::lshwres_rsdev(target),
+                    &rs_label,
+                )
+                .await,
+            ),
+            false => None,
+        }
+    };
+    let (lpars, firmware, migrations, devices) = tokio::join!(lpars, firmware, migrations, devices);
+
+    let mut problems = Vec::new();
+    let mut lpars = match lpars {
         Ok((lpars, more)) => {
             problems.extend(more);
             lpars
@@ -124,59 +175,39 @@ async fn refresh_system<T: Transport>(
             Vec::new()
         }
     };
-    if running {
-        match listing::<T, FirmwareLevels>(
-            transport,
-            source,
-            commands::lslic_sys(target, LSLIC_FIELDS),
-            &label("lslic"),
-        )
-        .await
-        {
-            Ok((levels, more)) => {
-                problems.extend(more);
-                system.firmware = levels.into_iter().next();
-            }
-            Err(error) => problems.push(error),
+    match firmware {
+        Some(Ok((levels, more))) => {
+            problems.extend(more);
+            system.firmware = levels.into_iter().next();
         }
-        match listing::<T, MigrationProgress>(
-            transport,
-            source,
-            commands::lslparmigr_lpar(target, &[], &[]),
-            &label("lslparmigr -r lpar"),
-        )
-        .await
-        {
-            Ok((migrations, more)) => {
-                problems.extend(more);
-                for migration in migrations {
-                    if let Some(lpar) = lpars.iter_mut().find(|l| l.name == migration.name) {
-                        lpar.migration_state = Some(migration.migration_state);
-                    }
+        Some(Err(error)) => problems.push(error),
+        None => {}
+    }
+    match migrations {
+        Some(Ok((migrations, more))) => {
+            problems.extend(more);
+            for migration in migrations {
+                if let Some(lpar) = lpars.iter_mut().find(|l| l.name == migration.name) {
+                    lpar.migration_state = Some(migration.migration_state);
                 }
             }
-            Err(error) => problems.push(error),
         }
+        Some(Err(error)) => problems.push(error),
+        None => {}
     }
-    let mut rs_devices: Vec<RsDevice> = Vec::new();
-    if running && system.capabilities.remote_restart != Some(false) {
-        match listing(
-            transport,
-            source,
-            commands::lshwres_rsdev(target),
-            &label("lshwres -r rspool --rsubtype rsdev"),
-        )
-        .await
-        {
-            Ok((devices, more)) => {
-                problems.extend(more);
-                rs_devices = devices;
-            }
-            // A system without a reserved storage pool answers with an HSCL message.
-            Err(error) if system.capabilities.remote_restart.is_none() => drop(error),
-            Err(error) => problems.push(error),
+    let rs_devices = match devices {
+        Some(Ok((devices, more))) => {
+            problems.extend(more);
+            devices
         }
-    }
+        // A system without a reserved storage pool answers with an HSCL message.
+        Some(Err(_)) if system.capabilities.remote_restart.is_none() => Vec::new(),
+        Some(Err(error)) => {
+            problems.push(error);
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     let data = SystemData {
         system,
         lpars,
