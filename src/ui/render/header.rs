@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ui::app::App;
 use crate::ui::keymap::KeyAction;
+use crate::ui::states;
+use crate::ui::theme::Tone;
 
 pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
     if area.is_empty() {
@@ -28,6 +30,22 @@ pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let mut right: Vec<Span> = Vec::new();
+    if let Some(wizard) = app.wizard.as_deref().filter(|w| w.hidden) {
+        let show = app.keymap.hint(KeyAction::ShowWizard).unwrap_or_default();
+        let (text, style) = if wizard.running() {
+            (
+                format!(" {} {} running · {show} ", states::TRANSITION, wizard.title),
+                theme.tone(Tone::Transition),
+            )
+        } else {
+            (
+                format!(" {} ended · {show} ", wizard.title),
+                theme.tone(Tone::Warning),
+            )
+        };
+        right.push(Span::styled(text, theme.bar.patch(style)));
+        right.push(Span::raw(" "));
+    }
     if app.options.read_only {
         right.push(Span::styled(" READ-ONLY ", theme.badge));
         right.push(Span::raw(" "));
