@@ -345,7 +345,7 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
         .filter(|s| s.kind == StepKind::Change)
         .count();
     let mut summary = format!(
-        "{} steps, {changes} of them change the estate; the run stops at the first failure and re-reads the state",
+        "{} step(s), {changes} of them change the estate; the run stops at the first failure and re-reads the state",
         plan.steps.len()
     );
     if plan.parallelism > 1 && plan.steps.iter().any(|s| s.group.is_some()) {
@@ -414,14 +414,13 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
     lines
 }
 
-/// The typed confirmation over the plan.
+/// The typed confirmation, over the bottom of the plan.
 fn confirm(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
     let Some(plan) = wizard.plan() else {
         return;
     };
     let theme = &app.theme;
-    let width = area.width.min(76);
-    if width < 24 || area.height < 6 {
+    if area.width < 24 || area.height < 7 {
         return;
     }
     let changes = plan
@@ -429,23 +428,26 @@ fn confirm(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
         .iter()
         .filter(|s| s.kind == StepKind::Change)
         .count();
-    let mut lines = Vec::new();
-    wrapped(
-        &mut lines,
-        Vec::new(),
-        &format!(
-            "{changes} step(s) of this plan change the estate. Type {} and press enter to run it; esc cancels.",
-            plan.confirm_name
+    let lines = [
+        Line::styled(
+            format!("{changes} step(s) change the estate; the others check, validate and wait."),
+            theme.popup,
         ),
-        theme.popup,
-        width - 4,
-    );
+        Line::from(vec![
+            Span::styled("To run it, type ", theme.popup),
+            Span::styled(
+                plan.confirm_name.clone(),
+                theme.popup.add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(" and press enter.", theme.popup),
+        ]),
+        Line::styled("Esc cancels: nothing has run yet.", theme.muted),
+    ];
     let height = lines.len() as u16 + 4;
     let popup = Rect {
-        x: area.x + (area.width - width) / 2,
         y: area.y + area.height.saturating_sub(height),
-        width,
         height: height.min(area.height),
+        ..area
     };
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
@@ -755,11 +757,20 @@ fn options(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
             theme.text.add_modifier(Modifier::BOLD),
         ),
         Span::styled(
-            "keep each partition's reserved storage device in the pool (without it, cleanup removes the device from the pool)",
+            "keep each partition's reserved storage device in the pool",
             theme.text,
         ),
     ]);
     list_row(frame, theme, rest, rest.y, true, line);
+    if rest.height > 1 {
+        let explain = Line::styled(
+            "      without it, rrstartlpar -o cleanup also removes the device from the pool",
+            theme.muted,
+        );
+        frame
+            .buffer_mut()
+            .set_line(rest.x, rest.y + 1, &explain, rest.width);
+    }
 }
 
 /// The symbol and style of a step's status.
@@ -793,7 +804,7 @@ fn step_line(
             format!("{:<8} ", kind_word(step.kind)),
             kind_style(theme, step.kind),
         ),
-        Span::styled(step.line(), theme.text),
+        Span::styled(step.why.clone(), theme.text),
     ];
     let detail = match &progress.status {
         StepStatus::Running => {
@@ -874,10 +885,13 @@ fn running(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
         .filter(|s| matches!(s.status, StepStatus::Done(_)))
         .count();
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{} Running ", states::TRANSITION), theme.transition),
+        Span::styled(
+            format!("{} Running: ", states::TRANSITION),
+            theme.transition,
+        ),
         Span::styled(
             format!(
-                "{done} of {} steps done, {} running, for {} · the run stops by itself at the first failure",
+                "{done} of {} steps done, {} running, for {}; it stops at the first failure",
                 plan.steps.len(),
                 running.len(),
                 age(app.now, run.started)
@@ -963,13 +977,16 @@ pub fn summary_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static
         _ => None,
     });
     match (summary.halted_at, refused) {
-        (None, _) => lines.push(Line::styled(
-            format!(
-                "✓ Completed: all {} steps ran and succeeded · every source is being refreshed",
+        (None, _) => wrapped(
+            &mut lines,
+            Vec::new(),
+            &format!(
+                "✓ Completed: all {} step(s) ran and succeeded",
                 plan.steps.len()
             ),
             theme.ok.add_modifier(Modifier::BOLD),
-        )),
+            width,
+        ),
         (Some(_), Some(why)) => wrapped(
             &mut lines,
             vec![Span::styled(
@@ -1006,6 +1023,23 @@ pub fn summary_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static
             ));
         }
     }
+    if let Some(step) = summary.halted_at {
+        let output: Vec<&(usize, bool, String)> =
+            run.output.iter().filter(|(at, _, _)| *at == step).collect();
+        if !output.is_empty() {
+            lines.push(Line::default());
+            lines.push(heading(theme, format!("What step {} printed", step + 1)));
+            for (_, stderr, text) in output {
+                wrapped(
+                    &mut lines,
+                    vec![Span::styled("  │ ", theme.muted)],
+                    text,
+                    if *stderr { theme.warning } else { theme.text },
+                    width,
+                );
+            }
+        }
+    }
     let partitions = partition_lines(app, plan, run, width);
     if !partitions.is_empty() {
         lines.push(Line::default());
@@ -1022,7 +1056,16 @@ pub fn summary_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static
         } else {
             theme.error
         };
-        wrapped(&mut lines, vec![Span::raw("  ")], text, style, width);
+        // `ran     3. command -> outcome`: the command wraps under itself.
+        let at = text.char_indices().nth(8).map_or(text.len(), |(at, _)| at);
+        let (head, rest) = text.split_at(at);
+        wrapped_exact(
+            &mut lines,
+            vec![Span::styled(format!("  {head}"), style)],
+            rest,
+            style,
+            width,
+        );
     }
     if !summary.reread.is_empty() {
         lines.push(Line::default());

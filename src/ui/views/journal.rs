@@ -118,9 +118,9 @@ pub fn run_columns() -> Vec<Column> {
     vec![
         Column::new("STEP", 0, 12),
         Column::new("HOST", 4, 12),
-        Column::new("COMMAND / OUTPUT", 1, 72),
+        Column::new("COMMAND / OUTPUT", 1, 64),
         Column::new("EXIT", 2, 4),
-        Column::new("OUTCOME", 3, 40),
+        Column::new("OUTCOME", 3, 28),
         Column::new("TOOK", 5, 8),
     ]
 }

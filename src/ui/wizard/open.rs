@@ -130,7 +130,7 @@ fn open_remote_restart(view: EstateView<'_>, hmc: &str, system: &str) -> Result<
     let targets = targets(view, source, |target| {
         if target.hmc != hmc {
             return Fit::No(format!(
-                "managed by {}: remote restart stays on one HMC",
+                "on {}: remote restart stays on one HMC",
                 target.hmc
             ));
         }
@@ -199,25 +199,24 @@ fn open_relocate(
     };
     let targets = targets(view, source, |target| {
         if target.hmc != hmc {
-            return Fit::No(format!(
-                "managed by {}: relocation across HMCs is not offered",
-                target.hmc
-            ));
+            return Fit::No(format!("on {}: relocation stays on one HMC", target.hmc));
         }
         match wizard::relocate(view, lpar, &target.system().name) {
             Err(error) => Fit::No(error.0),
             Ok(_) => Fit::Good("Operating".into()),
         }
     });
-    if targets.is_empty() {
-        return Err(format!("no other managed system to move {lpar} to"));
-    }
+    let same_hmc: Vec<&TargetChoice> = targets.iter().filter(|t| t.hmc == hmc).collect();
+    let Some(first) = same_hmc.first() else {
+        return Err(format!(
+            "no other managed system on {hmc} to move {lpar} to"
+        ));
+    };
     // A reason that rules out every system is about the partition, not the targets.
-    if !targets.iter().any(|t| t.fit.possible()) {
-        let first = targets[0].fit.note();
-        if targets.iter().all(|t| t.fit.note() == first) {
-            return Err(format!("Relocate {lpar}: {first}"));
-        }
+    if !targets.iter().any(|t| t.fit.possible())
+        && same_hmc.iter().all(|t| t.fit.note() == first.fit.note())
+    {
+        return Err(format!("Relocate {lpar}: {}", first.fit.note()));
     }
     let mut wizard = Wizard::new(
         WizardKind::Relocate {

@@ -188,7 +188,10 @@ pub fn partition_progress(plan: &Plan, run: &Run) -> Vec<PartitionProgress> {
                 };
                 status = match &progress.status {
                     StepStatus::Running => match (&progress.observed, step.kind) {
-                        (Some(observed), _) => observed.clone(),
+                        (Some(observed), _) => observed
+                            .strip_prefix(&format!("{name} is "))
+                            .unwrap_or(observed)
+                            .to_string(),
                         (None, StepKind::Validate) => "validating".to_string(),
                         (None, StepKind::Change) => format!("{} running", step_verb(step)),
                         (None, _) => "checking".to_string(),
@@ -204,7 +207,11 @@ pub fn partition_progress(plan: &Plan, run: &Run) -> Vec<PartitionProgress> {
                         StepKind::Change => format!("{} done", step_verb(step)),
                         _ => what.to_string(),
                     },
-                    StepStatus::Done(outcome) => format!("{} ({})", outcome.word(), step.why),
+                    StepStatus::Done(outcome) => match step.kind {
+                        StepKind::Validate => format!("validation {}", outcome.word()),
+                        StepKind::Change => format!("{} {}", step_verb(step), outcome.word()),
+                        _ => format!("{} {}", what, outcome.word()),
+                    },
                     StepStatus::NotRun => "not run".to_string(),
                     StepStatus::Pending => continue,
                 };
