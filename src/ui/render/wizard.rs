@@ -350,7 +350,7 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
     );
     if plan.parallelism > 1 && plan.steps.iter().any(|s| s.group.is_some()) {
         summary.push_str(&format!(
-            "; steps marked ∥ run {} at a time",
+            "; steps marked ‖ run {} at a time",
             plan.parallelism
         ));
     }
@@ -360,7 +360,7 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
     let hosts = plan.steps.iter().map(|s| s.host.width()).max().unwrap_or(0);
     for (index, step) in plan.steps.iter().enumerate() {
         let parallel = if step.group.is_some() && plan.parallelism > 1 {
-            "∥"
+            "‖"
         } else {
             " "
         };
