@@ -263,6 +263,15 @@ fn remote_restart_running() {
     );
     press(&mut app, "2");
     assert!(matches!(app.view.view, View::Lpars(_)));
+    // Put aside, it still keeps the console from quitting under it.
+    press(&mut app, "q:q<enter>");
+    assert!(!app.quitting);
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .0
+        .contains("A plan is running"));
     press(&mut app, "w");
     assert!(!app.wizard.as_ref().unwrap().hidden);
 }
@@ -771,4 +780,26 @@ async fn read_only_console_never_runs_and_the_executor_would_refuse() {
             .any(|(system, _)| system == "s924-01"),
         "nothing restarted"
     );
+}
+
+#[test]
+fn wizard_screens_survive_tiny_terminals() {
+    let sizes = [(20, 5), (1, 1), (200, 3), (30, 10), (40, 8)];
+    let mut screens: Vec<App> = Vec::new();
+    let mut app = remote_restart();
+    for keys in ["", "<enter>", "<enter>", "<enter>p8"] {
+        press(&mut app, keys);
+        screens.push(app.clone());
+    }
+    screens.push(running());
+    let mut cleanup = story();
+    select(&mut cleanup, "p9-dr-b");
+    press(&mut cleanup, "C");
+    screens.push(cleanup);
+    for mut app in screens {
+        for (w, h) in sizes {
+            draw(&mut app, w, h);
+            press(&mut app, "jGk<c-d>");
+        }
+    }
 }

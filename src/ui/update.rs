@@ -188,8 +188,7 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
             KeyAction::Bottom => *scroll = u16::MAX,
             KeyAction::Quit => {
                 app.mode = Mode::Normal;
-                app.quitting = true;
-                app.requests.push(Request::Quit);
+                quit(app);
             }
             _ => app.mode = Mode::Normal,
         }
@@ -201,10 +200,7 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
         }
     }
     match key {
-        KeyAction::Quit => {
-            app.quitting = true;
-            app.requests.push(Request::Quit);
-        }
+        KeyAction::Quit => quit(app),
         KeyAction::Help => app.mode = Mode::Help { scroll: 0 },
         KeyAction::Palette => {
             app.mode = Mode::Palette {
@@ -288,6 +284,19 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
         | KeyAction::ShowWizard => wizard::open_from_key(app, key),
     }
     true
+}
+
+/// Leaves the console, unless a plan is running: quitting would leave it half done.
+fn quit(app: &mut App) {
+    if app.wizard.as_ref().is_some_and(|w| w.running()) {
+        let show = app.keymap.hint(KeyAction::ShowWizard).unwrap_or_default();
+        app.say(format!(
+            "A plan is running: wait for its summary before quitting ({show} shows it)"
+        ));
+        return;
+    }
+    app.quitting = true;
+    app.requests.push(Request::Quit);
 }
 
 /// Goes to a view, remembering the current one. Showing the view already on screen
@@ -479,10 +488,7 @@ fn run_command(app: &mut App, command: Command) {
             app.requests.push(Request::Refresh(None));
             app.say("Refreshing every source (read-only commands)");
         }
-        Command::Quit => {
-            app.quitting = true;
-            app.requests.push(Request::Quit);
-        }
+        Command::Quit => quit(app),
     }
 }
 

@@ -904,7 +904,18 @@ fn running(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
         lines.push(heading(theme, "Partitions"));
         lines.extend(partitions);
     }
-    lines.push(heading(theme, "Steps"));
+    lines.push(Line::from(vec![
+        Span::styled("Steps ", theme.header),
+        Span::styled(
+            format!(
+                " · pending  {} running  ✓ ok  {} failed  {} not run",
+                states::TRANSITION,
+                states::ERROR,
+                states::OFF
+            ),
+            theme.muted,
+        ),
+    ]));
     let rest = top(frame, &lines, area);
     // Steps take up to half of what is left, the output the rest.
     let steps_height = (plan.steps.len() as u16)

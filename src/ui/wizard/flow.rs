@@ -41,13 +41,6 @@ pub fn open_from_key(app: &mut App, action: KeyAction) {
 pub fn key(app: &mut App, action: KeyAction) -> Option<bool> {
     let page = app.page().max(2);
     let area = app.screen.rows;
-    // The plan and the summary scroll no further than their last page.
-    let lines = app.visible_wizard().map_or(0, |wizard| match wizard.stage {
-        Stage::Plan => render::plan_lines(app, wizard, area.width).len(),
-        Stage::Finished => render::summary_lines(app, wizard, area.width).len(),
-        _ => 0,
-    });
-    let wizard = app.wizard.as_mut()?;
     let delta: isize = match action {
         KeyAction::Down => 1,
         KeyAction::Up => -1,
@@ -59,17 +52,18 @@ pub fn key(app: &mut App, action: KeyAction) -> Option<bool> {
         KeyAction::Bottom => isize::MAX / 2,
         KeyAction::Open => return Some(input(app, WizardInput::Next)),
         KeyAction::Back => return Some(input(app, WizardInput::Back)),
-        KeyAction::Quit if wizard.running() => {
-            app.say("A plan is running: wait for its summary before quitting (esc puts it aside)");
-            return Some(true);
+        KeyAction::Quit | KeyAction::Help | KeyAction::Refresh | KeyAction::ToggleMouse => {
+            return None
         }
-        KeyAction::Quit
-        | KeyAction::Help
-        | KeyAction::Refresh
-        | KeyAction::ToggleMouse
-        | KeyAction::ShowWizard => return None,
         _ => return Some(false),
     };
+    // The plan and the summary scroll no further than their last page.
+    let lines = app.visible_wizard().map_or(0, |wizard| match wizard.stage {
+        Stage::Plan => render::plan_lines(app, wizard, area.width).len(),
+        Stage::Finished => render::summary_lines(app, wizard, area.width).len(),
+        _ => 0,
+    });
+    let wizard = app.wizard.as_mut()?;
     let moved = |at: usize, len: usize| at.saturating_add_signed(delta).min(len.saturating_sub(1));
     match wizard.stage {
         Stage::Target => wizard.target = moved(wizard.target, wizard.targets.len()),
