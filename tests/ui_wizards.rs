@@ -595,6 +595,15 @@ fn finished(app: &App) -> bool {
     stage(app) == Some(Stage::Finished)
 }
 
+/// The executor's summary of the wizard's run.
+fn summary_of(app: &App) -> RunSummary {
+    app.wizard
+        .as_ref()
+        .and_then(|w| w.run.as_ref())
+        .and_then(|r| r.summary.clone())
+        .expect("a finished run")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_restart_by_keys_to_completion_over_the_simulator() {
     let mut live = Live::start("rr", Estate::demo(), false).await;
@@ -603,12 +612,11 @@ async fn remote_restart_by_keys_to_completion_over_the_simulator() {
     live.press("R<enter><enter><enter>s824-01<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Running));
     live.until("the run's summary", finished).await;
-    let wizard = live.app.wizard.as_ref().unwrap();
-    let summary = wizard.run.as_ref().unwrap().summary.clone().unwrap();
+    let summary = summary_of(&live.app);
     assert!(
         summary.completed(),
         "{}",
-        summary.describe(wizard.plan().unwrap())
+        summary.describe(live.app.wizard.as_ref().unwrap().plan().unwrap())
     );
     check("wizard_rr_completed", &mut live.app);
     // The run asked for a refresh: the partitions run on s924-01 now.
@@ -684,17 +692,7 @@ async fn a_halted_remote_restart_offers_its_recovery_never_a_rerun() {
     }
     live.press("<enter><enter>s824-01<enter>");
     live.until("the run's summary", finished).await;
-    let summary: RunSummary = live
-        .app
-        .wizard
-        .as_ref()
-        .unwrap()
-        .run
-        .as_ref()
-        .unwrap()
-        .summary
-        .clone()
-        .unwrap();
+    let summary = summary_of(&live.app);
     assert!(summary.halted_at.is_some());
     assert!(!summary.reread.is_empty(), "the state was read again");
     assert_eq!(summary.recovery.len(), 1);
@@ -711,17 +709,7 @@ async fn a_halted_remote_restart_offers_its_recovery_never_a_rerun() {
     check("wizard_recovery_plan", &mut live.app);
     live.press("<enter>s824-01<enter>");
     live.until("the recovery's summary", finished).await;
-    let summary = live
-        .app
-        .wizard
-        .as_ref()
-        .unwrap()
-        .run
-        .as_ref()
-        .unwrap()
-        .summary
-        .clone()
-        .unwrap();
+    let summary = summary_of(&live.app);
     assert!(summary.completed(), "{summary:?}");
     // The failed restart was sent once; nothing re-ran it.
     live.press("<enter>");
@@ -759,18 +747,8 @@ async fn read_only_console_never_runs_and_the_executor_would_refuse() {
     wizard.stage = Stage::Running;
     live.app.wizard = Some(wizard);
     live.until("the refusal", finished).await;
-    let summary = live
-        .app
-        .wizard
-        .as_ref()
-        .unwrap()
-        .run
-        .as_ref()
-        .unwrap()
-        .summary
-        .clone();
     assert!(matches!(
-        &summary.unwrap().ran[0].1,
+        &summary_of(&live.app).ran[0].1,
         StepOutcome::Refused(why) if why.contains("read-only")
     ));
     live.settle(std::time::Duration::from_millis(200)).await;

@@ -217,9 +217,7 @@ fn wrapped(
     style: Style,
     width: u16,
 ) {
-    let indent: usize = first.iter().map(|s| s.content.width()).sum();
-    let pieces = wrap_words(text, (width as usize).saturating_sub(indent));
-    push_pieces(lines, first, indent, pieces, style);
+    push_wrapped(lines, first, text, style, width, wrap_words);
 }
 
 /// Like [`wrapped`] for a command line: broken anywhere, nothing dropped.
@@ -230,20 +228,20 @@ fn wrapped_exact(
     style: Style,
     width: u16,
 ) {
-    let indent: usize = first.iter().map(|s| s.content.width()).sum();
-    let pieces = wrap(text, (width as usize).saturating_sub(indent));
-    push_pieces(lines, first, indent, pieces, style);
+    push_wrapped(lines, first, text, style, width, wrap);
 }
 
-fn push_pieces(
+fn push_wrapped(
     lines: &mut Vec<Line<'static>>,
     first: Vec<Span<'static>>,
-    indent: usize,
-    pieces: Vec<String>,
+    text: &str,
     style: Style,
+    width: u16,
+    split: fn(&str, usize) -> Vec<String>,
 ) {
+    let indent: usize = first.iter().map(|s| s.content.width()).sum();
     let mut head = Some(first);
-    for piece in pieces {
+    for piece in split(text, (width as usize).saturating_sub(indent)) {
         let mut spans = head
             .take()
             .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
