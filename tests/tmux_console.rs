@@ -138,7 +138,12 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        let socket = self.run(&["display-message", "-p", "#{socket_path}"]);
         let _ = self.run(&["kill-server"]);
+        let socket = String::from_utf8_lossy(&socket.stdout).trim().to_string();
+        if socket.contains(&self.socket) {
+            let _ = std::fs::remove_file(socket);
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
