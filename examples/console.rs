@@ -37,11 +37,8 @@ async fn main() -> color_eyre::Result<()> {
     let world = std::sync::Arc::new(std::sync::Mutex::new(powerdeck::sim::World::new(
         estate.clone(),
     )));
-    let engine = Engine::spawn(
-        std::sync::Arc::new(LocalTransport::new(world)),
-        Vec::new(),
-        tx.clone(),
-    );
+    let transport = std::sync::Arc::new(LocalTransport::new(world));
+    let engine = Engine::spawn(transport.clone(), Vec::new(), tx.clone());
     tokio::spawn(async move {
         for snapshot in fixture::snapshots(&estate, SystemTime::now()) {
             if tx.send(Event::Snapshot(snapshot)).await.is_err() {
@@ -62,5 +59,7 @@ async fn main() -> color_eyre::Result<()> {
             }
         }
     });
-    ui::run(options, engine, rx).await
+    // Wizards run against the in-process world; their journal stays out of the real one.
+    let journal = std::env::temp_dir().join("powerdeck-example-journal.jsonl");
+    ui::run(options, engine, rx, transport, journal).await
 }

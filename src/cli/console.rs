@@ -6,6 +6,7 @@ use std::sync::Arc;
 use powerdeck::refresh::Engine;
 use powerdeck::ssh::SshTransport;
 use powerdeck::ui::{self, ConsoleOptions, KeyMap, Theme};
+use powerdeck::wizard::journal;
 use tokio::sync::mpsc;
 
 use super::inventory::sources;
@@ -28,7 +29,9 @@ pub async fn run(
     let options = options.honour_no_color();
     let transport = Arc::new(SshTransport::from_config(&setup.config));
     let (events_tx, events) = mpsc::channel(256);
-    let engine = Engine::spawn(transport, sources(setup), events_tx);
-    ui::run(options, engine, events).await?;
+    let engine = Engine::spawn(transport.clone(), sources(setup), events_tx);
+    // Wizards run their plans over the same SSH sessions the refresh uses, journaled to
+    // $XDG_STATE_HOME/powerdeck/journal.jsonl.
+    ui::run(options, engine, events, transport, journal::default_path()).await?;
     Ok(ExitCode::SUCCESS)
 }

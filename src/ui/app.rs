@@ -14,7 +14,8 @@ use super::keymap::KeyMap;
 use super::options::ConsoleOptions;
 use super::table::{RowKey, SortOrder, Table};
 use super::theme::Theme;
-use super::views::{EstateData, JournalEntry, View, ViewKind};
+use super::views::{EstateData, JournalRun, View, ViewKind};
+use super::wizard::Wizard;
 
 /// Where keys go.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,6 +79,18 @@ pub enum Request {
     LoadTheme(String),
     /// Capture the mouse (`true`) or leave it to the terminal.
     Mouse(bool),
+    /// Run a confirmed plan (the operator typed its name); the executor's events come
+    /// back as `Action::Exec`, its summary as `Action::RunEnded`.
+    Execute {
+        /// The plan as shown.
+        plan: Box<crate::wizard::Plan>,
+        /// What the operator typed (the executor checks it again).
+        confirmation: String,
+        /// What the operator chose, for the journal.
+        choices: Vec<String>,
+    },
+    /// Read the journal file and answer with `Action::JournalLoaded`.
+    LoadJournal,
     /// Leave the console.
     Quit,
 }
@@ -126,8 +139,10 @@ pub struct App {
     pub snapshots: BTreeMap<String, SourceSnapshot>,
     /// Sources whose refresh is running.
     pub refreshing: BTreeSet<String>,
-    /// Wizard runs (none yet).
-    pub journal: Vec<JournalEntry>,
+    /// Wizard runs from the journal file, newest first.
+    pub journal: Vec<JournalRun>,
+    /// The wizard in progress, if any.
+    pub wizard: Option<Box<Wizard>>,
     /// The time ages are shown against.
     pub now: SystemTime,
     /// The current view.
@@ -174,6 +189,7 @@ impl App {
             snapshots: BTreeMap::new(),
             refreshing: BTreeSet::new(),
             journal: Vec::new(),
+            wizard: None,
             now,
             view: ViewState::new(ViewKind::Systems.view()),
             history: Vec::new(),
@@ -318,6 +334,11 @@ impl App {
     /// Shows a message in the table's bottom line for a few seconds.
     pub fn say(&mut self, message: impl Into<String>) {
         self.message = Some((message.into(), self.now));
+    }
+
+    /// The wizard on screen (not one put aside while it runs).
+    pub fn visible_wizard(&self) -> Option<&Wizard> {
+        self.wizard.as_deref().filter(|w| !w.hidden)
     }
 
     /// Uses a theme (without its colours under `NO_COLOR`).

@@ -1,5 +1,6 @@
 //! Terminal events to actions: the key map in normal mode and the help, line editing in
-//! the filter and the palette, clicks and the wheel.
+//! the filter, the palette and a wizard's confirmation, a wizard's own keys on its
+//! screens, clicks and the wheel.
 
 use ratatui::crossterm::event::{
     Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -8,6 +9,7 @@ use ratatui::crossterm::event::{
 use super::app::{App, Mode};
 use super::keymap::{Key, KeyAction};
 use super::update::Action;
+use super::wizard::{wizard_input, Stage};
 
 /// The action a terminal event stands for in the current mode, if any.
 pub fn action_for(app: &App, event: &TermEvent) -> Option<Action> {
@@ -17,9 +19,17 @@ pub fn action_for(app: &App, event: &TermEvent) -> Option<Action> {
                 return None;
             }
             let typed = Key::from_event(key);
-            match app.mode {
-                Mode::Normal | Mode::Help { .. } => app.keymap.action(typed).map(Action::Key),
-                Mode::Filter | Mode::Palette { .. } => {
+            let wizard = app.visible_wizard().map(|w| w.stage);
+            match (&app.mode, wizard) {
+                (Mode::Normal, Some(stage)) if stage != Stage::Confirm => {
+                    wizard_input(stage, typed)
+                        .map(Action::Wizard)
+                        .or_else(|| app.keymap.action(typed).map(Action::Key))
+                }
+                (Mode::Normal, None) | (Mode::Help { .. }, _) => {
+                    app.keymap.action(typed).map(Action::Key)
+                }
+                (Mode::Normal, Some(_)) | (Mode::Filter | Mode::Palette { .. }, _) => {
                     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
                     match key.code {
                         KeyCode::Char('c') if ctrl => Some(Action::Key(KeyAction::Quit)),
@@ -48,6 +58,7 @@ pub fn action_for(app: &App, event: &TermEvent) -> Option<Action> {
             _ => None,
         },
         TermEvent::Resize(_, _) => Some(Action::Resized),
+        // A wizard's confirmation takes typed keys only, never a paste.
         TermEvent::Paste(text) => match app.mode {
             Mode::Filter | Mode::Palette { .. } => {
                 text.chars().find(|c| !c.is_control()).map(Action::Insert)

@@ -1,8 +1,9 @@
 //! The key map: which keys trigger which console action. It is data, so every key can
 //! be rebound (config `[keys]`: `action = "key, key"`), and the help is generated from it.
 //!
-//! No key changes anything on a host: every action here only moves around the console or
-//! asks for a read-only refresh.
+//! No key changes anything on a host: every action here only moves around the console,
+//! asks for a read-only refresh, or opens a wizard, which shows its whole plan and runs
+//! it only after the operator types the name of what is at stake.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -72,6 +73,14 @@ pub enum KeyAction {
     ShowTree,
     /// The journal of wizard runs.
     ShowJournal,
+    /// Remote restart the partitions of the selected (failed) system.
+    RemoteRestart,
+    /// Relocate (move) the selected partition to another system.
+    Relocate,
+    /// Clean up the selected system after remote restarts or failed migrations.
+    Cleanup,
+    /// Show the wizard that was put aside while its plan runs.
+    ShowWizard,
 }
 
 impl KeyAction {
@@ -107,6 +116,10 @@ impl KeyAction {
         KeyAction::ShowSources,
         KeyAction::ShowTree,
         KeyAction::ShowJournal,
+        KeyAction::RemoteRestart,
+        KeyAction::Relocate,
+        KeyAction::Cleanup,
+        KeyAction::ShowWizard,
     ];
 
     /// The name used in the config `[keys]` section.
@@ -142,6 +155,10 @@ impl KeyAction {
             KeyAction::ShowSources => "sources",
             KeyAction::ShowTree => "tree",
             KeyAction::ShowJournal => "journal",
+            KeyAction::RemoteRestart => "remote_restart",
+            KeyAction::Relocate => "relocate",
+            KeyAction::Cleanup => "cleanup",
+            KeyAction::ShowWizard => "wizard",
         }
     }
 
@@ -178,6 +195,10 @@ impl KeyAction {
             KeyAction::ShowSources => "sources (HMCs, AIX, NIM) and their health",
             KeyAction::ShowTree => "estate tree: HMC › system › LPAR › WPAR",
             KeyAction::ShowJournal => "journal of wizard runs",
+            KeyAction::RemoteRestart => "remote restart: partitions of a failed system (RR source)",
+            KeyAction::Relocate => "relocate (move) the selected LPAR to another system",
+            KeyAction::Cleanup => "clean up a system that is back (needs cleanup)",
+            KeyAction::ShowWizard => "back to the wizard whose plan is running",
         }
     }
 
@@ -203,6 +224,10 @@ impl KeyAction {
             | KeyAction::ShowSources
             | KeyAction::ShowTree
             | KeyAction::ShowJournal => "Views",
+            KeyAction::RemoteRestart
+            | KeyAction::Relocate
+            | KeyAction::Cleanup
+            | KeyAction::ShowWizard => "Wizards",
             _ => "General",
         }
     }
@@ -404,6 +429,10 @@ impl Default for KeyMap {
             (KeyAction::ShowSources, &[c('6')]),
             (KeyAction::ShowTree, &[c('7')]),
             (KeyAction::ShowJournal, &[c('8')]),
+            (KeyAction::RemoteRestart, &[c('R')]),
+            (KeyAction::Relocate, &[c('M')]),
+            (KeyAction::Cleanup, &[c('C')]),
+            (KeyAction::ShowWizard, &[c('w')]),
         ];
         KeyMap {
             bindings: table

@@ -5,7 +5,9 @@
 //! changes the `App`; [`render`] draws it; [`run`] owns the terminal and the loop and
 //! redraws only when something visible changed. Nothing here waits on a host: data
 //! arrives as refresh events, and the only request the console makes of the engine is a
-//! read-only refresh.
+//! read-only refresh. Changes are made only by a [`wizard`]: its whole plan on screen,
+//! a typed confirmation, then the executor in a task of its own, its progress arriving
+//! as actions like everything else.
 //!
 //! Every table merges all sources with a column naming where each row comes from. A
 //! source whose refresh fails keeps its last data on screen, dimmed and marked
@@ -23,12 +25,14 @@ pub mod options;
 pub mod render;
 pub mod run;
 pub mod screenshot;
+pub mod services;
 pub mod states;
 pub mod table;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod wizard;
 
 pub use app::{App, ColumnSpan, HeaderMap, Mode, Request, ScreenMap, ViewState};
 pub use command::Command;
@@ -37,6 +41,8 @@ pub use keymap::{Key, KeyAction, KeyMap};
 pub use options::ConsoleOptions;
 pub use render::render;
 pub use run::run;
+pub use services::Services;
 pub use theme::{Theme, ThemeError, Tone};
 pub use update::{update, Action};
-pub use views::{JournalEntry, Scope, View, ViewKind};
+pub use views::{JournalRun, Scope, View, ViewKind};
+pub use wizard::{Stage, Wizard, WizardInput, WizardKind};

@@ -1,6 +1,9 @@
-//! The runner: owns the terminal, waits on keys, refresh events and a one-second clock,
-//! and redraws only when something visible changed (an idle console uses no CPU).
+//! The runner: owns the terminal, waits on keys, refresh events, the results of
+//! background work (a running plan, the journal) and a one-second clock, and redraws only
+//! when something visible changed (an idle console uses no CPU).
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
@@ -8,24 +11,33 @@ use ratatui::crossterm::event::EventStream;
 use tokio::sync::mpsc;
 
 use crate::refresh::{Engine, Event};
+use crate::wizard::Runner;
 
 use super::app::{App, Request};
 use super::input::action_for;
 use super::options::ConsoleOptions;
 use super::render::render;
+use super::services::Services;
 use super::terminal::ConsoleTerminal;
 use super::theme::Theme;
 use super::update::{update, Action};
 
 /// Runs the console until the admin quits (or a terminating signal arrives). The
 /// terminal is restored on every way out. `events` is the engine's channel; the console
-/// never waits on a host, only on this channel.
-pub async fn run(
+/// never waits on a host, only on channels. Confirmed wizard plans run on `runner` (in
+/// practice the transport the engine uses) in a task of their own, journaled to
+/// `journal`; with `options.read_only` the executor refuses every change.
+pub async fn run<R: Runner>(
     options: ConsoleOptions,
     engine: Engine,
     mut events: mpsc::Receiver<Event>,
+    runner: Arc<R>,
+    journal: PathBuf,
 ) -> color_eyre::Result<()> {
     let options = options.honour_no_color();
+    let (actions_tx, mut actions) = mpsc::channel(1024);
+    let services = Services::new(engine, runner, journal, options.read_only, actions_tx);
+    services.load_journal();
     let mut app = App::new(options, SystemTime::now());
     let mut console = ConsoleTerminal::enter()?;
     let mut input = EventStream::new();
@@ -81,6 +93,7 @@ pub async fn run(
                     None
                 }
             },
+            action = actions.recv() => action,
             _ = clock.tick() => Some(Action::Tick(SystemTime::now())),
             _ = signalled => break,
         };
@@ -88,14 +101,19 @@ pub async fn run(
             redraw |= update(&mut app, action);
         }
         for request in std::mem::take(&mut app.requests) {
+            let Some(request) = services.handle(request) else {
+                continue;
+            };
             match request {
-                Request::Refresh(source) => engine.refresh_now(source.as_deref()),
                 Request::LoadTheme(name) => {
                     let loaded = Theme::load(&name).map_err(|error| error.to_string());
                     redraw |= update(&mut app, Action::ThemeLoaded(loaded));
                 }
                 Request::Mouse(on) => console.set_mouse(on)?,
-                Request::Quit => {}
+                Request::Quit
+                | Request::Refresh(_)
+                | Request::Execute { .. }
+                | Request::LoadJournal => {}
             }
         }
         if app.quitting {

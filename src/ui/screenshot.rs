@@ -394,7 +394,8 @@ pub struct Scene {
     pub height: u16,
 }
 
-/// The pictures in `screenshots/`: the main views and the help, from the story estate.
+/// The pictures in `screenshots/`: the main views, the help and a wizard's plan review,
+/// from the story estate.
 pub const SCENES: &[Scene] = &[
     Scene {
         name: "systems",
@@ -441,6 +442,12 @@ pub const SCENES: &[Scene] = &[
     Scene {
         name: "help",
         keys: "?",
+        width: 100,
+        height: 30,
+    },
+    Scene {
+        name: "remote-restart-plan",
+        keys: "jjR\n\n",
         width: 100,
         height: 30,
     },

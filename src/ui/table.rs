@@ -55,6 +55,8 @@ pub enum RowKey {
     },
     /// An attribute in a detail view.
     Attribute(String),
+    /// A wizard run in the journal, by run id.
+    Run(String),
 }
 
 /// A column of a view.

@@ -12,7 +12,9 @@ use super::command::{self, Command};
 use super::keymap::KeyAction;
 use super::table::{RowKey, SortOrder};
 use super::theme::Theme;
-use super::views::{age, Scope, View, ViewKind};
+use super::views::{age, journal, Scope, View, ViewKind};
+use super::wizard::{self, Stage, WizardInput};
+use crate::wizard::{ExecEvent, JournalRecord, RunSummary};
 
 /// How long a message stays in the bottom line.
 pub const MESSAGE_TIME: Duration = Duration::from_secs(6);
@@ -59,12 +61,36 @@ pub enum Action {
     Resized,
     /// A user theme file was read (or not).
     ThemeLoaded(Result<Theme, String>),
+    /// A wizard key (Enter, Esc, space, J/K, </>, r) on a wizard screen.
+    Wizard(WizardInput),
+    /// The executor reported on the running plan.
+    Exec(ExecEvent),
+    /// The executor returned.
+    RunEnded(RunSummary),
+    /// The journal file was read (or not).
+    JournalLoaded(Result<Vec<JournalRecord>, String>),
+    /// Something for the operator from a background task.
+    Say(String),
 }
 
 /// Applies an action. Returns whether the screen must be redrawn.
 pub fn update(app: &mut App, action: Action) -> bool {
+    let confirming = app.mode == Mode::Normal
+        && app
+            .visible_wizard()
+            .is_some_and(|w| w.stage == Stage::Confirm);
     match action {
         Action::Key(key) => key_action(app, key),
+        Action::Insert(c) if confirming => wizard::text_edit(app, |text| text.push(c)),
+        Action::DeleteBack if confirming => wizard::text_edit(app, |text| {
+            text.pop();
+        }),
+        Action::ClearInput if confirming => wizard::text_edit(app, String::clear),
+        Action::Accept if confirming => {
+            wizard::text_accept(app);
+            true
+        }
+        Action::Cancel if confirming => wizard::input(app, WizardInput::Back),
         Action::Insert(c) => edit(app, |text| text.push(c)),
         Action::DeleteBack => edit(app, |text| {
             text.pop();
@@ -129,6 +155,25 @@ pub fn update(app: &mut App, action: Action) -> bool {
             }
             true
         }
+        Action::Wizard(input) => wizard::input(app, input),
+        Action::Exec(event) => wizard::exec_event(app, event),
+        Action::RunEnded(summary) => wizard::run_ended(app, summary),
+        Action::JournalLoaded(result) => {
+            match result {
+                Ok(records) => {
+                    app.journal = journal::runs(records);
+                    if matches!(app.view.view, View::Journal | View::JournalRun(_)) {
+                        app.rebuild();
+                    }
+                }
+                Err(error) => app.say(error),
+            }
+            true
+        }
+        Action::Say(message) => {
+            app.say(message);
+            true
+        }
     }
 }
 
@@ -143,18 +188,19 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
             KeyAction::Bottom => *scroll = u16::MAX,
             KeyAction::Quit => {
                 app.mode = Mode::Normal;
-                app.quitting = true;
-                app.requests.push(Request::Quit);
+                quit(app);
             }
             _ => app.mode = Mode::Normal,
         }
         return true;
     }
-    match key {
-        KeyAction::Quit => {
-            app.quitting = true;
-            app.requests.push(Request::Quit);
+    if app.mode == Mode::Normal && app.visible_wizard().is_some() {
+        if let Some(redraw) = wizard::key(app, key) {
+            return redraw;
         }
+    }
+    match key {
+        KeyAction::Quit => quit(app),
         KeyAction::Help => app.mode = Mode::Help { scroll: 0 },
         KeyAction::Palette => {
             app.mode = Mode::Palette {
@@ -228,9 +274,29 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
         KeyAction::ShowNim => show(app, ViewKind::Nim.view()),
         KeyAction::ShowSources => show(app, ViewKind::Sources.view()),
         KeyAction::ShowTree => show(app, ViewKind::Tree.view()),
-        KeyAction::ShowJournal => show(app, ViewKind::Journal.view()),
+        KeyAction::ShowJournal => {
+            app.requests.push(Request::LoadJournal);
+            show(app, ViewKind::Journal.view());
+        }
+        KeyAction::RemoteRestart
+        | KeyAction::Relocate
+        | KeyAction::Cleanup
+        | KeyAction::ShowWizard => wizard::open_from_key(app, key),
     }
     true
+}
+
+/// Leaves the console, unless a plan is running: quitting would leave it half done.
+fn quit(app: &mut App) {
+    if app.wizard.as_ref().is_some_and(|w| w.running()) {
+        let show = app.keymap.hint(KeyAction::ShowWizard).unwrap_or_default();
+        app.say(format!(
+            "A plan is running: wait for its summary before quitting ({show} shows it)"
+        ));
+        return;
+    }
+    app.quitting = true;
+    app.requests.push(Request::Quit);
 }
 
 /// Goes to a view, remembering the current one. Showing the view already on screen
@@ -294,6 +360,7 @@ fn open(app: &mut App) {
         RowKey::Wpar { .. } | RowKey::RsDevice { .. } | RowKey::Nim { .. } => {
             View::Detail(key.clone())
         }
+        RowKey::Run(run_id) => View::JournalRun(run_id.clone()),
         RowKey::Attribute(_) | RowKey::None => return,
     };
     show(app, view);
@@ -303,6 +370,7 @@ fn open(app: &mut App) {
 fn describe(app: &mut App) {
     match app.selected_key().cloned() {
         Some(RowKey::Attribute(_) | RowKey::None) | None => {}
+        Some(RowKey::Run(run_id)) => show(app, View::JournalRun(run_id)),
         Some(key) => show(app, View::Detail(key)),
     }
 }
@@ -420,14 +488,14 @@ fn run_command(app: &mut App, command: Command) {
             app.requests.push(Request::Refresh(None));
             app.say("Refreshing every source (read-only commands)");
         }
-        Command::Quit => {
-            app.quitting = true;
-            app.requests.push(Request::Quit);
-        }
+        Command::Quit => quit(app),
     }
 }
 
 fn click(app: &mut App, x: u16, y: u16) -> bool {
+    if app.mode == Mode::Normal && app.visible_wizard().is_some() {
+        return false;
+    }
     match app.mode {
         Mode::Help { .. } => {
             app.mode = Mode::Normal;
@@ -463,6 +531,18 @@ fn click(app: &mut App, x: u16, y: u16) -> bool {
 }
 
 fn scroll(app: &mut App, delta: isize) -> bool {
+    if app.mode == Mode::Normal && app.visible_wizard().is_some() {
+        let key = if delta < 0 {
+            KeyAction::Up
+        } else {
+            KeyAction::Down
+        };
+        let mut redraw = false;
+        for _ in 0..delta.unsigned_abs() {
+            redraw |= wizard::key(app, key).unwrap_or(false);
+        }
+        return redraw;
+    }
     match &mut app.mode {
         Mode::Help { scroll } => {
             *scroll = scroll.saturating_add_signed(delta as i16);
@@ -514,6 +594,8 @@ fn tick(app: &mut App, now: SystemTime) -> bool {
     let before = clock_signature(app);
     app.now = now;
     let mut changed = clock_signature(app) != before;
+    // Running steps show how long they have been running.
+    changed |= app.visible_wizard().is_some_and(|w| w.running());
     if let Some((_, at)) = &app.message {
         if now.duration_since(*at).unwrap_or_default() >= MESSAGE_TIME {
             app.message = None;
@@ -523,7 +605,7 @@ fn tick(app: &mut App, now: SystemTime) -> bool {
     if changed
         && matches!(
             app.view.view,
-            View::Sources | View::Journal | View::Detail(RowKey::Source(_))
+            View::Sources | View::Detail(RowKey::Source(_))
         )
     {
         app.rebuild();

@@ -139,3 +139,151 @@ pub fn select(app: &mut App, name: &str) {
     }
     assert_eq!(selected(app), name);
 }
+
+/// A console wired to the in-process simulator: the refresh engine and the wizard
+/// services over a `LocalTransport` (simulated time fast-forwards through each command),
+/// with its journal in a directory of its own. Keys go through the real key map; the
+/// requests and background results are pumped like `ui::run` does.
+pub struct Live {
+    /// The console.
+    pub app: App,
+    /// The simulated estate.
+    pub world: std::sync::Arc<std::sync::Mutex<powerdeck::sim::World>>,
+    /// The journal file.
+    pub journal: std::path::PathBuf,
+    services: ui::Services<powerdeck::sim::local::LocalTransport>,
+    actions: tokio::sync::mpsc::Receiver<ui::Action>,
+    events: tokio::sync::mpsc::Receiver<powerdeck::refresh::Event>,
+    sources: usize,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Live {
+    /// The console over `estate`, after every source's first refresh. Call from a
+    /// multi-threaded tokio runtime.
+    pub async fn start(name: &str, estate: powerdeck::sim::Estate, read_only: bool) -> Live {
+        use powerdeck::config::SourceKind;
+        use powerdeck::refresh::{Engine, Source};
+        use powerdeck::sim::{local::LocalTransport, HostKind, World};
+        use std::sync::{Arc, Mutex};
+        use std::time::Duration;
+
+        let dir = std::env::temp_dir().join(format!(
+            "powerdeck-ui-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let sources: Vec<Source> = estate
+            .host_names()
+            .into_iter()
+            .map(|(name, kind)| Source {
+                name: name.to_string(),
+                kind: match kind {
+                    HostKind::Hmc => SourceKind::Hmc,
+                    HostKind::Aix => SourceKind::Aix,
+                    HostKind::Nim => SourceKind::Nim,
+                },
+                interval: Duration::from_secs(3600),
+            })
+            .collect();
+        let options = ConsoleOptions {
+            globals: ui::fixture::globals(&estate),
+            sources: sources.iter().map(|s| (s.name.clone(), s.kind)).collect(),
+            label: format!("{name} (simulated)"),
+            read_only,
+            ..ConsoleOptions::default()
+        };
+        let world = Arc::new(Mutex::new(World::new(estate)));
+        let transport = Arc::new(LocalTransport::new(world.clone()));
+        let (events_tx, events) = tokio::sync::mpsc::channel(256);
+        let engine = Engine::spawn(transport.clone(), sources.clone(), events_tx);
+        let (actions_tx, actions) = tokio::sync::mpsc::channel(1024);
+        let journal = dir.join("journal.jsonl");
+        let mut services =
+            ui::Services::new(engine, transport, journal.clone(), read_only, actions_tx);
+        services.poll_interval = Some(Duration::from_millis(5));
+        // The fixture's clock: ages and run times on screen do not depend on the day.
+        let app = App::new(options, ui::fixture::now());
+        let mut live = Live {
+            app,
+            world,
+            journal,
+            services,
+            actions,
+            events,
+            sources: sources.len(),
+            dir,
+        };
+        let count = live.sources;
+        live.until("every source's first refresh", |app| {
+            app.snapshots.len() == count && app.refreshing.is_empty()
+        })
+        .await;
+        draw(&mut live.app, 100, 30);
+        live
+    }
+
+    /// Presses keys (see [`press`]), then carries out what they asked for.
+    pub fn press(&mut self, keys: &str) {
+        press(&mut self.app, keys);
+        self.serve();
+    }
+
+    /// Hands the console's requests to the services, as the runner does.
+    fn serve(&mut self) {
+        for request in std::mem::take(&mut self.app.requests) {
+            let _ = self.services.handle(request);
+        }
+    }
+
+    /// Pumps refresh events and background results into the console until `done`
+    /// holds; fails after 30 s, saying what it waited for.
+    pub async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            self.serve();
+            if done(&self.app) {
+                return;
+            }
+            let action = tokio::select! {
+                action = self.actions.recv() => action,
+                event = self.events.recv() => event.map(ui::Action::Engine),
+                _ = tokio::time::sleep_until(deadline) => {
+                    let screen = draw(&mut self.app, 100, 30);
+                    panic!("waited 30 s for {what}; the screen:\n{screen}");
+                }
+            };
+            if let Some(action) = action {
+                ui::update(&mut self.app, action);
+            }
+        }
+    }
+
+    /// Pumps until nothing has arrived for `quiet`.
+    pub async fn settle(&mut self, quiet: std::time::Duration) {
+        loop {
+            self.serve();
+            let action = tokio::select! {
+                action = self.actions.recv() => action,
+                event = self.events.recv() => event.map(ui::Action::Engine),
+                _ = tokio::time::sleep(quiet) => return,
+            };
+            if let Some(action) = action {
+                ui::update(&mut self.app, action);
+            }
+        }
+    }
+
+    /// The screen at `width`×`height`.
+    pub fn draw(&mut self, width: u16, height: u16) -> String {
+        draw(&mut self.app, width, height)
+    }
+}

@@ -3,10 +3,11 @@
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
 use crate::ui::app::App;
 use crate::ui::keymap::KeyAction;
+use crate::ui::states;
+use crate::ui::theme::Tone;
 
 pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
     if area.is_empty() {
@@ -27,10 +28,26 @@ pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
             theme.bar,
         ));
     }
-    let mut right: Vec<Span> = Vec::new();
+    // Badges first (a wizard put aside, read-only), then the key hints: what does not
+    // fit goes, hints before badges.
+    let mut wizard_badge: Vec<Span> = Vec::new();
+    if let Some(wizard) = app.wizard.as_deref().filter(|w| w.hidden) {
+        let show = app.keymap.hint(KeyAction::ShowWizard).unwrap_or_default();
+        let (text, tone) = if wizard.running() {
+            (
+                format!(" {} {} running · {show} ", states::TRANSITION, wizard.title),
+                Tone::Transition,
+            )
+        } else {
+            (format!(" {} ended · {show} ", wizard.title), Tone::Warning)
+        };
+        wizard_badge.push(Span::styled(text, theme.bar.patch(theme.tone(tone))));
+        wizard_badge.push(Span::raw(" "));
+    }
+    let mut read_only: Vec<Span> = Vec::new();
     if app.options.read_only {
-        right.push(Span::styled(" READ-ONLY ", theme.badge));
-        right.push(Span::raw(" "));
+        read_only.push(Span::styled(" READ-ONLY ", theme.badge));
+        read_only.push(Span::raw(" "));
     }
     let hint = |action: KeyAction, what: &str| {
         app.keymap
@@ -47,26 +64,25 @@ pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) {
     .filter(|h| !h.is_empty())
     .collect::<Vec<_>>()
     .join("  ");
-    right.push(Span::styled(format!("{hints} "), theme.bar));
-    let right = Line::from(right);
-    let right_width = right.width() as u16;
+    let hints = vec![Span::styled(format!("{hints} "), theme.bar)];
     let left = Line::from(left);
     let left_width = (left.width() as u16).min(area.width);
     buffer.set_line(area.x, area.y, &left, area.width);
-    if left_width + right_width < area.width {
+    let candidates = [
+        [wizard_badge.clone(), read_only.clone(), hints].concat(),
+        [wizard_badge, read_only.clone()].concat(),
+        read_only,
+    ];
+    let right = candidates.into_iter().map(Line::from).find(|line| {
+        !line.spans.is_empty() && (left_width as usize) + line.width() < area.width as usize
+    });
+    if let Some(right) = right {
+        let right_width = right.width() as u16;
         buffer.set_line(
             area.x + area.width - right_width,
             area.y,
             &right,
             right_width,
-        );
-    } else if app.options.read_only && left_width + 11 < area.width {
-        let badge = Span::styled(" READ-ONLY ", theme.badge);
-        buffer.set_span(
-            area.x + area.width - badge.content.width() as u16,
-            area.y,
-            &badge,
-            11,
         );
     }
 }

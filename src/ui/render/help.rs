@@ -11,6 +11,7 @@ use crate::ui::keymap::{KeyAction, KeyMap};
 use crate::ui::states::LEGEND;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::views::ViewKind;
+use crate::ui::wizard::{input_keys, WizardInput, WIZARD_KEYS};
 
 /// The help text: keys by group, commands, filter, symbols, flags.
 pub fn help_lines(keymap: &KeyMap, theme: &Theme) -> Vec<Line<'static>> {
@@ -39,6 +40,26 @@ pub fn help_lines(keymap: &KeyMap, theme: &Theme) -> Vec<Line<'static>> {
             Span::styled(action.description().to_string(), theme.popup),
         ]));
     }
+    lines.push(Line::default());
+    lines.push(heading("On a wizard's screens"));
+    let mut seen: Vec<WizardInput> = Vec::new();
+    for (_, input, _, about) in WIZARD_KEYS {
+        if seen.contains(input) {
+            continue;
+        }
+        seen.push(*input);
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:key_width$}  ", input_keys(*input).replace('/', " ")),
+                theme.key,
+            ),
+            Span::styled(about.to_string(), theme.popup),
+        ]));
+    }
+    lines.push(Line::styled(
+        "  a plan runs only after the name of what is at stake is typed on its last screen",
+        theme.popup,
+    ));
     lines.push(Line::default());
     lines.push(heading("Commands (:)"));
     for kind in ViewKind::ALL {

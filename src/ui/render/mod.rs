@@ -1,11 +1,13 @@
-//! Drawing the console: a top line, the current view's table, a prompt while typing, a
-//! status line with every source's health, and the help or palette over them.
+//! Drawing the console: a top line, the current view's table (or the wizard in its
+//! place), a prompt while typing, a status line with every source's health, and the
+//! help or palette over them.
 
 mod header;
 mod help;
 mod prompt;
 mod status;
 mod table;
+mod wizard;
 
 use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
@@ -14,6 +16,7 @@ use super::app::{App, Mode, ScreenMap};
 
 pub use help::help_lines;
 pub use table::fit_columns;
+pub use wizard::{plan_lines, summary_lines};
 
 /// Draws one frame; returns where the table went (for mouse clicks and paging).
 pub fn render(frame: &mut Frame, app: &App) -> ScreenMap {
@@ -28,7 +31,14 @@ pub fn render(frame: &mut Frame, app: &App) -> ScreenMap {
     ])
     .areas(area);
     header::render(frame, app, top);
-    let screen = table::render(frame, app, body);
+    let screen = match app.visible_wizard() {
+        Some(shown) => ScreenMap {
+            header: None,
+            rows: wizard::render(frame, app, shown, body),
+            offset: app.view.offset,
+        },
+        None => table::render(frame, app, body),
+    };
     status::render(frame, app, bottom);
     if prompt_open {
         prompt::render(frame, app, prompt_area, body);

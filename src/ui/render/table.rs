@@ -12,8 +12,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::ui::app::{App, ColumnSpan, HeaderMap, Mode, ScreenMap};
 use crate::ui::filter::Filter;
-use crate::ui::table::{Cell, Column, Row};
+use crate::ui::keymap::KeyAction;
+use crate::ui::table::{Cell, Column, Row, RowKey};
 use crate::ui::theme::Theme;
+use crate::ui::views::systems;
 
 /// Which columns fit in `available` cells: the most important first (by priority), a
 /// column that does not fit whole is narrowed when there is still useful room (never
@@ -180,6 +182,42 @@ fn draw_cell(
     write_pieces(buffer, area.x, area.y, area.width, &pieces);
 }
 
+/// The wizards the selected row can start, as a footer hint (` R remote restart `).
+fn wizard_hint(app: &App) -> Option<String> {
+    let key =
+        |action: KeyAction, what: &str| app.keymap.hint(action).map(|key| format!("{key} {what}"));
+    let hints: Vec<String> = match app.selected_key()? {
+        RowKey::System { hmc, system } => {
+            let data = app.data();
+            let (_, found) = data
+                .systems()
+                .find(|(h, d)| h == hmc && d.system.name == *system)?;
+            let flags = systems::flags(found);
+            [
+                flags
+                    .contains(&"RR source")
+                    .then(|| key(KeyAction::RemoteRestart, "remote restart")),
+                flags
+                    .contains(&"needs cleanup")
+                    .then(|| key(KeyAction::Cleanup, "cleanup")),
+            ]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect()
+        }
+        RowKey::Lpar { hmc, system, name } => {
+            let (_, lpar) = app.data().lpar(hmc, system, name)?;
+            if lpar.lpar_env.is_vios() {
+                return None;
+            }
+            key(KeyAction::Relocate, "relocate").into_iter().collect()
+        }
+        _ => return None,
+    };
+    (!hints.is_empty()).then(|| format!(" {} ", hints.join(" · ")))
+}
+
 /// Draws the table in `area`; returns where its header and rows are.
 pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) -> ScreenMap {
     let theme = &app.theme;
@@ -196,6 +234,9 @@ pub(super) fn render(frame: &mut Frame, app: &App, area: Rect) -> ScreenMap {
         .title(Line::styled(title, theme.title));
     if let Some((message, _)) = &app.message {
         block = block.title_bottom(Line::styled(format!(" {message} "), theme.prompt));
+    }
+    if let Some(hint) = wizard_hint(app) {
+        block = block.title_bottom(Line::styled(hint, theme.key).right_aligned());
     }
     if !app.view.filter.is_empty() && app.mode != Mode::Filter {
         block = block.title_bottom(

@@ -288,7 +288,7 @@ pub fn table(data: &EstateData<'_>, key: &RowKey) -> Table {
             }
             format!("Source {name}")
         }
-        RowKey::Attribute(_) | RowKey::None => "Details".to_string(),
+        RowKey::Attribute(_) | RowKey::None | RowKey::Run(_) => "Details".to_string(),
     };
     Table::new(title, columns(), rows.0)
         .with_empty("Nothing to show")

@@ -18,7 +18,7 @@ use crate::estate::{Lpar, NimObject, Wpar};
 use crate::refresh::{SourceData, SourceSnapshot, SystemData};
 
 use super::table::{RowKey, Table};
-pub use journal::JournalEntry;
+pub use journal::JournalRun;
 
 /// The resource views the palette, Tab and the number keys reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,12 +170,14 @@ pub enum View {
     Tree,
     /// Wizard runs.
     Journal,
+    /// One wizard run from the journal, step by step (by run id).
+    JournalRun(String),
     /// Every attribute of one object.
     Detail(RowKey),
 }
 
 impl View {
-    /// The resource view it belongs to (`None` for a detail view).
+    /// The resource view it belongs to (`None` for a detail view or one run).
     pub fn kind(&self) -> Option<ViewKind> {
         Some(match self {
             View::Systems(_) => ViewKind::Systems,
@@ -186,7 +188,7 @@ impl View {
             View::Sources => ViewKind::Sources,
             View::Tree => ViewKind::Tree,
             View::Journal => ViewKind::Journal,
-            View::Detail(_) => return None,
+            View::JournalRun(_) | View::Detail(_) => return None,
         })
     }
 
@@ -201,6 +203,7 @@ impl View {
             View::Sources => sources::table(data),
             View::Tree => tree::table(data),
             View::Journal => journal::table(data),
+            View::JournalRun(run_id) => journal::run_table(data, run_id),
             View::Detail(key) => detail::table(data, key),
         }
     }
@@ -217,8 +220,8 @@ pub struct EstateData<'a> {
     pub refreshing: &'a BTreeSet<String>,
     /// AIX global (source name) → the LPAR it runs in (`system/lpar` or `lpar`).
     pub globals: &'a BTreeMap<String, String>,
-    /// Wizard runs.
-    pub journal: &'a [JournalEntry],
+    /// Wizard runs, newest first.
+    pub journal: &'a [JournalRun],
     /// The time ages are measured against.
     pub now: SystemTime,
 }

@@ -1,0 +1,123 @@
+//! The console's work off the render path: refreshes (the engine), confirmed plans (the
+//! executor, in a task of its own) and reading the journal file. Everything comes back
+//! as [`Action`]s on one channel, so [`super::run`] and the tests drive the console the
+//! same way.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::refresh::Engine;
+use crate::wizard::{Executor, Journal, Plan, Runner};
+
+use super::app::Request;
+use super::update::Action;
+
+/// Carries out the console's requests that reach outside it.
+pub struct Services<R> {
+    engine: Engine,
+    runner: Arc<R>,
+    journal: PathBuf,
+    read_only: bool,
+    actions: mpsc::Sender<Action>,
+    /// Time between two polls of a `Wait` step (the executor's default: 10 s).
+    pub poll_interval: Option<Duration>,
+}
+
+impl<R: Runner> Services<R> {
+    /// Services over the refresh `engine` and a `runner` for plans (in practice the same
+    /// SSH transport); plans are journaled to `journal`; `read_only` makes the executor
+    /// refuse any change. Results arrive on `actions`.
+    pub fn new(
+        engine: Engine,
+        runner: Arc<R>,
+        journal: PathBuf,
+        read_only: bool,
+        actions: mpsc::Sender<Action>,
+    ) -> Self {
+        Services {
+            engine,
+            runner,
+            journal,
+            read_only,
+            actions,
+            poll_interval: None,
+        }
+    }
+
+    /// Carries out a request; hands back the ones only the terminal's owner can do
+    /// (themes, mouse, quit).
+    pub fn handle(&self, request: Request) -> Option<Request> {
+        match request {
+            Request::Refresh(source) => self.engine.refresh_now(source.as_deref()),
+            Request::Execute {
+                plan,
+                confirmation,
+                choices,
+            } => self.execute(*plan, confirmation, choices),
+            Request::LoadJournal => self.load_journal(),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Runs a confirmed plan in a task of its own: its events, then its summary, come
+    /// back as `Action::Exec` and `Action::RunEnded`.
+    pub fn execute(&self, plan: Plan, confirmation: String, choices: Vec<String>) {
+        let runner = self.runner.clone();
+        let path = self.journal.clone();
+        let read_only = self.read_only;
+        let poll = self.poll_interval;
+        let actions = self.actions.clone();
+        tokio::spawn(async move {
+            let journal = match Journal::open(&path) {
+                Ok(journal) => Some(journal),
+                Err(error) => {
+                    let _ = actions
+                        .send(Action::Say(format!(
+                            "cannot open the journal {}: {error}; this run is not journaled",
+                            path.display()
+                        )))
+                        .await;
+                    None
+                }
+            };
+            let mut executor = Executor::new(runner, journal, read_only);
+            if let Some(poll) = poll {
+                executor.poll_interval = poll;
+            }
+            let (events, mut received) = mpsc::channel(256);
+            let forward = {
+                let actions = actions.clone();
+                async move {
+                    while let Some(event) = received.recv().await {
+                        if actions.send(Action::Exec(event)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            };
+            // The forwarder ends when the executor drops its sender: every event is
+            // delivered before the summary.
+            let (summary, ()) = tokio::join!(
+                executor.execute(&plan, 0, &confirmation, choices, events),
+                forward
+            );
+            let _ = actions.send(Action::RunEnded(summary)).await;
+        });
+    }
+
+    /// Reads the journal file off the async threads; answers with
+    /// `Action::JournalLoaded`.
+    pub fn load_journal(&self) {
+        let path = self.journal.clone();
+        let actions = self.actions.clone();
+        tokio::task::spawn_blocking(move || {
+            let loaded = Journal::read(&path)
+                .map_err(|error| format!("cannot read the journal {}: {error}", path.display()));
+            let _ = actions.blocking_send(Action::JournalLoaded(loaded));
+        });
+    }
+}
