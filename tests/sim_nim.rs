@@ -612,8 +612,9 @@ fn sync_then_takeover() {
          become the current master before you can execute the \"/usr/lpp/bos.sysmgt/nim/methods/c_ckspot\"\n\
          operation on this client.\n"
     );
+    // The nested message says why; the 0042-001 wrapper only says where.
     match HostError::check(&output(&refused)) {
-        Err(HostError::Aix(message)) => assert_eq!(message.code, "0042-001"),
+        Err(HostError::Aix(message)) => assert_eq!(message.code, "0042-378"),
         other => panic!("{other:?}"),
     }
 

@@ -202,7 +202,6 @@ fn demo_filter_drill_down_help_and_quit() {
 /// Needs `POWERDECK_DEMO_SPEED` (read by `--demo` to speed up simulated time), added on
 /// main alongside this test; un-ignore it there.
 #[test]
-#[ignore = "needs POWERDECK_DEMO_SPEED support in src/cli/setup.rs"]
 fn demo_remote_restart_from_the_systems_view() {
     let tmux = Tmux::start("rr", &["--demo"], &[("POWERDECK_DEMO_SPEED", "200")]);
     tmux.wait_text("Managed systems [7/7]", START);

@@ -190,9 +190,26 @@ pub enum HostError {
 impl HostError {
     /// Reads the error a host reported in `text` (stdout and stderr together), if the
     /// text is an error at all: an HSCL or AIX message, or an HMC usage complaint.
+    ///
+    /// Where several messages stand, the one that says why the command failed wins: the
+    /// first HSCL message that is not a warning (`HSCLA32F` only informs), and the last
+    /// AIX message (AIX commands print warnings and progress codes before their error).
     pub fn recognise(text: &str) -> Option<HostError> {
-        if let Some(message) = HsclMessage::find(text) {
-            return Some(HostError::Hmc(message));
+        let hmc: Vec<HsclMessage> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| HsclMessage::parse_line(line).is_some())
+            .filter_map(|(index, _)| {
+                let rest: Vec<&str> = text.lines().skip(index).collect();
+                HsclMessage::find(&rest.join("\n"))
+            })
+            .collect();
+        if let Some(message) = hmc
+            .iter()
+            .find(|message| !message.is_warning())
+            .or_else(|| hmc.first())
+        {
+            return Some(HostError::Hmc(message.clone()));
         }
         let flat = flatten(text);
         let lower = flat.to_ascii_lowercase();
@@ -207,7 +224,7 @@ impl HostError {
         }
         AixMessage::find_all(text)
             .into_iter()
-            .next()
+            .last()
             .map(HostError::Aix)
     }
 
@@ -287,6 +304,20 @@ mod tests {
         );
         match HostError::check(&out) {
             Err(HostError::Usage(text)) => assert!(text.ends_with("are -m.")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_message_that_explains_the_failure_wins() {
+        let text = "HSCLA32F The specified partition ID is no longer valid. The next available partition ID will be used.\nHSCLA9E4 The remote restart failed.\n";
+        match HostError::check(&CommandOutput::new(text, "", 1)) {
+            Err(HostError::Hmc(message)) => assert_eq!(message.code, "HSCLA9E4"),
+            other => panic!("{other:?}"),
+        }
+        let text = "restwpar: 0960-507 Level 6.1.6.0 of bos.rte.libc in saved image does not match level 7.1.0.0 on the running system.\nrestwpar: 0960-514 /usr/sbin/mkwpar exited with return code 1.\n";
+        match HostError::check(&CommandOutput::new("", text, 1)) {
+            Err(HostError::Aix(message)) => assert_eq!(message.code, "0960-514"),
             other => panic!("{other:?}"),
         }
     }

@@ -113,6 +113,8 @@ pub struct RunSummary {
     pub reread: Vec<(String, String)>,
     /// The recovery branch the failed step offers.
     pub recovery: Vec<Step>,
+    /// Journal records that could not be written.
+    pub journal_errors: Vec<String>,
 }
 
 impl RunSummary {
@@ -139,6 +141,9 @@ impl RunSummary {
                 plan.steps[*index].line()
             ));
         }
+        for error in &self.journal_errors {
+            text.push_str(&format!("journal {error}\n"));
+        }
         text
     }
 }
@@ -153,6 +158,7 @@ pub struct Executor<R> {
     pub poll_interval: Duration,
     /// Longest a single command may take.
     pub command_timeout: Duration,
+    journal_errors: Vec<String>,
 }
 
 impl<R: Runner> Executor<R> {
@@ -167,6 +173,7 @@ impl<R: Runner> Executor<R> {
                 .unwrap_or_else(|_| "unknown".to_string()),
             poll_interval: Duration::from_secs(10),
             command_timeout: Duration::from_secs(4 * 3600),
+            journal_errors: Vec::new(),
         }
     }
 
@@ -197,6 +204,7 @@ impl<R: Runner> Executor<R> {
             halted_at: None,
             reread: Vec::new(),
             recovery: Vec::new(),
+            journal_errors: Vec::new(),
         };
         let mut choices = choices;
         choices.push(format!("confirmation typed: {confirmation:?}"));
@@ -227,6 +235,7 @@ impl<R: Runner> Executor<R> {
                 r.outcome = Some(format!("refused: {reason}"))
             });
             let _ = events.send(ExecEvent::Halted { step: index }).await;
+            summary.journal_errors = std::mem::take(&mut self.journal_errors);
             return summary;
         }
         let mut index = from;
@@ -261,6 +270,7 @@ impl<R: Runner> Executor<R> {
                     r.step = Some(step);
                 });
                 let _ = events.send(ExecEvent::Halted { step }).await;
+                summary.journal_errors = std::mem::take(&mut self.journal_errors);
                 return summary;
             }
             index = group_end;
@@ -269,6 +279,7 @@ impl<R: Runner> Executor<R> {
             r.outcome = Some("completed".to_string())
         });
         let _ = events.send(ExecEvent::Completed).await;
+        summary.journal_errors = std::mem::take(&mut self.journal_errors);
         summary
     }
 
@@ -286,11 +297,12 @@ impl<R: Runner> Executor<R> {
             let step = plan.steps[index].clone();
             let runner = self.runner.clone();
             let events = events.clone();
-            let permits = permits.clone();
             let poll = self.poll_interval;
             let timeout = self.command_timeout;
+            // Slots are taken here, in plan order, so the operator's order holds.
+            let permit = permits.clone().acquire_owned().await;
             tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await;
+                let _permit = permit;
                 let _ = events.send(ExecEvent::StepStarted(index)).await;
                 let started = Instant::now();
                 let (outcome, output) =
@@ -393,12 +405,16 @@ impl<R: Runner> Executor<R> {
         };
         fill(&mut record);
         // A journal that cannot be written must not stop a recovery in progress; the
-        // failure is reported in the outcome stream instead.
+        // failure is kept for the run's summary instead (printing it would garble the
+        // console's screen).
         if let Err(error) = journal.append(&record) {
-            eprintln!(
-                "powerdeck: cannot write the journal {}: {error}",
+            let message = format!(
+                "cannot write the journal {}: {error}",
                 journal.path().display()
             );
+            if !self.journal_errors.contains(&message) {
+                self.journal_errors.push(message);
+            }
         }
     }
 }
