@@ -2,6 +2,7 @@
 
 mod console;
 mod inventory;
+mod passphrase;
 mod plan;
 mod setup;
 mod sim;

@@ -37,6 +37,7 @@ pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<
         .map(Path::to_path_buf)
         .unwrap_or_else(config::default_path);
     let config = Config::load(&path)?;
+    super::passphrase::unlock_identity_files(&config)?;
     Ok(Setup {
         config,
         _demo: None,

@@ -29,9 +29,54 @@ enum IdentityFile {
     Unusable { path: PathBuf, reason: String },
 }
 
+/// Identity files unlocked with their passphrase in this process (an operator typed it
+/// at start-up). Kept in memory only, never written anywhere.
+static UNLOCKED: std::sync::OnceLock<std::sync::Mutex<Vec<(PathBuf, Arc<PrivateKey>)>>> =
+    std::sync::OnceLock::new();
+
+fn unlocked(path: &Path) -> Option<Arc<PrivateKey>> {
+    let keys = UNLOCKED.get()?.lock().ok()?;
+    keys.iter()
+        .find(|(unlocked, _)| unlocked == path)
+        .map(|(_, key)| key.clone())
+}
+
+/// Whether `path` holds a passphrase-protected key that is not unlocked yet: the
+/// command line asks for its passphrase once, before connecting.
+pub fn needs_passphrase(path: &Path) -> bool {
+    unlocked(path).is_none() && matches!(IdentityFile::load(path), IdentityFile::Encrypted { .. })
+}
+
+/// Decrypts the key in `path` with `passphrase` and keeps it for this process's logins.
+/// The error says what went wrong, never the passphrase.
+pub fn unlock(path: &Path, passphrase: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {} ({err})", path.display()))?;
+    let key = match PrivateKey::from_openssh(text.as_bytes()) {
+        Ok(key) => key
+            .decrypt(passphrase)
+            .map_err(|_| format!("wrong passphrase for {}", path.display()))?,
+        Err(_) => russh::keys::decode_secret_key(&text, Some(passphrase))
+            .map_err(|_| format!("wrong passphrase for {}", path.display()))?,
+    };
+    let keys = UNLOCKED.get_or_init(Default::default);
+    let mut keys = keys
+        .lock()
+        .map_err(|_| "the unlocked keys are not available".to_string())?;
+    keys.retain(|(unlocked, _)| unlocked != path);
+    keys.push((path.to_path_buf(), Arc::new(key)));
+    Ok(())
+}
+
 impl IdentityFile {
     fn load(path: &Path) -> IdentityFile {
         let path_buf = path.to_path_buf();
+        if let Some(key) = unlocked(path) {
+            return IdentityFile::Plain {
+                path: path_buf,
+                key,
+            };
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) => {
@@ -199,8 +244,8 @@ pub(super) async fn authenticate<H: client::Handler>(
                 if !through_agent {
                     tried.push(format!(
                         "key {} is encrypted (has a passphrase) and no ssh-agent holds it: \
-                         load it with `ssh-add {}` and set SSH_AUTH_SOCK, or use an \
-                         unencrypted key",
+                         load it with `ssh-add {}` and set SSH_AUTH_SOCK, or run powerdeck \
+                         on a terminal to be asked for its passphrase",
                         path.display(),
                         path.display()
                     ));

@@ -18,6 +18,8 @@
 #![warn(missing_docs)]
 
 mod auth;
+
+pub use auth::{needs_passphrase, unlock};
 mod client;
 mod error;
 pub mod known_hosts;
