@@ -31,8 +31,11 @@ enum IdentityFile {
 
 /// Identity files unlocked with their passphrase in this process (an operator typed it
 /// at start-up). Kept in memory only, never written anywhere.
-static UNLOCKED: std::sync::OnceLock<std::sync::Mutex<Vec<(PathBuf, Arc<PrivateKey>)>>> =
+static UNLOCKED: std::sync::OnceLock<std::sync::Mutex<Vec<UnlockedKey>>> =
     std::sync::OnceLock::new();
+
+/// An identity file and its decrypted key.
+type UnlockedKey = (PathBuf, Arc<PrivateKey>);
 
 fn unlocked(path: &Path) -> Option<Arc<PrivateKey>> {
     let keys = UNLOCKED.get()?.lock().ok()?;
