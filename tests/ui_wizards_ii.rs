@@ -117,7 +117,10 @@ async fn firmware_update_choice_plan_and_confirmation() {
         "{}",
         message(&live.app)
     );
+    // The highlighted line's reason shows in full below the list.
+    live.press("j");
     insta::assert_snapshot!("firmware_choose_100x30", live.draw(100, 30));
+    live.press("g");
     // Concurrent is the default; Enter shows the whole plan, nothing runs.
     live.press("<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Plan));
@@ -384,6 +387,15 @@ async fn nim_sync_takeover_and_nimadm_preflight_open_on_their_rows() {
     assert!(live.app.wizard.is_none());
     assert!(
         message(&live.app).contains("not stuck"),
+        "{}",
+        message(&live.app)
+    );
+    // S and T want a master row.
+    select_in(&mut live.app, "prdapp02", "nim01");
+    live.press("S");
+    assert!(live.app.wizard.is_none());
+    assert!(
+        message(&live.app).contains("not a NIM master"),
         "{}",
         message(&live.app)
     );

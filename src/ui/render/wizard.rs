@@ -820,6 +820,24 @@ fn choose(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
             line,
         );
     }
+    // The highlighted line's note in full, below the list.
+    let used = (wizard.choices.len() - first).min(page) as u16;
+    if let Some(choice) = wizard.chosen() {
+        let mut lines = vec![Line::default()];
+        wrapped(
+            &mut lines,
+            vec![Span::styled(format!("{}: ", choice.label), theme.title)],
+            &choice.note,
+            theme.text,
+            rest.width,
+        );
+        let below = Rect {
+            y: rest.y + used,
+            height: rest.height - used,
+            ..rest
+        };
+        top(frame, &lines, below);
+    }
 }
 
 fn options(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {

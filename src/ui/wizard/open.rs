@@ -66,6 +66,14 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
                 wizard::nim_reset(all, master, client),
             ))
         }
+        WizardKind::NimSync { alternate: Some(name), master }
+        | WizardKind::NimTakeover { from: Some(name), master }
+            if nim_object(app, master, name)?.object_type != "alternate_master" =>
+        {
+            Err(format!(
+                "{name} is not a NIM master: select the master object of {master} (or its alternate_master object)"
+            ))
+        }
         WizardKind::NimSync { master, alternate } => Ok(plan_now(
             kind.clone(),
             format!("Sync NIM master {master} to its alternate"),
