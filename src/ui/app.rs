@@ -91,6 +91,9 @@ pub enum Request {
     },
     /// Read the journal file and answer with `Action::JournalLoaded`.
     LoadJournal,
+    /// Read the facts a wizard's plan needs, with read-only commands, in a task of its
+    /// own; answer with `Action::FactsRead`.
+    ReadFacts(super::wizard::FactsRequest),
     /// Leave the console.
     Quit,
 }

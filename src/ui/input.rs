@@ -19,15 +19,16 @@ pub fn action_for(app: &App, event: &TermEvent) -> Option<Action> {
                 return None;
             }
             let typed = Key::from_event(key);
+            let view = app.view.view.kind();
             let wizard = app.visible_wizard().map(|w| w.stage);
             match (&app.mode, wizard) {
                 (Mode::Normal, Some(stage)) if stage != Stage::Confirm => {
                     wizard_input(stage, typed)
                         .map(Action::Wizard)
-                        .or_else(|| app.keymap.action(typed).map(Action::Key))
+                        .or_else(|| app.keymap.action_in(typed, view).map(Action::Key))
                 }
                 (Mode::Normal, None) | (Mode::Help { .. }, _) => {
-                    app.keymap.action(typed).map(Action::Key)
+                    app.keymap.action_in(typed, view).map(Action::Key)
                 }
                 (Mode::Normal, Some(_)) | (Mode::Filter | Mode::Palette { .. }, _) => {
                     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

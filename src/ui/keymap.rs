@@ -10,6 +10,8 @@ use std::fmt;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::views::ViewKind;
+
 /// A console action a key can trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyAction {
@@ -79,6 +81,22 @@ pub enum KeyAction {
     Relocate,
     /// Clean up the selected system after remote restarts or failed migrations.
     Cleanup,
+    /// Update the firmware of the selected system (concurrent or disruptive).
+    Firmware,
+    /// Accept the activated firmware level of the selected system.
+    FirmwareAccept,
+    /// Move the selected WPAR to another AIX global (WPAR view).
+    WparMove,
+    /// Recover the selected WPAR stuck in T or Broken (WPAR view).
+    WparRecover,
+    /// Reset and deallocate the selected stuck NIM client (NIM view).
+    NimReset,
+    /// Synchronise the selected NIM master to its alternate (NIM view).
+    NimSync,
+    /// Take over the clients of the other master on the selected alternate (NIM view).
+    NimTakeover,
+    /// nimadm pre-flight of the selected standalone NIM client (NIM view).
+    NimadmPreflight,
     /// Show the wizard that was put aside while its plan runs.
     ShowWizard,
 }
@@ -119,6 +137,14 @@ impl KeyAction {
         KeyAction::RemoteRestart,
         KeyAction::Relocate,
         KeyAction::Cleanup,
+        KeyAction::Firmware,
+        KeyAction::FirmwareAccept,
+        KeyAction::WparMove,
+        KeyAction::WparRecover,
+        KeyAction::NimReset,
+        KeyAction::NimSync,
+        KeyAction::NimTakeover,
+        KeyAction::NimadmPreflight,
         KeyAction::ShowWizard,
     ];
 
@@ -158,6 +184,14 @@ impl KeyAction {
             KeyAction::RemoteRestart => "remote_restart",
             KeyAction::Relocate => "relocate",
             KeyAction::Cleanup => "cleanup",
+            KeyAction::Firmware => "firmware",
+            KeyAction::FirmwareAccept => "firmware_accept",
+            KeyAction::WparMove => "wpar_move",
+            KeyAction::WparRecover => "wpar_recover",
+            KeyAction::NimReset => "nim_reset",
+            KeyAction::NimSync => "nim_sync",
+            KeyAction::NimTakeover => "nim_takeover",
+            KeyAction::NimadmPreflight => "nimadm_preflight",
             KeyAction::ShowWizard => "wizard",
         }
     }
@@ -198,6 +232,14 @@ impl KeyAction {
             KeyAction::RemoteRestart => "remote restart: partitions of a failed system (RR source)",
             KeyAction::Relocate => "relocate (move) the selected LPAR to another system",
             KeyAction::Cleanup => "clean up a system that is back (needs cleanup)",
+            KeyAction::Firmware => "firmware update of the selected system",
+            KeyAction::FirmwareAccept => "accept the activated firmware (update flag)",
+            KeyAction::WparMove => "WPAR view: move the WPAR to another AIX global",
+            KeyAction::WparRecover => "WPAR view: recover a stuck (T) or Broken WPAR",
+            KeyAction::NimReset => "NIM view: reset + deallocate a stuck client",
+            KeyAction::NimSync => "NIM view: sync a master to its alternate",
+            KeyAction::NimTakeover => "NIM view: take over the clients on the alternate",
+            KeyAction::NimadmPreflight => "NIM view: nimadm pre-flight of a client",
             KeyAction::ShowWizard => "back to the wizard whose plan is running",
         }
     }
@@ -227,8 +269,39 @@ impl KeyAction {
             KeyAction::RemoteRestart
             | KeyAction::Relocate
             | KeyAction::Cleanup
+            | KeyAction::Firmware
+            | KeyAction::FirmwareAccept
+            | KeyAction::WparMove
+            | KeyAction::WparRecover
+            | KeyAction::NimReset
+            | KeyAction::NimSync
+            | KeyAction::NimTakeover
+            | KeyAction::NimadmPreflight
             | KeyAction::ShowWizard => "Wizards",
             _ => "General",
+        }
+    }
+
+    /// The views where the action's keys work, when they work in some views only. Such
+    /// a key may also be bound to an action of other views, or to one of every view,
+    /// which it shadows in its own views (`S`: sort reverse, but sync in the NIM view).
+    pub fn views(self) -> Option<&'static [ViewKind]> {
+        match self {
+            KeyAction::WparMove | KeyAction::WparRecover => Some(&[ViewKind::Wpars]),
+            KeyAction::NimReset
+            | KeyAction::NimSync
+            | KeyAction::NimTakeover
+            | KeyAction::NimadmPreflight => Some(&[ViewKind::Nim]),
+            _ => None,
+        }
+    }
+
+    /// Two actions cannot share a key when both work in some view.
+    fn overlaps(self, other: KeyAction) -> bool {
+        match (self.views(), other.views()) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.iter().any(|view| b.contains(view)),
+            _ => false,
         }
     }
 
@@ -432,6 +505,14 @@ impl Default for KeyMap {
             (KeyAction::RemoteRestart, &[c('R')]),
             (KeyAction::Relocate, &[c('M')]),
             (KeyAction::Cleanup, &[c('C')]),
+            (KeyAction::Firmware, &[c('F')]),
+            (KeyAction::FirmwareAccept, &[c('A')]),
+            (KeyAction::WparMove, &[c('W')]),
+            (KeyAction::WparRecover, &[c('X')]),
+            (KeyAction::NimReset, &[c('X')]),
+            (KeyAction::NimSync, &[c('S')]),
+            (KeyAction::NimTakeover, &[c('T')]),
+            (KeyAction::NimadmPreflight, &[c('P')]),
             (KeyAction::ShowWizard, &[c('w')]),
         ];
         KeyMap {
@@ -469,26 +550,44 @@ impl KeyMap {
                 .collect::<Result<Vec<_>, _>>()?;
             map.bindings.insert(action, parsed);
         }
-        let mut seen: BTreeMap<String, KeyAction> = BTreeMap::new();
+        let mut seen: Vec<(Key, KeyAction)> = Vec::new();
         for (action, keys) in &map.bindings {
             for key in keys {
-                if let Some(other) = seen.insert(key.to_string(), *action) {
+                if let Some((_, other)) = seen
+                    .iter()
+                    .find(|(k, other)| k == key && other.overlaps(*action))
+                {
                     return Err(format!(
                         "keys: {key} is bound to both {} and {}; rebind one of them",
                         other.name(),
                         action.name()
                     ));
                 }
+                seen.push((*key, *action));
             }
         }
         Ok(map)
     }
 
-    /// The action a key triggers, if any.
+    /// The action a key triggers in every view, if any (see [`KeyMap::action_in`]).
     pub fn action(&self, key: Key) -> Option<KeyAction> {
+        self.action_in(key, None)
+    }
+
+    /// The action a key triggers in `view`: an action of that view first, then one of
+    /// every view.
+    pub fn action_in(&self, key: Key, view: Option<ViewKind>) -> Option<KeyAction> {
+        let bound = |action: &KeyAction, keys: &Vec<Key>| {
+            keys.contains(&key)
+                && match action.views() {
+                    None => true,
+                    Some(views) => view.is_some_and(|v| views.contains(&v)),
+                }
+        };
         self.bindings
             .iter()
-            .find(|(_, keys)| keys.contains(&key))
+            .filter(|(action, keys)| bound(action, keys))
+            .min_by_key(|(action, _)| action.views().is_none())
             .map(|(action, _)| *action)
     }
 

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use ratatui::crossterm::event::EventStream;
 use tokio::sync::mpsc;
 
-use crate::refresh::{Engine, Event};
+use crate::refresh::{Engine, Event, Transport};
 use crate::wizard::Runner;
 
 use super::app::{App, Request};
@@ -27,7 +27,7 @@ use super::update::{update, Action};
 /// never waits on a host, only on channels. Confirmed wizard plans run on `runner` (in
 /// practice the transport the engine uses) in a task of their own, journaled to
 /// `journal`; with `options.read_only` the executor refuses every change.
-pub async fn run<R: Runner>(
+pub async fn run<R: Runner + Transport>(
     options: ConsoleOptions,
     engine: Engine,
     mut events: mpsc::Receiver<Event>,
@@ -113,7 +113,8 @@ pub async fn run<R: Runner>(
                 Request::Quit
                 | Request::Refresh(_)
                 | Request::Execute { .. }
-                | Request::LoadJournal => {}
+                | Request::LoadJournal
+                | Request::ReadFacts(_) => {}
             }
         }
         if app.quitting {

@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::refresh::Engine;
-use crate::wizard::{Executor, Journal, Plan, Runner};
+use crate::refresh::{Engine, Transport};
+use crate::wizard::{nim_ops, wpar_move, wpar_recovery, Executor, Journal, Plan, Runner};
 
 use super::app::Request;
 use super::update::Action;
+use super::wizard::{Facts, FactsRequest};
 
 /// Carries out the console's requests that reach outside it.
 pub struct Services<R> {
@@ -26,7 +27,7 @@ pub struct Services<R> {
     pub poll_interval: Option<Duration>,
 }
 
-impl<R: Runner> Services<R> {
+impl<R: Runner + Transport> Services<R> {
     /// Services over the refresh `engine` and a `runner` for plans (in practice the same
     /// SSH transport); plans are journaled to `journal`; `read_only` makes the executor
     /// refuse any change. Results arrive on `actions`.
@@ -58,6 +59,7 @@ impl<R: Runner> Services<R> {
                 choices,
             } => self.execute(*plan, confirmation, choices),
             Request::LoadJournal => self.load_journal(),
+            Request::ReadFacts(request) => self.read_facts(request),
             other => return Some(other),
         }
         None
@@ -106,6 +108,37 @@ impl<R: Runner> Services<R> {
                 forward
             );
             let _ = actions.send(Action::RunEnded(summary)).await;
+        });
+    }
+
+    /// Reads what a wizard's plan needs in a task of its own, with read-only commands
+    /// only (`refresh::transport::read` refuses anything else); answers with
+    /// `Action::FactsRead`.
+    pub fn read_facts(&self, request: FactsRequest) {
+        let transport = self.runner.clone();
+        let actions = self.actions.clone();
+        tokio::spawn(async move {
+            let transport = transport.as_ref();
+            let facts = match &request {
+                FactsRequest::WparMove { wpar, from, to } => {
+                    wpar_move::read_facts(transport, wpar, from, to)
+                        .await
+                        .map(|facts| Facts::WparMove(Box::new(facts)))
+                }
+                FactsRequest::WparMounts {
+                    host,
+                    wpar,
+                    directory,
+                } => wpar_recovery::read_leftover_mounts(transport, host, wpar, directory)
+                    .await
+                    .map(Facts::Mounts),
+                FactsRequest::Nimadm { master, client } => {
+                    nim_ops::read_nimadm_facts(transport, master, client)
+                        .await
+                        .map(Facts::Nimadm)
+                }
+            };
+            let _ = actions.send(Action::FactsRead(request, facts)).await;
         });
     }
 

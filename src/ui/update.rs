@@ -71,6 +71,11 @@ pub enum Action {
     JournalLoaded(Result<Vec<JournalRecord>, String>),
     /// Something for the operator from a background task.
     Say(String),
+    /// Facts a wizard asked for were read (or could not be).
+    FactsRead(
+        super::wizard::FactsRequest,
+        Result<super::wizard::Facts, crate::wizard::PlanError>,
+    ),
 }
 
 /// Applies an action. Returns whether the screen must be redrawn.
@@ -174,6 +179,7 @@ pub fn update(app: &mut App, action: Action) -> bool {
             app.say(message);
             true
         }
+        Action::FactsRead(request, facts) => wizard::facts_read(app, request, facts),
     }
 }
 
@@ -281,6 +287,14 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
         KeyAction::RemoteRestart
         | KeyAction::Relocate
         | KeyAction::Cleanup
+        | KeyAction::Firmware
+        | KeyAction::FirmwareAccept
+        | KeyAction::WparMove
+        | KeyAction::WparRecover
+        | KeyAction::NimReset
+        | KeyAction::NimSync
+        | KeyAction::NimTakeover
+        | KeyAction::NimadmPreflight
         | KeyAction::ShowWizard => wizard::open_from_key(app, key),
     }
     true

@@ -10,12 +10,14 @@ use ratatui::widgets::{Block, Scrollbar, ScrollbarOrientation, ScrollbarState};
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::estate::SystemState;
+use crate::refresh::SourceData;
 use crate::ui::app::{App, ColumnSpan, HeaderMap, Mode, ScreenMap};
 use crate::ui::filter::Filter;
 use crate::ui::keymap::KeyAction;
 use crate::ui::table::{Cell, Column, Row, RowKey};
 use crate::ui::theme::Theme;
-use crate::ui::views::systems;
+use crate::ui::views::{systems, ViewKind};
 
 /// Which columns fit in `available` cells: the most important first (by priority), a
 /// column that does not fit whole is narrowed when there is still useful room (never
@@ -200,6 +202,15 @@ fn wizard_hint(app: &App) -> Option<String> {
                 flags
                     .contains(&"needs cleanup")
                     .then(|| key(KeyAction::Cleanup, "cleanup")),
+                (found.system.firmware.is_some()
+                    && matches!(
+                        found.system.state,
+                        SystemState::Operating | SystemState::Standby
+                    ))
+                .then(|| key(KeyAction::Firmware, "firmware")),
+                flags
+                    .contains(&"update")
+                    .then(|| key(KeyAction::FirmwareAccept, "accept firmware")),
             ]
             .into_iter()
             .flatten()
@@ -212,6 +223,46 @@ fn wizard_hint(app: &App) -> Option<String> {
                 return None;
             }
             key(KeyAction::Relocate, "relocate").into_iter().collect()
+        }
+        RowKey::Wpar { host, name } if app.view.view.kind() == Some(ViewKind::Wpars) => {
+            let stuck = match app.snapshots.get(host).map(|s| &s.data) {
+                Some(SourceData::Aix(wpars)) => wpars
+                    .iter()
+                    .find(|w| w.name == *name)
+                    .is_some_and(|w| w.state.is_stuck()),
+                _ => false,
+            };
+            [
+                key(KeyAction::WparMove, "move"),
+                stuck
+                    .then(|| key(KeyAction::WparRecover, "recover"))
+                    .flatten(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
+        }
+        RowKey::Nim { master, name } if app.view.view.kind() == Some(ViewKind::Nim) => {
+            let Some(SourceData::Nim(objects)) = app.snapshots.get(master).map(|s| &s.data) else {
+                return None;
+            };
+            let object = objects.iter().find(|o| o.name == *name)?;
+            let alternate = objects.iter().any(|o| o.object_type == "alternate_master");
+            let master_row =
+                object.object_type == "master" || object.object_type == "alternate_master";
+            [
+                object
+                    .is_stuck_machine()
+                    .then(|| key(KeyAction::NimReset, "reset")),
+                (master_row && alternate).then(|| key(KeyAction::NimSync, "sync")),
+                (master_row && alternate).then(|| key(KeyAction::NimTakeover, "takeover")),
+                (object.object_type == "standalone" && !object.is_stuck_machine())
+                    .then(|| key(KeyAction::NimadmPreflight, "nimadm pre-flight")),
+            ]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect()
         }
         _ => return None,
     };

@@ -56,6 +56,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) 
         Stage::Target => targets(frame, app, wizard, body),
         Stage::Partitions => partitions(frame, app, wizard, body),
         Stage::Options => options(frame, app, wizard, body),
+        Stage::Choose => choose(frame, app, wizard, body),
         Stage::Plan | Stage::Confirm => {
             let lines = plan_lines(app, wizard, body.width);
             scrolled(frame, &lines, wizard.scroll, body);
@@ -103,6 +104,15 @@ fn footer(app: &App, wizard: &Wizard) -> Line<'static> {
             (key(WizardInput::Next), "plan"),
             (key(WizardInput::Toggle), "--retaindev"),
             (key(WizardInput::Back), "cancel"),
+        ],
+        Stage::Choose => vec![
+            (key(WizardInput::Next), "choose"),
+            (moves, "move"),
+            (key(WizardInput::Back), "cancel"),
+        ],
+        Stage::Plan if wizard.reading.is_some() => vec![
+            ("reading…".to_string(), "wait"),
+            (key(WizardInput::Back), "back"),
         ],
         Stage::Plan if has_plan && !read_only => vec![
             (key(WizardInput::Next), "confirm"),
@@ -316,7 +326,23 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
             ));
             return lines;
         }
-        None => return lines,
+        None => {
+            if let Some(reading) = &wizard.reading {
+                lines.extend(about(theme, wizard, width));
+                lines.push(Line::default());
+                wrapped(
+                    &mut lines,
+                    vec![Span::styled("reading… ", theme.warning)],
+                    &format!(
+                        "{} (read-only commands, off the screen's path); the plan shows when they answer",
+                        reading.describe()
+                    ),
+                    theme.muted,
+                    width,
+                );
+            }
+            return lines;
+        }
     };
     if app.options.read_only {
         lines.push(Line::from(vec![
@@ -734,6 +760,83 @@ fn partitions(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
             index == wizard.partition,
             line,
         );
+    }
+}
+
+/// A list to choose from: how a firmware update treats the partitions, where a WPAR
+/// goes, how a stuck WPAR is recovered.
+fn choose(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
+    let theme = &app.theme;
+    let mut lines = about(theme, wizard, area.width);
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        match wizard.kind {
+            WizardKind::Firmware { .. } => {
+                "How the update treats the running partitions (the first that fits is chosen):"
+            }
+            WizardKind::WparMove { .. } => "Move it to (another AIX global):",
+            _ => "Recover it:",
+        },
+        theme.text,
+    ));
+    lines.push(Line::default());
+    let label = wizard
+        .choices
+        .iter()
+        .map(|c| c.label.width())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let rest = top(frame, &lines, area);
+    let page = rest.height as usize;
+    if page == 0 {
+        return;
+    }
+    let first = wizard.choice.saturating_sub(page - 1);
+    for (row, (index, choice)) in wizard
+        .choices
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(page)
+        .enumerate()
+    {
+        let (mark, tone) = if choice.possible {
+            ("✓ ", Tone::Ok)
+        } else {
+            ("✖ no: ", Tone::Error)
+        };
+        let line = Line::from(vec![
+            Span::styled(format!("{}  ", pad(&choice.label, label)), theme.text),
+            Span::styled(mark, theme.tone(tone)),
+            Span::styled(choice.note.clone(), theme.text),
+        ]);
+        list_row(
+            frame,
+            theme,
+            rest,
+            rest.y + row as u16,
+            index == wizard.choice,
+            line,
+        );
+    }
+    // The highlighted line's note in full, below the list.
+    let used = (wizard.choices.len() - first).min(page) as u16;
+    if let Some(choice) = wizard.chosen() {
+        let mut lines = vec![Line::default()];
+        wrapped(
+            &mut lines,
+            vec![Span::styled(format!("{}: ", choice.label), theme.title)],
+            &choice.note,
+            theme.text,
+            rest.width,
+        );
+        let below = Rect {
+            y: rest.y + used,
+            height: rest.height - used,
+            ..rest
+        };
+        top(frame, &lines, below);
     }
 }
 

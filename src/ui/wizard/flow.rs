@@ -3,12 +3,15 @@
 //! as actions.
 
 use crate::wizard::{
-    self, CleanupChoices, EstateView, ExecEvent, Plan, PlanError, RemoteRestartChoices, RunSummary,
-    StepOutcome,
+    self, CleanupChoices, Disruptive, EstateView, ExecEvent, FirmwareChoices, NimadmFacts, Plan,
+    PlanError, RemoteRestartChoices, RunSummary, StepOutcome, WparMoveChoices, WparRecoveryChoices,
 };
 
-use super::open::hmc_snapshots;
-use super::{kind_for, open, Run, Stage, Wizard, WizardInput, WizardKind, MAX_PARALLELISM};
+use super::open::{all_snapshots, hmc_snapshots};
+use super::{
+    kind_for, open, ChoiceValue, Facts, FactsRequest, Run, Stage, Wizard, WizardInput, WizardKind,
+    MAX_PARALLELISM,
+};
 use crate::ui::app::{App, Mode, Request};
 use crate::ui::keymap::KeyAction;
 use crate::ui::render;
@@ -29,6 +32,9 @@ pub fn open_from_key(app: &mut App, action: KeyAction) {
     let opened = kind_for(app.selected_key(), action).and_then(|kind| open(app, &kind));
     match opened {
         Ok(wizard) => {
+            if let Some(request) = wizard.reading.clone() {
+                app.requests.push(Request::ReadFacts(request));
+            }
             app.wizard = Some(Box::new(wizard));
             app.message = None;
         }
@@ -68,6 +74,7 @@ pub fn key(app: &mut App, action: KeyAction) -> Option<bool> {
     match wizard.stage {
         Stage::Target => wizard.target = moved(wizard.target, wizard.targets.len()),
         Stage::Partitions => wizard.partition = moved(wizard.partition, wizard.partitions.len()),
+        Stage::Choose => wizard.choice = moved(wizard.choice, wizard.choices.len()),
         Stage::Plan | Stage::Finished => {
             wizard.scroll = wizard
                 .scroll
@@ -156,6 +163,12 @@ fn back(app: &mut App) {
                 wizard.stage = stage;
                 wizard.typed.clear();
                 wizard.scroll = 0;
+                // A late answer to a read left behind is ignored.
+                if stage == Stage::Choose {
+                    wizard.reading = None;
+                    wizard.facts = None;
+                    wizard.plan = None;
+                }
             }
             None => {
                 app.wizard = None;
@@ -206,10 +219,59 @@ fn next(app: &mut App) {
             }
         }
         Stage::Options => show_plan(app),
+        Stage::Choose => {
+            let snapshots = all_snapshots(app);
+            let Some(wizard) = app.wizard.as_mut() else {
+                return;
+            };
+            let Some(choice) = wizard.chosen().cloned() else {
+                return;
+            };
+            if !choice.possible {
+                app.say(format!("{} cannot: {}", choice.label, choice.note));
+                return;
+            }
+            match (&wizard.kind, &choice.value) {
+                (WizardKind::WparMove { host, wpar }, ChoiceValue::Host(to)) => {
+                    let request = FactsRequest::WparMove {
+                        wpar: wpar.clone(),
+                        from: host.clone(),
+                        to: to.clone(),
+                    };
+                    read_then_plan(app, request);
+                }
+                (WizardKind::WparRecover { host, wpar }, _) => {
+                    let view = EstateView::new(&snapshots);
+                    match wizard::wpar_recovery::wpar_directory(view, host, wpar) {
+                        Ok(directory) => {
+                            let request = FactsRequest::WparMounts {
+                                host: host.clone(),
+                                wpar: wpar.clone(),
+                                directory,
+                            };
+                            read_then_plan(app, request);
+                        }
+                        Err(error) => {
+                            wizard.plan = Some(Err(error));
+                            advance(wizard, Stage::Plan);
+                        }
+                    }
+                }
+                _ => show_plan(app),
+            }
+        }
         Stage::Plan => {
             let Some(wizard) = app.wizard.as_mut() else {
                 return;
             };
+            if let Some(reading) = &wizard.reading {
+                let message = format!(
+                    "Reading… ({}); the plan shows when it is in",
+                    reading.describe()
+                );
+                app.say(message);
+                return;
+            }
             match &wizard.plan {
                 Some(Ok(_)) if read_only => app.say(
                     "Read-only mode: this plan cannot run here (and the executor would refuse it)",
@@ -231,9 +293,55 @@ fn next(app: &mut App) {
     }
 }
 
+/// Asks for facts to be read (off the render path) and shows the plan screen, which
+/// says `reading…` until they are in.
+fn read_then_plan(app: &mut App, request: FactsRequest) {
+    let Some(wizard) = app.wizard.as_mut() else {
+        return;
+    };
+    wizard.plan = None;
+    wizard.facts = None;
+    wizard.reading = Some(request.clone());
+    advance(wizard, Stage::Plan);
+    app.requests.push(Request::ReadFacts(request));
+}
+
+/// Facts read for a wizard: its plan is built with them, if it still waits for them.
+pub fn facts_read(app: &mut App, request: FactsRequest, facts: Result<Facts, PlanError>) -> bool {
+    let snapshots = all_snapshots(app);
+    let Some(wizard) = app.wizard.as_mut() else {
+        return false;
+    };
+    if wizard.reading.as_ref() != Some(&request) || wizard.stage != Stage::Plan {
+        return false;
+    }
+    wizard.reading = None;
+    match facts {
+        Ok(facts) => {
+            wizard.facts = Some(facts);
+            let plan = build(EstateView::new(&snapshots), wizard);
+            wizard.plan = Some(plan);
+        }
+        Err(error) => {
+            wizard.plan = Some(Err(PlanError::new(format!(
+                "could not read what the plan needs: {error}"
+            ))))
+        }
+    }
+    wizard.scroll = 0;
+    !wizard.hidden
+}
+
 /// Builds the plan from the snapshots on screen and shows it.
 fn show_plan(app: &mut App) {
-    let snapshots = hmc_snapshots(app);
+    let snapshots = match app.wizard.as_ref().map(|w| &w.kind) {
+        Some(
+            WizardKind::RemoteRestart { .. }
+            | WizardKind::Relocate { .. }
+            | WizardKind::Cleanup { .. },
+        ) => hmc_snapshots(app),
+        _ => all_snapshots(app),
+    };
     let Some(wizard) = app.wizard.as_mut() else {
         return;
     };
@@ -280,6 +388,75 @@ fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
             .plan
             .clone()
             .unwrap_or_else(|| Err(PlanError::new("no recovery plan"))),
+        WizardKind::Firmware { system, .. } => {
+            let disruptive = match wizard.chosen().map(|c| &c.value) {
+                Some(ChoiceValue::Evacuate(target)) => Some(Disruptive::Evacuate {
+                    target: target.clone(),
+                    shutdown: Vec::new(),
+                }),
+                Some(ChoiceValue::Shutdown) => Some(Disruptive::Shutdown),
+                Some(ChoiceValue::PowerOff) => Some(Disruptive::PowerOff),
+                _ => None,
+            };
+            wizard::firmware(
+                view,
+                system,
+                &FirmwareChoices {
+                    level: None,
+                    repository: wizard::FirmwareRepo::default(),
+                    disruptive,
+                },
+            )
+        }
+        WizardKind::FirmwareAccept { system, .. } => wizard::firmware_accept(view, system),
+        WizardKind::WparMove { host, wpar } => {
+            let Some(ChoiceValue::Host(to)) = wizard.chosen().map(|c| &c.value) else {
+                return Err(PlanError::new("no target chosen"));
+            };
+            let Some(Facts::WparMove(facts)) = &wizard.facts else {
+                return Err(PlanError::new("the facts of the move were not read"));
+            };
+            wizard::wpar_move(view, wpar, host, to, &WparMoveChoices::default(), facts)
+        }
+        WizardKind::WparRecover { host, wpar } => {
+            let (start, recreate) = match wizard.chosen().map(|c| &c.value) {
+                Some(ChoiceValue::Recover { start, recreate }) => (*start, *recreate),
+                _ => (false, false),
+            };
+            let unmount = match &wizard.facts {
+                Some(Facts::Mounts(mounts)) => mounts.clone(),
+                _ => Vec::new(),
+            };
+            wizard::wpar_recover(
+                view,
+                host,
+                wpar,
+                &WparRecoveryChoices {
+                    unmount,
+                    start,
+                    recreate,
+                },
+            )
+        }
+        WizardKind::NimReset { master, client } => wizard::nim_reset(view, master, client),
+        WizardKind::NimSync { master, alternate } => wizard::nim_sync(
+            view,
+            master,
+            &wizard::NimSyncChoices {
+                alternate: alternate.clone(),
+                reset_clients: false,
+            },
+        ),
+        WizardKind::NimTakeover { master, from } => {
+            wizard::nim_takeover(view, master, from.as_deref())
+        }
+        WizardKind::NimadmPreflight { master, client } => {
+            let facts = match &wizard.facts {
+                Some(Facts::Nimadm(facts)) => *facts,
+                _ => NimadmFacts::default(),
+            };
+            wizard::nimadm_preflight(view, master, client, facts)
+        }
     }
 }
 
@@ -306,7 +483,34 @@ fn choices(wizard: &Wizard) -> Vec<String> {
             "without --retaindev".to_string()
         }),
         WizardKind::Recovery => choices.push("recovery branch of a halted run".to_string()),
-        WizardKind::Relocate { .. } => {}
+        WizardKind::Firmware { .. } => {
+            if let Some(choice) = wizard.chosen() {
+                choices.push(choice.label.clone());
+            }
+            choices.push("repository ibmwebsite".to_string());
+        }
+        WizardKind::WparMove { .. } => {
+            if let Some(choice) = wizard.chosen() {
+                choices.push(format!("target {}", choice.label));
+            }
+            choices.push("source kept stopped".to_string());
+        }
+        WizardKind::WparRecover { .. } => {
+            if let Some(choice) = wizard.chosen() {
+                choices.push(choice.label.clone());
+            }
+            if let Some(Facts::Mounts(mounts)) = &wizard.facts {
+                if !mounts.is_empty() {
+                    choices.push(format!("unmount {}", mounts.join(", ")));
+                }
+            }
+        }
+        WizardKind::Relocate { .. }
+        | WizardKind::FirmwareAccept { .. }
+        | WizardKind::NimReset { .. }
+        | WizardKind::NimSync { .. }
+        | WizardKind::NimTakeover { .. }
+        | WizardKind::NimadmPreflight { .. } => {}
     }
     choices
 }

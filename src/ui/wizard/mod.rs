@@ -19,7 +19,9 @@ use crate::wizard::{Plan, PlanError};
 
 use super::keymap::Key;
 
-pub use flow::{exec_event, input, key, open_from_key, run_ended, text_accept, text_edit};
+pub use flow::{
+    exec_event, facts_read, input, key, open_from_key, run_ended, text_accept, text_edit,
+};
 pub use open::{kind_for, open, OpenError};
 pub use progress::{partition_progress, PartitionProgress, Run, StepProgress, StepStatus};
 
@@ -49,6 +51,62 @@ pub enum WizardKind {
         /// The system.
         system: String,
     },
+    /// Update a managed system's firmware.
+    Firmware {
+        /// The HMC.
+        hmc: String,
+        /// The system.
+        system: String,
+    },
+    /// Accept the activated firmware level of a managed system.
+    FirmwareAccept {
+        /// The HMC.
+        hmc: String,
+        /// The system.
+        system: String,
+    },
+    /// Move a system WPAR to another AIX global.
+    WparMove {
+        /// The AIX global it runs on.
+        host: String,
+        /// The WPAR.
+        wpar: String,
+    },
+    /// Recover a WPAR stuck in T or Broken.
+    WparRecover {
+        /// The AIX global.
+        host: String,
+        /// The WPAR.
+        wpar: String,
+    },
+    /// Reset and deallocate a stuck NIM client.
+    NimReset {
+        /// The NIM master.
+        master: String,
+        /// The client.
+        client: String,
+    },
+    /// Synchronise a NIM master to its alternate.
+    NimSync {
+        /// The primary master.
+        master: String,
+        /// The alternate_master object, when one was selected.
+        alternate: Option<String>,
+    },
+    /// Take over the clients of the other master on this alternate master.
+    NimTakeover {
+        /// The alternate master (the NIM source) that takes over.
+        master: String,
+        /// The alternate_master object of the old master, when one was selected.
+        from: Option<String>,
+    },
+    /// nimadm pre-flight of a standalone NIM client.
+    NimadmPreflight {
+        /// The NIM master.
+        master: String,
+        /// The client.
+        client: String,
+    },
     /// The recovery branch of a halted run, as a plan of its own.
     Recovery,
 }
@@ -70,7 +128,17 @@ impl WizardKind {
             WizardKind::Cleanup { .. } => {
                 &[Stage::Options, Stage::Plan, Stage::Confirm, Stage::Running]
             }
-            WizardKind::Recovery => &[Stage::Plan, Stage::Confirm, Stage::Running],
+            WizardKind::Firmware { .. }
+            | WizardKind::WparMove { .. }
+            | WizardKind::WparRecover { .. } => {
+                &[Stage::Choose, Stage::Plan, Stage::Confirm, Stage::Running]
+            }
+            WizardKind::Recovery
+            | WizardKind::FirmwareAccept { .. }
+            | WizardKind::NimReset { .. }
+            | WizardKind::NimSync { .. }
+            | WizardKind::NimTakeover { .. }
+            | WizardKind::NimadmPreflight { .. } => &[Stage::Plan, Stage::Confirm, Stage::Running],
         }
     }
 }
@@ -84,6 +152,9 @@ pub enum Stage {
     Partitions,
     /// Cleanup: keep the reserved storage devices or not.
     Options,
+    /// Pick one of a list: how a firmware update treats the partitions, the AIX global
+    /// a WPAR moves to, how a stuck WPAR is recovered.
+    Choose,
     /// The whole plan, every step.
     Plan,
     /// Type the name to run it.
@@ -101,6 +172,7 @@ impl Stage {
             Stage::Target => "target",
             Stage::Partitions => "partitions",
             Stage::Options => "options",
+            Stage::Choose => "choose",
             Stage::Plan => "plan",
             Stage::Confirm => "confirm",
             Stage::Running => "running",
@@ -162,6 +234,100 @@ pub struct PartitionChoice {
     pub chosen: bool,
 }
 
+/// What a [`Choice`] stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceValue {
+    /// Firmware: a concurrent update.
+    Concurrent,
+    /// Firmware: disruptive, no client partition runs.
+    PowerOff,
+    /// Firmware: disruptive, shut the running partitions down first.
+    Shutdown,
+    /// Firmware: disruptive, relocate the running partitions to this system first.
+    Evacuate(String),
+    /// WPAR move: the AIX global it goes to.
+    Host(String),
+    /// WPAR recovery: start it at the end; recreate it from its specification.
+    Recover {
+        /// Start it and verify Active.
+        start: bool,
+        /// Recreate it (Broken, damaged infrastructure).
+        recreate: bool,
+    },
+}
+
+/// One line of a [`Stage::Choose`] list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// What it is.
+    pub label: String,
+    /// Why it can or cannot be chosen.
+    pub note: String,
+    /// A plan can be built with it (or it needs facts read first).
+    pub possible: bool,
+    /// What it stands for.
+    pub value: ChoiceValue,
+}
+
+/// Facts a plan needs that the refresh does not carry, read with read-only commands
+/// in a task of its own before the plan is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsRequest {
+    /// Levels, details and sizes for a WPAR move.
+    WparMove {
+        /// The WPAR.
+        wpar: String,
+        /// Its AIX global.
+        from: String,
+        /// The AIX global it goes to.
+        to: String,
+    },
+    /// What the global left mounted under a stuck WPAR.
+    WparMounts {
+        /// The AIX global.
+        host: String,
+        /// The WPAR.
+        wpar: String,
+        /// Its directory.
+        directory: String,
+    },
+    /// Whether a NIM client has a leftover `/bos_inst`.
+    Nimadm {
+        /// The NIM master.
+        master: String,
+        /// The client.
+        client: String,
+    },
+}
+
+impl FactsRequest {
+    /// What is being read, for the `reading…` line.
+    pub fn describe(&self) -> String {
+        match self {
+            FactsRequest::WparMove { wpar, from, to } => format!(
+                "oslevel on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg"
+            ),
+            FactsRequest::WparMounts { host, directory, .. } => {
+                format!("mount and lsfs on {host}: what is mounted under {directory}")
+            }
+            FactsRequest::Nimadm { master, client } => {
+                format!("c_rsh {client} ls -d /bos_inst through {master}")
+            }
+        }
+    }
+}
+
+/// What a [`FactsRequest`] found.
+#[derive(Debug, Clone)]
+pub enum Facts {
+    /// For a WPAR move.
+    WparMove(Box<crate::wizard::WparMoveFacts>),
+    /// Mounts to unmount before a WPAR recovery.
+    Mounts(Vec<String>),
+    /// For a nimadm pre-flight.
+    Nimadm(crate::wizard::NimadmFacts),
+}
+
 /// A wizard in progress.
 #[derive(Debug, Clone)]
 pub struct Wizard {
@@ -198,6 +364,14 @@ pub struct Wizard {
     pub run: Option<Run>,
     /// Put aside while its plan runs (the console is usable meanwhile).
     pub hidden: bool,
+    /// The list of a [`Stage::Choose`] screen.
+    pub choices: Vec<Choice>,
+    /// The highlighted (and chosen) line of that list.
+    pub choice: usize,
+    /// Facts being read for the plan (the plan screen says `reading…` meanwhile).
+    pub reading: Option<FactsRequest>,
+    /// Facts read for the plan.
+    pub facts: Option<Facts>,
 }
 
 /// Default number of partitions restarted at once.
@@ -224,6 +398,10 @@ impl Wizard {
             typed: String::new(),
             run: None,
             hidden: false,
+            choices: Vec::new(),
+            choice: 0,
+            reading: None,
+            facts: None,
         }
     }
 
@@ -237,6 +415,11 @@ impl Wizard {
     /// The plan, when it could be built.
     pub fn plan(&self) -> Option<&Plan> {
         self.plan.as_ref().and_then(|plan| plan.as_ref().ok())
+    }
+
+    /// The chosen line of a [`Stage::Choose`] list.
+    pub fn chosen(&self) -> Option<&Choice> {
+        self.choices.get(self.choice)
     }
 
     /// The chosen target.
@@ -294,6 +477,7 @@ pub const WIZARD_KEYS: &[(Key, WizardInput, &[Stage], &str)] = &[
             Stage::Target,
             Stage::Partitions,
             Stage::Options,
+            Stage::Choose,
             Stage::Plan,
             Stage::Finished,
         ],
@@ -306,6 +490,7 @@ pub const WIZARD_KEYS: &[(Key, WizardInput, &[Stage], &str)] = &[
             Stage::Target,
             Stage::Partitions,
             Stage::Options,
+            Stage::Choose,
             Stage::Plan,
             Stage::Running,
             Stage::Finished,

@@ -3,11 +3,19 @@
 //! asked of the same plan builders that will build the plan.
 
 use crate::config::SourceKind;
+use crate::estate::{NimObject, Wpar, WparState};
+use crate::refresh::SourceData;
 use crate::refresh::SourceSnapshot;
 use crate::wizard::view::SystemRef;
-use crate::wizard::{self, remote_restart, CleanupChoices, EstateView, RemoteRestartChoices};
+use crate::wizard::{
+    self, remote_restart, wpar_recovery, CleanupChoices, Disruptive, EstateView, FirmwareChoices,
+    NimSyncChoices, RemoteRestartChoices,
+};
 
-use super::{Fit, PartitionChoice, Stage, TargetChoice, Wizard, WizardKind};
+use super::{
+    Choice, ChoiceValue, FactsRequest, Fit, PartitionChoice, Stage, TargetChoice, Wizard,
+    WizardKind,
+};
 use crate::ui::app::App;
 use crate::ui::keymap::KeyAction;
 use crate::ui::table::RowKey;
@@ -24,11 +32,96 @@ pub(super) fn hmc_snapshots(app: &App) -> Vec<SourceSnapshot> {
         .collect()
 }
 
+/// Every source's snapshot (the WPAR and NIM plans read the AIX and NIM ones).
+pub(crate) fn all_snapshots(app: &App) -> Vec<SourceSnapshot> {
+    app.snapshots.values().cloned().collect()
+}
+
 /// Opens `kind`'s wizard on the selected row.
 pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
     let snapshots = hmc_snapshots(app);
     let view = EstateView::new(&snapshots);
+    let everything = all_snapshots(app);
+    let all = EstateView::new(&everything);
     match kind {
+        WizardKind::Firmware { hmc, system } => open_firmware(view, hmc, system),
+        WizardKind::FirmwareAccept { hmc, system } => open_firmware_accept(view, hmc, system),
+        WizardKind::WparMove { host, wpar } => open_wpar_move(app, host, wpar),
+        WizardKind::WparRecover { host, wpar } => open_wpar_recover(app, all, host, wpar),
+        WizardKind::NimReset { master, client } => {
+            let object = nim_object(app, master, client)?;
+            if !object.is_stuck_machine() {
+                return Err(format!(
+                    "{client} is not stuck ({}): X resets a machine whose operation never finished",
+                    cstate_words(object)
+                ));
+            }
+            Ok(plan_now(
+                kind.clone(),
+                format!("Reset NIM client {client} ({master})"),
+                vec![format!(
+                    "{client} is {}: reset it, deallocate its resources, verify it is ready",
+                    cstate_words(object)
+                )],
+                wizard::nim_reset(all, master, client),
+            ))
+        }
+        WizardKind::NimSync { alternate: Some(name), master }
+        | WizardKind::NimTakeover { from: Some(name), master }
+            if nim_object(app, master, name)?.object_type != "alternate_master" =>
+        {
+            Err(format!(
+                "{name} is not a NIM master: select the master object of {master} (or its alternate_master object)"
+            ))
+        }
+        WizardKind::NimSync { master, alternate } => Ok(plan_now(
+            kind.clone(),
+            format!("Sync NIM master {master} to its alternate"),
+            vec![format!(
+                "nim -o sync on {master}: its database and resources are replicated to {}",
+                alternate.as_deref().unwrap_or("its alternate master")
+            )],
+            wizard::nim_sync(
+                all,
+                master,
+                &NimSyncChoices {
+                    alternate: alternate.clone(),
+                    reset_clients: false,
+                },
+            ),
+        )),
+        WizardKind::NimTakeover { master, from } => Ok(plan_now(
+            kind.clone(),
+            format!("Takeover on NIM master {master}"),
+            vec![format!(
+                "nim -o takeover on {master}: it takes over the clients of {}",
+                from.as_deref().unwrap_or("the other master")
+            )],
+            wizard::nim_takeover(all, master, from.as_deref()),
+        )),
+        WizardKind::NimadmPreflight { master, client } => {
+            let object = nim_object(app, master, client)?;
+            if object.object_type != "standalone" {
+                return Err(format!(
+                    "{client} is a {} object: the nimadm pre-flight is for a standalone client",
+                    object.object_type
+                ));
+            }
+            let mut wizard = Wizard::new(
+                kind.clone(),
+                format!("nimadm pre-flight of {client} ({master})"),
+                Stage::Plan,
+            );
+            wizard.about = vec![format!(
+                "{client} is {}: check it is ready and reachable, remove a leftover /bos_inst",
+                cstate_words(object)
+            )];
+            wizard.reading = Some(FactsRequest::Nimadm {
+                master: master.clone(),
+                client: client.clone(),
+            });
+            Ok(wizard)
+        }
         WizardKind::RemoteRestart { hmc, system } => open_remote_restart(view, hmc, system),
         WizardKind::Relocate { hmc, system, lpar } => open_relocate(view, hmc, system, lpar),
         WizardKind::Cleanup { hmc, system } => open_cleanup(view, hmc, system),
@@ -56,6 +149,64 @@ pub fn kind_for(key: Option<&RowKey>, action: KeyAction) -> Result<WizardKind, O
                 lpar: name.clone(),
             })
         }
+        (KeyAction::Firmware, Some(RowKey::System { hmc, system })) => Ok(WizardKind::Firmware {
+            hmc: hmc.clone(),
+            system: system.clone(),
+        }),
+        (KeyAction::FirmwareAccept, Some(RowKey::System { hmc, system })) => {
+            Ok(WizardKind::FirmwareAccept {
+                hmc: hmc.clone(),
+                system: system.clone(),
+            })
+        }
+        (KeyAction::WparMove, Some(RowKey::Wpar { host, name })) => Ok(WizardKind::WparMove {
+            host: host.clone(),
+            wpar: name.clone(),
+        }),
+        (KeyAction::WparRecover, Some(RowKey::Wpar { host, name })) => {
+            Ok(WizardKind::WparRecover {
+                host: host.clone(),
+                wpar: name.clone(),
+            })
+        }
+        (KeyAction::NimReset, Some(RowKey::Nim { master, name })) => Ok(WizardKind::NimReset {
+            master: master.clone(),
+            client: name.clone(),
+        }),
+        (KeyAction::NimadmPreflight, Some(RowKey::Nim { master, name })) => {
+            Ok(WizardKind::NimadmPreflight {
+                master: master.clone(),
+                client: name.clone(),
+            })
+        }
+        (KeyAction::NimSync | KeyAction::NimTakeover, Some(RowKey::Nim { master, name })) => {
+            // The master object itself, or one alternate_master object to name it.
+            let other = (name != "master").then(|| name.clone());
+            Ok(if action == KeyAction::NimSync {
+                WizardKind::NimSync {
+                    master: master.clone(),
+                    alternate: other,
+                }
+            } else {
+                WizardKind::NimTakeover {
+                    master: master.clone(),
+                    from: other,
+                }
+            })
+        }
+        (KeyAction::Firmware | KeyAction::FirmwareAccept, _) => {
+            Err("Firmware: select a managed system first (systems view)".into())
+        }
+        (KeyAction::WparMove | KeyAction::WparRecover, _) => {
+            Err("Select a WPAR first (WPAR view)".into())
+        }
+        (
+            KeyAction::NimReset
+            | KeyAction::NimSync
+            | KeyAction::NimTakeover
+            | KeyAction::NimadmPreflight,
+            _,
+        ) => Err("Select a NIM object first (NIM view)".into()),
         (KeyAction::Relocate, _) => Err("Relocate: select a partition first (LPAR view)".into()),
         (KeyAction::Cleanup, _) => {
             Err("Cleanup: select a managed system first (systems view)".into())
@@ -316,4 +467,291 @@ fn targets<'a>(
             .then_with(|| a.system.cmp(&b.system))
     });
     targets
+}
+
+/// A wizard whose plan is built as it opens (nothing to choose first).
+fn plan_now(
+    kind: WizardKind,
+    title: String,
+    about: Vec<String>,
+    plan: Result<wizard::Plan, wizard::PlanError>,
+) -> Wizard {
+    let mut wizard = Wizard::new(kind, title, Stage::Plan);
+    wizard.about = about;
+    wizard.plan = Some(plan);
+    wizard
+}
+
+/// The NIM object `name` of master `master`.
+pub(crate) fn nim_object<'a>(
+    app: &'a App,
+    master: &str,
+    name: &str,
+) -> Result<&'a NimObject, OpenError> {
+    match app.snapshots.get(master).map(|s| &s.data) {
+        Some(SourceData::Nim(objects)) => objects
+            .iter()
+            .find(|o| o.name == name)
+            .ok_or_else(|| format!("{name} is no longer reported by {master}")),
+        _ => Err(format!("{master} has reported no NIM objects")),
+    }
+}
+
+fn cstate_words(object: &NimObject) -> String {
+    object
+        .cstate
+        .as_ref()
+        .map_or("in no known Cstate".to_string(), |c| c.to_string())
+}
+
+/// The WPAR `name` of AIX global `host`.
+pub(crate) fn wpar_of<'a>(app: &'a App, host: &str, name: &str) -> Result<&'a Wpar, OpenError> {
+    match app.snapshots.get(host).map(|s| &s.data) {
+        Some(SourceData::Aix(wpars)) => wpars
+            .iter()
+            .find(|w| w.name == name)
+            .ok_or_else(|| format!("{name} is no longer reported by {host}")),
+        _ => Err(format!("{host} has reported no WPARs")),
+    }
+}
+
+fn open_firmware(view: EstateView<'_>, hmc: &str, system: &str) -> Result<Wizard, OpenError> {
+    let source = find(view, hmc, system)?;
+    let levels = source.system().firmware.as_ref();
+    let level = |l: Option<u32>| l.map_or("?".to_string(), |l| l.to_string());
+    let running: Vec<&str> = source
+        .data
+        .lpars
+        .iter()
+        .filter(|l| !l.lpar_env.is_vios() && l.state == crate::estate::LparState::Running)
+        .map(|l| l.name.as_str())
+        .collect();
+    let repository = wizard::FirmwareRepo::default();
+    let fit = |disruptive: Option<Disruptive>| match wizard::firmware(
+        view,
+        system,
+        &FirmwareChoices {
+            level: None,
+            repository: repository.clone(),
+            disruptive,
+        },
+    ) {
+        Ok(_) => (true, String::new()),
+        Err(error) => (false, error.0),
+    };
+    let mut choices = Vec::new();
+    let mut push = |label: String, value: ChoiceValue, disruptive: Option<Disruptive>, ok: &str| {
+        let (possible, why) = fit(disruptive);
+        choices.push(Choice {
+            label,
+            note: if possible { ok.to_string() } else { why },
+            possible,
+            value,
+        });
+    };
+    push(
+        "concurrent".to_string(),
+        ChoiceValue::Concurrent,
+        None,
+        "partitions keep running (-l latestconcurrent)",
+    );
+    for target in view
+        .systems()
+        .filter(|s| s.hmc == hmc && s.system().name != system)
+    {
+        let name = target.system().name.clone();
+        push(
+            format!("disruptive, evacuate to {name}"),
+            ChoiceValue::Evacuate(name.clone()),
+            Some(Disruptive::Evacuate {
+                target: name,
+                shutdown: Vec::new(),
+            }),
+            "running partitions move there first (LPM), then the system powers off",
+        );
+    }
+    push(
+        "disruptive, shut down".to_string(),
+        ChoiceValue::Shutdown,
+        Some(Disruptive::Shutdown),
+        "running partitions are shut down first, then the system powers off",
+    );
+    push(
+        "disruptive".to_string(),
+        ChoiceValue::PowerOff,
+        Some(Disruptive::PowerOff),
+        "no client partition runs: the system powers off as it is",
+    );
+    let mut wizard = Wizard::new(
+        WizardKind::Firmware {
+            hmc: hmc.to_string(),
+            system: system.to_string(),
+        },
+        format!("Firmware update of {system} ({hmc})"),
+        Stage::Choose,
+    );
+    wizard.about = vec![
+        format!(
+            "{system} is {}; firmware {} activated, {} installed, {} accepted",
+            source.system().state,
+            level(levels.and_then(|l| l.activated_level)),
+            level(levels.and_then(|l| l.installed_level)),
+            level(levels.and_then(|l| l.accepted_level)),
+        ),
+        format!(
+            "repository: ibmwebsite; running client partitions: {}",
+            if running.is_empty() {
+                "none".to_string()
+            } else {
+                running.join(", ")
+            }
+        ),
+    ];
+    wizard.choice = choices.iter().position(|c| c.possible).unwrap_or(0);
+    wizard.choices = choices;
+    Ok(wizard)
+}
+
+fn open_firmware_accept(
+    view: EstateView<'_>,
+    hmc: &str,
+    system: &str,
+) -> Result<Wizard, OpenError> {
+    let source = find(view, hmc, system)?;
+    let Some(levels) = source.system().firmware.as_ref() else {
+        return Err(format!(
+            "the firmware levels of {system} are not known (lslic): refresh and try again"
+        ));
+    };
+    if !levels.awaiting_accept() {
+        return Err(format!(
+            "nothing to accept on {system}: the activated level is the accepted one"
+        ));
+    }
+    let level = |l: Option<u32>| l.map_or("?".to_string(), |l| l.to_string());
+    Ok(plan_now(
+        WizardKind::FirmwareAccept {
+            hmc: hmc.to_string(),
+            system: system.to_string(),
+        },
+        format!("Accept the firmware of {system} ({hmc})"),
+        vec![format!(
+            "{system}: level {} is activated, {} accepted; accepting makes {} the fallback",
+            level(levels.activated_level),
+            level(levels.accepted_level),
+            level(levels.activated_level),
+        )],
+        wizard::firmware_accept(view, system),
+    ))
+}
+
+fn open_wpar_move(app: &App, host: &str, wpar: &str) -> Result<Wizard, OpenError> {
+    let found = wpar_of(app, host, wpar)?;
+    let choices: Vec<Choice> = app
+        .snapshots
+        .values()
+        .filter(|s| s.kind == SourceKind::Aix && s.name != host)
+        .map(|s| {
+            let (possible, note) = match (&s.data, s.error.as_deref()) {
+                (SourceData::Aix(wpars), _) if wpars.iter().any(|w| w.name == wpar) => {
+                    (false, format!("{wpar} is already there"))
+                }
+                (SourceData::Aix(wpars), None) => {
+                    (true, format!("AIX global, {} WPARs", wpars.len()))
+                }
+                (_, Some(error)) => (false, format!("not answering: {error}")),
+                _ => (false, "not read yet".to_string()),
+            };
+            Choice {
+                label: s.name.clone(),
+                note,
+                possible,
+                value: ChoiceValue::Host(s.name.clone()),
+            }
+        })
+        .collect();
+    if choices.is_empty() {
+        return Err(format!("no other AIX global to move {wpar} to"));
+    }
+    let mut wizard = Wizard::new(
+        WizardKind::WparMove {
+            host: host.to_string(),
+            wpar: wpar.to_string(),
+        },
+        format!("Move WPAR {wpar} from {host}"),
+        Stage::Choose,
+    );
+    wizard.about = vec![
+        format!(
+            "{wpar} is {} on {host}: stop, savewpar to the shared directory, restwpar on the target",
+            found.state
+        ),
+        "levels and sizes are read (read-only) once the target is chosen".to_string(),
+    ];
+    wizard.choice = choices.iter().position(|c| c.possible).unwrap_or(0);
+    wizard.choices = choices;
+    Ok(wizard)
+}
+
+fn open_wpar_recover(
+    app: &App,
+    view: EstateView<'_>,
+    host: &str,
+    wpar: &str,
+) -> Result<Wizard, OpenError> {
+    let found = wpar_of(app, host, wpar)?;
+    if !found.state.is_stuck() {
+        return Err(format!(
+            "{wpar} is {} on {host}: X recovers a WPAR stuck in T or Broken",
+            found.state
+        ));
+    }
+    wpar_recovery::wpar_directory(view, host, wpar).map_err(|error| error.0)?;
+    let broken = found.state == WparState::Broken;
+    let mut choices = vec![
+        Choice {
+            label: "to Defined".to_string(),
+            note: "unmount what the global left, stopwpar -F, verify Defined".to_string(),
+            possible: true,
+            value: ChoiceValue::Recover {
+                start: false,
+                recreate: false,
+            },
+        },
+        Choice {
+            label: "to Active".to_string(),
+            note: "the same, then startwpar and verify Active".to_string(),
+            possible: true,
+            value: ChoiceValue::Recover {
+                start: true,
+                recreate: false,
+            },
+        },
+    ];
+    if broken {
+        choices.push(Choice {
+            label: "recreate".to_string(),
+            note: "damaged infrastructure: recreate it from its specification, start it"
+                .to_string(),
+            possible: true,
+            value: ChoiceValue::Recover {
+                start: true,
+                recreate: true,
+            },
+        });
+    }
+    let mut wizard = Wizard::new(
+        WizardKind::WparRecover {
+            host: host.to_string(),
+            wpar: wpar.to_string(),
+        },
+        format!("Recover WPAR {wpar} on {host}"),
+        Stage::Choose,
+    );
+    wizard.about = vec![
+        format!("{wpar} is {} on {host}", found.state),
+        "what the global left mounted under it is read (read-only) before the plan".to_string(),
+    ];
+    wizard.choices = choices;
+    Ok(wizard)
 }
