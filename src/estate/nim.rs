@@ -15,6 +15,36 @@ vocabulary! {
     }
 }
 
+/// Resource types a machine can have allocated: the attribute of that name on a
+/// machine (`spot = spot_72`) means the resource is allocated to it, and
+/// `nim -o deallocate -a subclass=all` frees them all.
+pub const ALLOCATABLE_RESOURCE_TYPES: &[&str] = &[
+    "boot",
+    "nim_script",
+    "lpp_source",
+    "spot",
+    "mksysb",
+    "bosinst_data",
+    "script",
+    "fb_script",
+    "image_data",
+    "installp_bundle",
+    "resolv_conf",
+    "savewpar",
+    "wpar_spec",
+    "savevg",
+    "exclude_files",
+    "fix_bundle",
+    "res_group",
+    "adapter_def",
+    "root",
+    "dump",
+    "paging",
+    "home",
+    "shared_home",
+    "tmp",
+];
+
 vocabulary! {
     /// Control state of a NIM machine (`Cstate`, also used by `prev_state`).
     Cstate {

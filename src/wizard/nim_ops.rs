@@ -14,6 +14,7 @@ use super::view::EstateView;
 use super::wpar_move::run;
 use super::PlanError;
 use crate::config::SourceKind;
+use crate::estate::nim::ALLOCATABLE_RESOURCE_TYPES;
 use crate::estate::{Cstate, NimClass, NimObject};
 use crate::refresh::transport::Transport;
 use crate::refresh::SourceData;
@@ -21,34 +22,6 @@ use crate::sources::nim::commands::{self as nim, ClientCommand};
 
 /// The Cstate of a machine that accepts a new operation.
 pub const READY: &str = "ready for a NIM operation";
-
-/// Attribute names under which a machine holds allocated resources.
-const RESOURCE_TYPES: &[&str] = &[
-    "boot",
-    "nim_script",
-    "lpp_source",
-    "spot",
-    "mksysb",
-    "bosinst_data",
-    "script",
-    "fb_script",
-    "image_data",
-    "installp_bundle",
-    "resolv_conf",
-    "savewpar",
-    "wpar_spec",
-    "savevg",
-    "exclude_files",
-    "fix_bundle",
-    "res_group",
-    "adapter_def",
-    "root",
-    "dump",
-    "paging",
-    "home",
-    "shared_home",
-    "tmp",
-];
 
 /// The objects of NIM master `master`, as the last refresh read them.
 fn nim_master<'a>(view: EstateView<'a>, master: &str) -> Result<&'a [NimObject], PlanError> {
@@ -107,7 +80,7 @@ pub fn allocations(objects: &[NimObject], machine: &NimObject) -> Vec<(String, S
         .attributes
         .iter()
         .filter(|(key, value)| {
-            RESOURCE_TYPES.contains(&key.as_str())
+            ALLOCATABLE_RESOURCE_TYPES.contains(&key.as_str())
                 && objects
                     .iter()
                     .any(|o| &o.name == value && o.class == NimClass::Resources)

@@ -368,26 +368,7 @@ fn check(
         }
     }
     if kind == MigrationKind::Active {
-        let (memory, units) = model::free_capacity(hmc, target_index);
-        if memory < lpar.memory_mb {
-            return Err(messages::hscl(
-                "HSCLA60A",
-                format!(
-                    "There is not enough memory available on the destination managed system {}: the partition {name} needs {} MB and {memory} MB are available.",
-                    target.name, lpar.memory_mb
-                ),
-            ));
-        }
-        if units + 1e-9 < lpar.units() {
-            return Err(messages::hscl(
-                "HSCLA60B",
-                format!(
-                    "There are not enough processing units available on the destination managed system {}: the partition {name} needs {:.2} and {units:.2} are available.",
-                    target.name,
-                    lpar.units()
-                ),
-            ));
-        }
+        model::check_capacity(hmc, target_index, lpar, ("HSCLA60A", "HSCLA60B"))?;
     }
     Ok(())
 }

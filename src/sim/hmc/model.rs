@@ -201,6 +201,38 @@ pub fn incoming<'a>(hmc: &'a HmcHost, target: &str) -> Vec<Incoming<'a>> {
     found
 }
 
+/// Refuses a partition that does not fit on system `index` of `hmc`, with the HSCL codes
+/// the calling command uses for memory and for processing units.
+pub fn check_capacity(
+    hmc: &HmcHost,
+    index: usize,
+    lpar: &SimLpar,
+    codes: (&str, &str),
+) -> Result<(), Reply> {
+    let target = &hmc.systems[index].name;
+    let name = &lpar.name;
+    let (memory, units) = free_capacity(hmc, index);
+    if memory < lpar.memory_mb {
+        return Err(messages::hscl(
+            codes.0,
+            format!(
+                "There is not enough memory available on the destination managed system {target}: the partition {name} needs {} MB and {memory} MB are available.",
+                lpar.memory_mb
+            ),
+        ));
+    }
+    if units + 1e-9 < lpar.units() {
+        return Err(messages::hscl(
+            codes.1,
+            format!(
+                "There are not enough processing units available on the destination managed system {target}: the partition {name} needs {:.2} and {units:.2} are available.",
+                lpar.units()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Memory (MB) and processing units of `system` not held by its partitions or by
 /// active migrations into it.
 pub fn free_capacity(hmc: &HmcHost, index: usize) -> (u64, f64) {

@@ -269,26 +269,7 @@ fn rules(
             ),
         ));
     }
-    let (memory, units) = model::free_capacity(hmc, target_index);
-    if memory < lpar.memory_mb {
-        return Err(messages::hscl(
-            "HSCLA9D5",
-            format!(
-                "There is not enough memory available on the destination managed system {}: the partition {name} needs {} MB and {memory} MB are available.",
-                target.name, lpar.memory_mb
-            ),
-        ));
-    }
-    if units + 1e-9 < lpar.units() {
-        return Err(messages::hscl(
-            "HSCLA9D6",
-            format!(
-                "There are not enough processing units available on the destination managed system {}: the partition {name} needs {:.2} and {units:.2} are available.",
-                target.name,
-                lpar.units()
-            ),
-        ));
-    }
+    model::check_capacity(hmc, target_index, lpar, ("HSCLA9D5", "HSCLA9D6"))?;
     Ok(())
 }
 

@@ -61,33 +61,7 @@ pub fn failure(error: NimError) -> Reply {
     Reply::fail_stderr(error.text(), error.status)
 }
 
-/// Resource types whose attribute on a machine means "allocated to it".
-pub const RESOURCE_TYPES: &[&str] = &[
-    "boot",
-    "nim_script",
-    "lpp_source",
-    "spot",
-    "mksysb",
-    "bosinst_data",
-    "script",
-    "fb_script",
-    "image_data",
-    "installp_bundle",
-    "resolv_conf",
-    "savewpar",
-    "wpar_spec",
-    "savevg",
-    "exclude_files",
-    "fix_bundle",
-    "res_group",
-    "adapter_def",
-    "root",
-    "dump",
-    "paging",
-    "home",
-    "shared_home",
-    "tmp",
-];
+pub use crate::estate::nim::ALLOCATABLE_RESOURCE_TYPES as RESOURCE_TYPES;
 
 /// The NIM object named by a host reference: the estate NIM host called `name`, or
 /// whose master host name is `name`.
