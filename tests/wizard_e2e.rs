@@ -5,12 +5,11 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use common::sim::SimLab;
+use common::sim::SshLab;
 use powerdeck::estate::LparState;
-use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
+use powerdeck::refresh::{SourceData, SourceSnapshot};
 use powerdeck::sim::estate::FaultAction;
 use powerdeck::sim::Estate;
 use powerdeck::ssh::SshTransport;
@@ -21,33 +20,21 @@ use powerdeck::wizard::{
 use tokio::sync::mpsc;
 
 struct Lab {
-    sim: SimLab,
-    transport: Arc<SshTransport>,
-    sources: Vec<Source>,
+    lab: SshLab,
+}
+
+impl std::ops::Deref for Lab {
+    type Target = SshLab;
+    fn deref(&self) -> &SshLab {
+        &self.lab
+    }
 }
 
 impl Lab {
     async fn start(speed: f64) -> Lab {
-        let sim = SimLab::start(Estate::demo(), speed).await;
-        let config = sim.config();
-        let sources = config
-            .sources
-            .iter()
-            .map(|s| Source {
-                name: s.name.clone(),
-                kind: s.kind,
-                interval: Duration::from_secs(30),
-            })
-            .collect();
         Lab {
-            transport: Arc::new(SshTransport::from_config(&config)),
-            sim,
-            sources,
+            lab: SshLab::start(Estate::demo(), speed).await,
         }
-    }
-
-    async fn refresh(&self) -> Vec<SourceSnapshot> {
-        refresh::refresh_all(self.transport.clone(), &self.sources).await
     }
 
     fn executor(&self, read_only: bool) -> Executor<SshTransport> {

@@ -5,77 +5,43 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use common::sim::SimLab;
+use common::sim::SshLab;
 use powerdeck::estate::{Cstate, WparState};
-use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
+use powerdeck::refresh::{SourceData, SourceSnapshot};
 use powerdeck::sim::Estate;
-use powerdeck::ssh::SshTransport;
 use powerdeck::wizard::{
     self, wpar_move, wpar_recovery, EstateView, Executor, FirmwareChoices, Journal, NimSyncChoices,
     Plan, WparMoveChoices, WparRecoveryChoices,
 };
 use tokio::sync::mpsc;
 
-struct Lab {
-    sim: SimLab,
-    transport: Arc<SshTransport>,
-    sources: Vec<Source>,
-}
-
-impl Lab {
-    /// The demo at `speed`: long operations (an update, a restore) take seconds.
-    async fn start(speed: f64) -> Lab {
-        let sim = SimLab::start(Estate::demo(), speed).await;
-        let config = sim.config();
-        let sources = config
-            .sources
-            .iter()
-            .map(|s| Source {
-                name: s.name.clone(),
-                kind: s.kind,
-                interval: Duration::from_secs(30),
-            })
-            .collect();
-        Lab {
-            transport: Arc::new(SshTransport::from_config(&config)),
-            sim,
-            sources,
-        }
-    }
-
-    async fn refresh(&self) -> Vec<SourceSnapshot> {
-        refresh::refresh_all(self.transport.clone(), &self.sources).await
-    }
-
-    /// Runs a plan to its end with the right confirmation; the journal is checked too.
-    async fn run(&self, plan: &Plan, confirmation: &str) {
-        let path = self.sim.dir.join(format!("{}.jsonl", plan.wizard));
-        let mut executor = Executor::new(
-            self.transport.clone(),
-            Some(Journal::open(&path).unwrap()),
-            false,
-        );
-        executor.poll_interval = Duration::from_millis(50);
-        let (tx, mut rx) = mpsc::channel(4096);
-        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-        let summary = executor
-            .execute(plan, 0, confirmation, Vec::new(), tx)
-            .await;
-        drain.await.unwrap();
-        assert!(summary.completed(), "{}", summary.describe(plan));
-        let records = Journal::read(&path).unwrap();
-        assert_eq!(
-            records.iter().filter(|r| r.event == "step").count(),
-            plan.steps.len()
-        );
-        assert_eq!(
-            records.last().unwrap().outcome.as_deref(),
-            Some("completed")
-        );
-    }
+/// Runs a plan to its end with the right confirmation; the journal is checked too.
+async fn run(lab: &SshLab, plan: &Plan, confirmation: &str) {
+    let path = lab.sim.dir.join(format!("{}.jsonl", plan.wizard));
+    let mut executor = Executor::new(
+        lab.transport.clone(),
+        Some(Journal::open(&path).unwrap()),
+        false,
+    );
+    executor.poll_interval = Duration::from_millis(50);
+    let (tx, mut rx) = mpsc::channel(4096);
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let summary = executor
+        .execute(plan, 0, confirmation, Vec::new(), tx)
+        .await;
+    drain.await.unwrap();
+    assert!(summary.completed(), "{}", summary.describe(plan));
+    let records = Journal::read(&path).unwrap();
+    assert_eq!(
+        records.iter().filter(|r| r.event == "step").count(),
+        plan.steps.len()
+    );
+    assert_eq!(
+        records.last().unwrap().outcome.as_deref(),
+        Some("completed")
+    );
 }
 
 fn wpar_state(snapshots: &[SourceSnapshot], host: &str, wpar: &str) -> Option<WparState> {
@@ -93,7 +59,7 @@ fn wpar_state(snapshots: &[SourceSnapshot], host: &str, wpar: &str) -> Option<Wp
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_firmware_update() {
-    let lab = Lab::start(300.0).await;
+    let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
     let plan = wizard::firmware(
         EstateView::new(&before),
@@ -101,7 +67,7 @@ async fn concurrent_firmware_update() {
         &FirmwareChoices::default(),
     )
     .unwrap();
-    lab.run(&plan, "e980-01").await;
+    run(&lab, &plan, "e980-01").await;
     let after = lab.refresh().await;
     let system = after
         .iter()
@@ -121,7 +87,7 @@ async fn concurrent_firmware_update() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wpar_moves_between_the_two_globals() {
-    let lab = Lab::start(300.0).await;
+    let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
     let facts = wpar_move::read_facts(lab.transport.as_ref(), "wpmig61", "aixprd02", "aixprd01")
         .await
@@ -137,7 +103,7 @@ async fn wpar_moves_between_the_two_globals() {
     .unwrap();
     assert!(plan.steps.iter().any(|s| s.host == "aixprd02"));
     assert!(plan.steps.iter().any(|s| s.host == "aixprd01"));
-    lab.run(&plan, "wpmig61").await;
+    run(&lab, &plan, "wpmig61").await;
     let after = lab.refresh().await;
     assert_eq!(
         wpar_state(&after, "aixprd01", "wpmig61"),
@@ -147,7 +113,7 @@ async fn wpar_moves_between_the_two_globals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
-    let lab = Lab::start(300.0).await;
+    let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
     assert_eq!(
         wpar_state(&before, "aixprd01", "wpbatch01"),
@@ -174,10 +140,10 @@ async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
         },
     )
     .unwrap();
-    lab.run(&plan, "wpbatch01").await;
+    run(&lab, &plan, "wpbatch01").await;
 
     let plan = wizard::nim_reset(view, "nim01", "tstdb02").unwrap();
-    lab.run(&plan, "tstdb02").await;
+    run(&lab, &plan, "tstdb02").await;
 
     let after = lab.refresh().await;
     assert_eq!(
@@ -198,7 +164,7 @@ async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alternate_nim_master_is_synchronised() {
-    let lab = Lab::start(300.0).await;
+    let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
     let plan = wizard::nim_sync(
         EstateView::new(&before),
@@ -206,7 +172,7 @@ async fn alternate_nim_master_is_synchronised() {
         &NimSyncChoices::default(),
     )
     .unwrap();
-    lab.run(&plan, "nim01").await;
+    run(&lab, &plan, "nim01").await;
     let after = lab.refresh().await;
     let on_alternate = |name: &str| {
         after.iter().find_map(|s| match &s.data {

@@ -98,3 +98,37 @@ impl SimLab {
             .expect("the OpenSSH client (ssh) runs; .ci/run installs openssh-client")
     }
 }
+
+/// A simulated estate and powerdeck's own SSH transport to it, for the wizard tests.
+pub struct SshLab {
+    pub sim: SimLab,
+    pub transport: std::sync::Arc<powerdeck::ssh::SshTransport>,
+    pub sources: Vec<powerdeck::refresh::Source>,
+}
+
+impl SshLab {
+    /// Serves `estate` at `speed` and builds the transport from the written config.
+    pub async fn start(estate: Estate, speed: f64) -> SshLab {
+        let sim = SimLab::start(estate, speed).await;
+        let config = sim.config();
+        let sources = config
+            .sources
+            .iter()
+            .map(|s| powerdeck::refresh::Source {
+                name: s.name.clone(),
+                kind: s.kind,
+                interval: std::time::Duration::from_secs(30),
+            })
+            .collect();
+        SshLab {
+            transport: std::sync::Arc::new(powerdeck::ssh::SshTransport::from_config(&config)),
+            sim,
+            sources,
+        }
+    }
+
+    /// Every source read once, over SSH.
+    pub async fn refresh(&self) -> Vec<powerdeck::refresh::SourceSnapshot> {
+        powerdeck::refresh::refresh_all(self.transport.clone(), &self.sources).await
+    }
+}
