@@ -12,8 +12,8 @@ use powerdeck::estate::{Cstate, WparState};
 use powerdeck::refresh::{SourceData, SourceSnapshot};
 use powerdeck::sim::Estate;
 use powerdeck::wizard::{
-    self, wpar_move, wpar_recovery, EstateView, Executor, FirmwareChoices, Journal, NimSyncChoices,
-    Plan, WparMoveChoices, WparRecoveryChoices,
+    self, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices, Journal,
+    NimSyncChoices, Plan, WparMoveChoices, WparRecoveryChoices,
 };
 use tokio::sync::mpsc;
 
@@ -83,6 +83,57 @@ async fn concurrent_firmware_update() {
         Some(105),
         "accepting is a plan of its own"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disruptive_firmware_update_with_evacuation() {
+    let lab = SshLab::start(Estate::demo(), 300.0).await;
+    let before = lab.refresh().await;
+    // prdbkp01 owns physical I/O and tstapp03 has no RMC: they cannot move, so they are
+    // shut down; every other running partition moves to e1080-01 first.
+    let stay = ["tstapp03", "prdbkp01"];
+    let choices = FirmwareChoices {
+        disruptive: Some(Disruptive::Evacuate {
+            target: "e1080-01".into(),
+            shutdown: stay.iter().map(|s| s.to_string()).collect(),
+        }),
+        ..Default::default()
+    };
+    let plan = wizard::firmware(EstateView::new(&before), "e980-01", &choices).unwrap();
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| s.line().contains("migrlpar -o m -m e980-01 -t e1080-01")));
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| s.line().contains("--allowpoweroff")));
+    run(&lab, &plan, "e980-01").await;
+    let after = lab.refresh().await;
+    let system = |name: &str| {
+        after
+            .iter()
+            .find_map(|s| match &s.data {
+                SourceData::Hmc(systems) => systems.iter().find(|d| d.system.name == name),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let updated = system("e980-01");
+    assert_eq!(
+        updated.system.firmware.as_ref().unwrap().activated_level,
+        Some(145)
+    );
+    let target = system("e1080-01");
+    for moved in ["prddb01", "prdapp04", "prdweb01"] {
+        assert!(
+            target
+                .lpars
+                .iter()
+                .any(|l| l.name == moved && l.state == powerdeck::estate::LparState::Running),
+            "{moved} runs on e1080-01"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
