@@ -127,18 +127,10 @@ fn late(reply: Reply) -> Reply {
 }
 
 fn validate(hmc: &HmcHost, args: &Args) -> Result<Plan, Reply> {
-    let source_index = model::find_system(hmc, args.need("-m")?)?;
-    let target_name = args.need("-t")?;
-    let which = args.partition("-p")?;
-    if let Some(ip) = args.get("--ip") {
-        if ip != hmc.name {
-            return Err(messages::no_remote_hmc(args.get("-u").unwrap_or("hscroot")));
-        }
-    }
-    let target_index = model::find_system(hmc, target_name)?;
+    let (source_index, target_index, lpar_index) = model::move_operands(hmc, args)?;
     let source = &hmc.systems[source_index];
     let target = &hmc.systems[target_index];
-    let lpar = &source.lpars[model::find_lpar(source, &which)?];
+    let lpar = &source.lpars[lpar_index];
     check(hmc, source_index, target_index, lpar, args).map_err(late)?;
     let kind = if lpar.state == LparState::Running {
         MigrationKind::Active

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::args::PartitionRef;
+use super::args::{Args, PartitionRef};
 use super::messages;
 use crate::estate::{LparState, SystemState};
 use crate::sim::estate::hmc::{MigrationKind, RunStatus};
@@ -199,6 +199,23 @@ pub fn incoming<'a>(hmc: &'a HmcHost, target: &str) -> Vec<Incoming<'a>> {
         }
     }
     found
+}
+
+/// The source system, target system and partition a move (`migrlpar -o v|m`,
+/// `rrstartlpar -o validate|restart`) names with `-m`, `-t` and `-p`/`--id`, as indices
+/// into the HMC; a cross-HMC `--ip` is refused as this simulator has one HMC per move.
+pub fn move_operands(hmc: &HmcHost, args: &Args) -> Result<(usize, usize, usize), Reply> {
+    let source_index = find_system(hmc, args.need("-m")?)?;
+    let target_name = args.need("-t")?;
+    let which = args.partition("-p")?;
+    if let Some(ip) = args.get("--ip") {
+        if ip != hmc.name {
+            return Err(messages::no_remote_hmc(args.get("-u").unwrap_or("hscroot")));
+        }
+    }
+    let target_index = find_system(hmc, target_name)?;
+    let lpar_index = find_lpar(&hmc.systems[source_index], &which)?;
+    Ok((source_index, target_index, lpar_index))
 }
 
 /// Refuses a partition that does not fit on system `index` of `hmc`, with the HSCL codes
