@@ -46,13 +46,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use powerdeck::config::Config;
+use powerdeck::exec::CommandOutput;
+use powerdeck::exec::{Exec, ExecError};
 use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot, SourceStatus};
-use powerdeck::refresh::{Transport, TransportError};
 use powerdeck::sim::client_files;
 use powerdeck::sim::generate::{self, Scale};
 use powerdeck::sim::server::{ServeOptions, ServedHost, Simulator};
 use powerdeck::sim::HostKind;
-use powerdeck::sources::CommandOutput;
 use powerdeck::ssh::{Session, Settings, SshTransport, Target};
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::PrivateKey;
@@ -156,7 +156,7 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
             interval: config.refresh.interval(source.kind),
         })
         .collect();
-    let max_channels = SshTransport::from_config(&config)
+    let max_channels = SshTransport::new(config.ssh_settings(), config.ssh_targets())
         .pool()
         .settings()
         .max_channels;
@@ -170,7 +170,10 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
         progress(&format!(
             "full refresh, cold {run}/{COLD_RUNS} (new pool, logins included)"
         ));
-        let fresh = Arc::new(Recording::new(SshTransport::from_config(&config)));
+        let fresh = Arc::new(Recording::new(SshTransport::new(
+            config.ssh_settings(),
+            config.ssh_targets(),
+        )));
         let (took, log, snapshots) = timed_refresh(runtime, &fresh, &sources);
         counts = Some(verify(&snapshots, &log)?);
         cold_runs.push((took, log));
@@ -601,8 +604,8 @@ impl<T> Recording<T> {
     }
 }
 
-impl<T: Transport> Transport for Recording<T> {
-    async fn exec(&self, source: &str, line: String) -> Result<CommandOutput, TransportError> {
+impl<T: Exec> Exec for Recording<T> {
+    async fn exec(&self, source: &str, line: String) -> Result<CommandOutput, ExecError> {
         let epoch = *lock(&self.epoch);
         let start = epoch.elapsed();
         let result = self.inner.exec(source, line.clone()).await;
@@ -629,7 +632,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn timed_refresh<T: Transport>(
+fn timed_refresh<T: Exec>(
     runtime: &tokio::runtime::Runtime,
     transport: &Arc<Recording<T>>,
     sources: &[Source],

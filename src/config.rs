@@ -343,6 +343,35 @@ impl Config {
             .map(|source| source.endpoint(ssh_config.as_ref()))
             .collect()
     }
+
+    /// The `[ssh]` table as the SSH layer's settings.
+    pub fn ssh_settings(&self) -> crate::ssh::Settings {
+        let mut settings = crate::ssh::Settings::new(self.ssh.known_hosts.clone());
+        settings.accept_new_host_keys = self.ssh.accept_new_host_keys;
+        settings.connect_timeout = self.ssh.connect_timeout;
+        settings.command_timeout = self.ssh.command_timeout;
+        settings
+    }
+
+    /// Every configured host as an SSH target.
+    pub fn ssh_targets(&self) -> Vec<crate::ssh::Target> {
+        self.endpoints().iter().map(Endpoint::target).collect()
+    }
+}
+
+impl Endpoint {
+    /// This endpoint as the SSH layer's target, its jump host included.
+    pub fn target(&self) -> crate::ssh::Target {
+        crate::ssh::Target {
+            name: self.name.clone(),
+            host: self.host.clone(),
+            port: self.port,
+            user: self.user.clone(),
+            identity_files: self.identity_files.clone(),
+            password_env: self.password_env.clone(),
+            jump: self.jump.as_deref().map(|jump| Box::new(jump.target())),
+        }
+    }
 }
 
 impl SourceConfig {

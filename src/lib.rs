@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod estate;
+pub mod exec;
 pub mod inventory;
 pub mod refresh;
 pub mod sim;

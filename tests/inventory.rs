@@ -213,7 +213,10 @@ async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
     text = text.replace("command_timeout_secs = 120", "command_timeout_secs = 2");
     text = text.replace("connect_timeout_secs = 10", "connect_timeout_secs = 2");
     let config = powerdeck::config::Config::parse(&text, "sim.toml").unwrap();
-    let transport = std::sync::Arc::new(powerdeck::ssh::SshTransport::from_config(&config));
+    let transport = std::sync::Arc::new(powerdeck::ssh::SshTransport::new(
+        config.ssh_settings(),
+        config.ssh_targets(),
+    ));
     let sources: Vec<Source> = config
         .sources
         .iter()
@@ -289,14 +292,14 @@ async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
 #[test]
 fn refresh_never_sends_a_changing_command() {
     struct Recorder(std::sync::Mutex<Vec<String>>);
-    impl refresh::Transport for Recorder {
+    impl powerdeck::exec::Exec for Recorder {
         async fn exec(
             &self,
             _source: &str,
             line: String,
-        ) -> Result<powerdeck::sources::CommandOutput, refresh::TransportError> {
+        ) -> Result<powerdeck::exec::CommandOutput, powerdeck::exec::ExecError> {
             self.0.lock().unwrap().push(line);
-            Ok(powerdeck::sources::CommandOutput::new("", "", 0))
+            Ok(powerdeck::exec::CommandOutput::new("", "", 0))
         }
     }
     let recorder = Recorder(Default::default());
@@ -307,7 +310,7 @@ fn refresh_never_sends_a_changing_command() {
     )
     .unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let refused = runtime.block_on(refresh::transport::read(&recorder, "hmc01", &change));
+    let refused = runtime.block_on(refresh::read(&recorder, "hmc01", &change));
     assert!(refused
         .unwrap_err()
         .message

@@ -6,13 +6,14 @@
 use std::time::Duration;
 
 use powerdeck::estate::{WparState, WparType};
+use powerdeck::exec::CommandOutput;
 use powerdeck::sim::estate::SimWpar;
 use powerdeck::sim::{host, Estate, Reply, World};
 use powerdeck::sources::aix::commands;
 use powerdeck::sources::aix::{
     parse_lswpar_delimited, parse_lswpar_general, parse_lswpar_table, parse_wpar_status,
 };
-use powerdeck::sources::{CommandOutput, HostError};
+use powerdeck::sources::HostError;
 use proptest::prelude::*;
 
 fn demo() -> World {

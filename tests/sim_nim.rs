@@ -6,11 +6,12 @@
 use std::time::Duration;
 
 use powerdeck::estate::{Cstate, Mstate, NimClass};
+use powerdeck::exec::CommandOutput;
 use powerdeck::sim::estate::SimNimObject;
 use powerdeck::sim::{host, Estate, Reply, World};
 use powerdeck::sources::nim::commands;
 use powerdeck::sources::nim::{parse_lsnim, parse_lsnim_long};
-use powerdeck::sources::{CommandOutput, HostError};
+use powerdeck::sources::HostError;
 use proptest::prelude::*;
 
 fn demo() -> World {

@@ -10,10 +10,11 @@
 mod ui_support;
 
 use powerdeck::estate::LparState;
+use powerdeck::exec::OutputLine;
 use powerdeck::refresh::{Event, SourceData};
 use powerdeck::sim::Estate;
 use powerdeck::ui::{self, Action, App, ConsoleOptions, Request, Stage, View, WizardKind};
-use powerdeck::wizard::{ExecEvent, JournalRecord, OutputLine, RunSummary, StepOutcome};
+use powerdeck::wizard::{ExecEvent, JournalRecord, RunSummary, StepOutcome};
 use ui_support::{draw, press, select, story, story_with, Live};
 
 const SIZES: [(u16, u16); 2] = [(100, 30), (80, 24)];
@@ -633,7 +634,7 @@ async fn remote_restart_by_keys_to_completion_over_the_simulator() {
     }
     // The world itself changed, not just the console's idea of it.
     let hmc = powerdeck::sim::local::LocalTransport::new(live.world.clone());
-    let listing = powerdeck::refresh::Transport::exec(
+    let listing = powerdeck::exec::Exec::exec(
         &hmc,
         "hmc01",
         "lssyscfg -r lpar -m s924-01 -F name,state".to_string(),

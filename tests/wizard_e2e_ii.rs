@@ -13,16 +13,17 @@ use std::time::Duration;
 
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
-use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot, Transport};
+use powerdeck::exec::CommandOutput;
+use powerdeck::exec::{Exec, ExecError, OutputLine};
+use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
 use powerdeck::sim::estate::HostKind;
 use powerdeck::sim::local::LocalTransport;
 use powerdeck::sim::world::World;
 use powerdeck::sim::Estate;
-use powerdeck::sources::CommandOutput;
 use powerdeck::wizard::{
     self, nim_ops, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices,
-    Journal, NimSyncChoices, OutputLine, Plan, RunError, RunSummary, Runner, StepKind, StepOutcome,
-    WparMoveChoices, WparRecoveryChoices,
+    Journal, NimSyncChoices, Plan, RunSummary, StepKind, StepOutcome, WparMoveChoices,
+    WparRecoveryChoices,
 };
 use tokio::sync::mpsc;
 
@@ -74,7 +75,7 @@ impl Demo {
 
     /// Runs a read-only or simulator command line directly, without letting time pass.
     async fn exec(&self, host: &str, line: &str) -> CommandOutput {
-        Transport::exec(self.transport.as_ref(), host, line.to_string())
+        Exec::exec(self.transport.as_ref(), host, line.to_string())
             .await
             .unwrap()
     }
@@ -89,7 +90,7 @@ fn journal_path(test: &str) -> PathBuf {
     path
 }
 
-async fn execute<R: Runner>(
+async fn execute<R: Exec>(
     runner: Arc<R>,
     plan: &Plan,
     from: usize,
@@ -183,20 +184,25 @@ struct Meanwhile {
     fired: AtomicBool,
 }
 
-impl Runner for Meanwhile {
-    async fn run(
+impl Exec for Meanwhile {
+    async fn exec(&self, host: &str, line: String) -> Result<CommandOutput, ExecError> {
+        self.exec_streaming(host, line, Duration::from_secs(120), mpsc::channel(1).0)
+            .await
+    }
+
+    async fn exec_streaming(
         &self,
         host: &str,
         line: String,
         timeout: Duration,
         output: mpsc::Sender<OutputLine>,
-    ) -> Result<CommandOutput, RunError> {
+    ) -> Result<CommandOutput, ExecError> {
         if line.contains(self.trigger) && !self.fired.swap(true, Ordering::SeqCst) {
             for extra in &self.lines {
                 let done = if self.complete {
                     let (sink, mut drain) = mpsc::channel(16);
                     tokio::spawn(async move { while drain.recv().await.is_some() {} });
-                    Runner::run(
+                    Exec::exec_streaming(
                         self.inner.as_ref(),
                         self.host,
                         extra.to_string(),
@@ -206,14 +212,14 @@ impl Runner for Meanwhile {
                     .await
                     .unwrap()
                 } else {
-                    Transport::exec(self.inner.as_ref(), self.host, extra.to_string())
+                    Exec::exec(self.inner.as_ref(), self.host, extra.to_string())
                         .await
                         .unwrap()
                 };
                 assert!(done.succeeded(), "{extra}: {done:?}");
             }
         }
-        Runner::run(self.inner.as_ref(), host, line, timeout, output).await
+        Exec::exec_streaming(self.inner.as_ref(), host, line, timeout, output).await
     }
 }
 
@@ -228,17 +234,22 @@ struct Ticking {
     tick: Duration,
 }
 
-impl Runner for Ticking {
-    async fn run(
+impl Exec for Ticking {
+    async fn exec(&self, host: &str, line: String) -> Result<CommandOutput, ExecError> {
+        self.exec_streaming(host, line, Duration::from_secs(120), mpsc::channel(1).0)
+            .await
+    }
+
+    async fn exec_streaming(
         &self,
         host: &str,
         line: String,
         timeout: Duration,
         output: mpsc::Sender<OutputLine>,
-    ) -> Result<CommandOutput, RunError> {
+    ) -> Result<CommandOutput, ExecError> {
         let now = self.world.lock().unwrap().now();
         self.demo.advance(now + self.tick);
-        Runner::run(self.demo.as_ref(), host, line, timeout, output).await
+        Exec::exec_streaming(self.demo.as_ref(), host, line, timeout, output).await
     }
 }
 

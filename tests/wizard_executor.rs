@@ -8,15 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use powerdeck::estate::LparState;
+use powerdeck::exec::{CommandOutput, Exec, ExecError, ExecErrorKind};
 use powerdeck::sources::hmc::commands::{self, MigrationOp};
-use powerdeck::sources::CommandOutput;
 use powerdeck::wizard::{
-    Condition, ExecEvent, Executor, Journal, OutputLine, Plan, RunError, Runner, Step, StepKind,
-    StepOutcome,
+    Condition, ExecEvent, Executor, Journal, Plan, Step, StepKind, StepOutcome,
 };
 use tokio::sync::mpsc;
 
-type Answer = Result<CommandOutput, RunError>;
+type Answer = Result<CommandOutput, ExecError>;
 
 /// Answers by the first matching substring, each answer used once (the last repeats).
 #[derive(Default)]
@@ -45,14 +44,8 @@ fn ok(stdout: &str) -> Answer {
     Ok(CommandOutput::new(stdout, "", 0))
 }
 
-impl Runner for Scripted {
-    async fn run(
-        &self,
-        _host: &str,
-        line: String,
-        _timeout: Duration,
-        output: mpsc::Sender<OutputLine>,
-    ) -> Result<CommandOutput, RunError> {
+impl Exec for Scripted {
+    async fn exec(&self, _host: &str, line: String) -> Result<CommandOutput, ExecError> {
         self.calls.lock().unwrap().push(line.clone());
         let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.most_at_once.fetch_max(now, Ordering::SeqCst);
@@ -70,16 +63,6 @@ impl Runner for Scripted {
                 queue.front().unwrap().clone()
             }
         };
-        if let Ok(done) = &answer {
-            if !done.stdout.is_empty() {
-                let _ = output
-                    .send(OutputLine {
-                        stderr: false,
-                        text: done.stdout.clone(),
-                    })
-                    .await;
-            }
-        }
         answer
     }
 }
@@ -287,7 +270,8 @@ async fn a_dropped_connection_is_reported_as_unknown_and_not_retried() {
         .answer("-m p9-01 --filter", vec![ok("app01,Running\n")])
         .answer(
             "migrlpar -o m",
-            vec![Err(RunError {
+            vec![Err(ExecError {
+                kind: ExecErrorKind::Disconnected,
                 message: "connection to hmc01 dropped".into(),
                 sent: true,
             })],

@@ -34,6 +34,7 @@ fn hmc_snapshot(name: &str, systems: Vec<SystemData>) -> SourceSnapshot {
         kind: SourceKind::Hmc,
         status: SourceStatus::Ok,
         error: None,
+        error_kind: None,
         problems: Vec::new(),
         fetched_at: Some(SystemTime::now()),
         stale: false,

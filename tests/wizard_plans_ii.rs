@@ -27,6 +27,7 @@ fn snapshot(name: &str, kind: SourceKind, data: SourceData) -> SourceSnapshot {
         kind,
         status: SourceStatus::Ok,
         error: None,
+        error_kind: None,
         problems: Vec::new(),
         fetched_at: Some(SystemTime::now()),
         stale: false,

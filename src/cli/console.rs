@@ -1,10 +1,8 @@
 //! `powerdeck` with no subcommand: the console.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use powerdeck::refresh::Engine;
-use powerdeck::ssh::SshTransport;
 use powerdeck::ui::{self, ConsoleOptions, KeyMap, Theme};
 use powerdeck::wizard::journal;
 use tokio::sync::mpsc;
@@ -27,7 +25,7 @@ pub async fn run(
     options.read_only = read_only;
     options.label = label.to_string();
     let options = options.honour_no_color();
-    let transport = Arc::new(SshTransport::from_config(&setup.config));
+    let transport = setup.transport();
     let (events_tx, events) = mpsc::channel(256);
     let engine = Engine::spawn(transport.clone(), sources(setup), events_tx);
     // Wizards run their plans over the same SSH sessions the refresh uses, journaled to

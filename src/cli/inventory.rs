@@ -1,11 +1,9 @@
 //! `powerdeck inventory --json|--csv`: one full refresh, printed, then exit.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use powerdeck::inventory::Inventory;
 use powerdeck::refresh::{self, Source};
-use powerdeck::ssh::SshTransport;
 
 use super::setup::Setup;
 
@@ -23,7 +21,7 @@ pub struct InventoryArgs {
 
 /// Exit 0 when every source answered in full, 2 when one or more did not.
 pub async fn run(setup: &Setup, args: &InventoryArgs) -> color_eyre::Result<ExitCode> {
-    let transport = Arc::new(SshTransport::from_config(&setup.config));
+    let transport = setup.transport();
     let sources = sources(setup);
     let snapshots = refresh::refresh_all(transport, &sources).await;
     let inventory = Inventory::from_snapshots(&snapshots);

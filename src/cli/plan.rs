@@ -2,11 +2,10 @@
 //! as a shell script for a change ticket. Nothing is run.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
-use powerdeck::refresh::{self, Transport};
-use powerdeck::ssh::SshTransport;
+use powerdeck::exec::Exec;
+use powerdeck::refresh;
 use powerdeck::wizard::{
     self, nim_ops, wpar_move, wpar_recovery, CleanupChoices, Disruptive, EstateView,
     FirmwareChoices, FirmwareRepo, NimSyncChoices, Plan, PlanError, RemoteRestartChoices,
@@ -204,7 +203,7 @@ pub enum SourceArg {
 
 /// Prints the plan; a plan that cannot be built exits 1 with its reason on stderr.
 pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
-    let transport = Arc::new(SshTransport::from_config(&setup.config));
+    let transport = setup.transport();
     let snapshots = refresh::refresh_all(transport.clone(), &sources(setup)).await;
     for snapshot in snapshots.iter().filter(|s| s.error.is_some()) {
         eprintln!(
@@ -228,7 +227,7 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
 
 /// Builds the plan; some wizards first read a few facts the refresh does not carry
 /// (levels, mounts), with read-only commands.
-async fn build<T: Transport>(
+async fn build<T: Exec>(
     transport: &T,
     view: EstateView<'_>,
     args: &PlanArgs,

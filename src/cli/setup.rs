@@ -7,6 +7,7 @@ use color_eyre::eyre::WrapErr;
 use powerdeck::config::{self, Config};
 use powerdeck::sim::server::Simulator;
 use powerdeck::sim::{client_files, Estate};
+use powerdeck::ssh::SshTransport;
 
 /// A loaded configuration, and the demo simulator behind it when `--demo` was given.
 pub struct Setup {
@@ -25,6 +26,16 @@ impl Drop for Demo {
     fn drop(&mut self) {
         self.simulator.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Setup {
+    /// The SSH transport to every configured host, with the `[ssh]` settings.
+    pub fn transport(&self) -> std::sync::Arc<SshTransport> {
+        std::sync::Arc::new(SshTransport::new(
+            self.config.ssh_settings(),
+            self.config.ssh_targets(),
+        ))
     }
 }
 

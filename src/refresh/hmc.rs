@@ -6,10 +6,11 @@ use std::time::SystemTime;
 
 use tokio::task::JoinSet;
 
+use super::read::{read, ReadFailure};
 use super::snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
-use super::transport::{read, Transport};
 use crate::config::SourceKind;
 use crate::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationProgress, RsDevice};
+use crate::exec::Exec;
 use crate::sources::hmc::{self, commands};
 use crate::sources::{Diagnostic, HostError, RemoteCommand};
 
@@ -23,7 +24,7 @@ pub const LSLIC_FIELDS: &[&str] = &[
 ];
 
 /// Reads everything the console shows about one HMC.
-pub async fn refresh<T: Transport>(transport: Arc<T>, source: &str) -> SourceSnapshot {
+pub async fn refresh<T: Exec>(transport: Arc<T>, source: &str) -> SourceSnapshot {
     let systems = match listing::<T, ManagedSystem>(
         &transport,
         source,
@@ -84,6 +85,7 @@ pub async fn refresh<T: Transport>(transport: Arc<T>, source: &str) -> SourceSna
             SourceStatus::Partial
         },
         error: problems.first().cloned(),
+        error_kind: None,
         problems,
         fetched_at: Some(fetched_at),
         stale: false,
@@ -94,7 +96,7 @@ pub async fn refresh<T: Transport>(transport: Arc<T>, source: &str) -> SourceSna
 /// One system: partitions always (a failed system still lists them, `Not Available`),
 /// firmware and migrations only while it runs, reserved storage where it can have one.
 /// The listings do not depend on each other, so they are asked for at the same time.
-async fn refresh_system<T: Transport>(
+async fn refresh_system<T: Exec>(
     transport: &T,
     source: &str,
     target: &str,
@@ -170,7 +172,7 @@ async fn refresh_system<T: Transport>(
         }
         Err(error) => {
             if running {
-                problems.push(error);
+                problems.push(error.message);
             }
             Vec::new()
         }
@@ -180,7 +182,7 @@ async fn refresh_system<T: Transport>(
             problems.extend(more);
             system.firmware = levels.into_iter().next();
         }
-        Some(Err(error)) => problems.push(error),
+        Some(Err(error)) => problems.push(error.message),
         None => {}
     }
     match migrations {
@@ -192,7 +194,7 @@ async fn refresh_system<T: Transport>(
                 }
             }
         }
-        Some(Err(error)) => problems.push(error),
+        Some(Err(error)) => problems.push(error.message),
         None => {}
     }
     let rs_devices = match devices {
@@ -203,7 +205,7 @@ async fn refresh_system<T: Transport>(
         // A system without a reserved storage pool answers with an HSCL message.
         Some(Err(_)) if system.capabilities.remote_restart.is_none() => Vec::new(),
         Some(Err(error)) => {
-            problems.push(error);
+            problems.push(error.message);
             Vec::new()
         }
         None => Vec::new(),
@@ -218,16 +220,16 @@ async fn refresh_system<T: Transport>(
 }
 
 /// Runs a listing command and parses its records; diagnostics become problems.
-async fn listing<T: Transport, R: hmc::FromRecord>(
+async fn listing<T: Exec, R: hmc::FromRecord>(
     transport: &T,
     source: &str,
     command: Result<RemoteCommand, crate::sources::command::ArgumentError>,
     what: &str,
-) -> Result<(Vec<R>, Vec<String>), String> {
+) -> Result<(Vec<R>, Vec<String>), ReadFailure> {
     let command = command.map_err(|error| format!("{what}: {error}"))?;
     let output = read(transport, source, &command)
         .await
-        .map_err(|error| format!("{what}: {error}"))?;
+        .map_err(|error| ReadFailure::exec(what, &error))?;
     let stdout = HostError::check(&output).map_err(|error| format!("{what}: {error}"))?;
     let args = command.args();
     let fields = args

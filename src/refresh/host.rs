@@ -3,13 +3,14 @@
 use std::time::SystemTime;
 
 use super::hmc::describe;
+use super::read::{read, ReadFailure};
 use super::snapshot::{SourceData, SourceSnapshot, SourceStatus};
-use super::transport::{read, Transport};
 use crate::config::SourceKind;
+use crate::exec::Exec;
 use crate::sources::{aix, nim, HostError, RemoteCommand};
 
 /// Reads the WPARs of an AIX global environment (`lswpar -cq`).
-pub async fn refresh_aix<T: Transport>(transport: &T, source: &str) -> SourceSnapshot {
+pub async fn refresh_aix<T: Exec>(transport: &T, source: &str) -> SourceSnapshot {
     let command = match aix::commands::lswpar(&[]) {
         Ok(command) => command,
         Err(error) => return SourceSnapshot::failed(source, SourceKind::Aix, error.to_string()),
@@ -34,7 +35,7 @@ pub async fn refresh_aix<T: Transport>(transport: &T, source: &str) -> SourceSna
 }
 
 /// Reads every object of a NIM master (`lsnim -l`).
-pub async fn refresh_nim<T: Transport>(transport: &T, source: &str) -> SourceSnapshot {
+pub async fn refresh_nim<T: Exec>(transport: &T, source: &str) -> SourceSnapshot {
     let command = match nim::commands::lsnim_long(None) {
         Ok(command) => command,
         Err(error) => return SourceSnapshot::failed(source, SourceKind::Nim, error.to_string()),
@@ -58,17 +59,17 @@ pub async fn refresh_nim<T: Transport>(transport: &T, source: &str) -> SourceSna
     }
 }
 
-async fn run<T: Transport>(
+async fn run<T: Exec>(
     transport: &T,
     source: &str,
     command: &RemoteCommand,
-) -> Result<String, String> {
+) -> Result<String, ReadFailure> {
     let output = read(transport, source, command)
         .await
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| ReadFailure::exec(command.program(), &error))?;
     HostError::check(&output)
         .map(str::to_string)
-        .map_err(|error| format!("{}: {error}", command.program()))
+        .map_err(|error| format!("{}: {error}", command.program()).into())
 }
 
 fn built(
@@ -86,6 +87,7 @@ fn built(
             SourceStatus::Partial
         },
         error: problems.first().cloned(),
+        error_kind: None,
         problems,
         fetched_at: Some(SystemTime::now()),
         stale: false,

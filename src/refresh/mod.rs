@@ -4,8 +4,8 @@
 
 pub mod hmc;
 pub mod host;
+pub mod read;
 pub mod snapshot;
-pub mod transport;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,10 +13,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
+pub use read::{read, ReadFailure};
 pub use snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
-pub use transport::{Transport, TransportError};
 
 use crate::config::SourceKind;
+use crate::exec::Exec;
 
 /// A source the engine reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub struct Source {
 }
 
 /// Reads one source once.
-pub async fn refresh_source<T: Transport>(transport: Arc<T>, source: &Source) -> SourceSnapshot {
+pub async fn refresh_source<T: Exec>(transport: Arc<T>, source: &Source) -> SourceSnapshot {
     match source.kind {
         SourceKind::Hmc => hmc::refresh(transport, &source.name).await,
         SourceKind::Aix => host::refresh_aix(transport.as_ref(), &source.name).await,
@@ -37,10 +38,7 @@ pub async fn refresh_source<T: Transport>(transport: Arc<T>, source: &Source) ->
 
 /// Reads every source once, all at the same time; snapshots come back in the order
 /// of `sources`.
-pub async fn refresh_all<T: Transport>(
-    transport: Arc<T>,
-    sources: &[Source],
-) -> Vec<SourceSnapshot> {
+pub async fn refresh_all<T: Exec>(transport: Arc<T>, sources: &[Source]) -> Vec<SourceSnapshot> {
     let mut tasks = JoinSet::new();
     for (index, source) in sources.iter().cloned().enumerate() {
         let transport = transport.clone();
@@ -81,7 +79,7 @@ pub struct Engine {
 impl Engine {
     /// Starts one poller per source; each refreshes at once, then on its interval or
     /// when asked. Asking while a refresh runs queues exactly one more (coalescing).
-    pub fn spawn<T: Transport>(
+    pub fn spawn<T: Exec>(
         transport: Arc<T>,
         sources: Vec<Source>,
         events: mpsc::Sender<Event>,

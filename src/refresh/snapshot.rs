@@ -2,8 +2,10 @@
 
 use std::time::SystemTime;
 
+use super::read::ReadFailure;
 use crate::config::SourceKind;
 use crate::estate::{Lpar, ManagedSystem, NimObject, RsDevice, RsPool, Wpar};
+use crate::exec::ExecErrorKind;
 
 /// Health of a source after its last refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -45,6 +47,9 @@ pub struct SourceSnapshot {
     pub status: SourceStatus,
     /// The main error, when the status is not `Ok`.
     pub error: Option<String>,
+    /// What kind of failure the main error was, when reaching the host failed (host
+    /// key, login, network ...), so the console can tell them apart.
+    pub error_kind: Option<ExecErrorKind>,
     /// Every problem met (unreadable systems, skipped lines), for the Sources view.
     pub problems: Vec<String>,
     /// When `data` was read; `None` if it never was.
@@ -56,14 +61,18 @@ pub struct SourceSnapshot {
 
 impl SourceSnapshot {
     /// A snapshot of a source that could not be read at all.
-    pub fn failed(name: &str, kind: SourceKind, error: impl Into<String>) -> Self {
-        let error = error.into();
+    pub fn failed(name: &str, kind: SourceKind, error: impl Into<ReadFailure>) -> Self {
+        let ReadFailure {
+            kind: error_kind,
+            message: error,
+        } = error.into();
         SourceSnapshot {
             name: name.to_string(),
             kind,
             status: SourceStatus::Error,
             problems: vec![error.clone()],
             error: Some(error),
+            error_kind,
             fetched_at: None,
             stale: false,
             data: SourceData::Empty,

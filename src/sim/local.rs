@@ -1,12 +1,13 @@
-//! Reaching the simulator without SSH: a refresh transport that runs commands on the
+//! Reaching the simulator without SSH: an [`Exec`] that runs commands on the
 //! in-process world directly. Tests of the refresh engine and the console use it to
 //! stay fast and deterministic; `--demo` and the integration tests use real SSH.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::refresh::{Transport, TransportError};
-use crate::sources::CommandOutput;
+use tokio::sync::mpsc;
+
+use crate::exec::{send_whole, CommandOutput, Exec, ExecError, ExecErrorKind, OutputLine};
 
 use super::host;
 use super::world::World;
@@ -38,11 +39,11 @@ impl LocalTransport {
 impl LocalTransport {
     /// Runs `line` on `source` and lets simulated time pass for as long as the command
     /// takes, so its effects (a migration ending) have happened when it returns.
-    fn run_to_end(&self, source: &str, line: &str) -> Result<CommandOutput, String> {
+    fn run_to_end(&self, source: &str, line: &str) -> Result<CommandOutput, ExecError> {
         let mut world = self.lock();
         let faults = world.host_faults(source);
         if faults.dropping || faults.stalled {
-            return Err(format!("{source}: no answer (simulated fault)"));
+            return Err(no_answer(source));
         }
         let reply = host::exec(&mut world, source, line);
         let end = world.now() + reply.duration();
@@ -55,44 +56,12 @@ impl LocalTransport {
     }
 }
 
-impl crate::wizard::Runner for LocalTransport {
-    async fn run(
-        &self,
-        host: &str,
-        line: String,
-        _timeout: Duration,
-        output: tokio::sync::mpsc::Sender<crate::wizard::OutputLine>,
-    ) -> Result<CommandOutput, crate::wizard::RunError> {
-        let result = self.run_to_end(host, &line);
-        match result {
-            Ok(done) => {
-                for (stderr, text) in [(false, &done.stdout), (true, &done.stderr)] {
-                    if !text.is_empty() {
-                        let line = crate::wizard::OutputLine {
-                            stderr,
-                            text: text.clone(),
-                        };
-                        let _ = output.send(line).await;
-                    }
-                }
-                Ok(done)
-            }
-            Err(message) => Err(crate::wizard::RunError {
-                message,
-                sent: false,
-            }),
-        }
-    }
-}
-
-impl Transport for LocalTransport {
-    async fn exec(&self, source: &str, line: String) -> Result<CommandOutput, TransportError> {
+impl Exec for LocalTransport {
+    async fn exec(&self, source: &str, line: String) -> Result<CommandOutput, ExecError> {
         let mut world = self.lock();
         let faults = world.host_faults(source);
         if faults.dropping || faults.stalled {
-            return Err(TransportError {
-                message: format!("{source}: no answer (simulated fault)"),
-            });
+            return Err(no_answer(source));
         }
         let reply = host::exec(&mut world, source, &line);
         Ok(CommandOutput {
@@ -101,4 +70,24 @@ impl Transport for LocalTransport {
             exit_status: Some(reply.exit_status),
         })
     }
+
+    async fn exec_streaming(
+        &self,
+        host: &str,
+        line: String,
+        _timeout: Duration,
+        output: mpsc::Sender<OutputLine>,
+    ) -> Result<CommandOutput, ExecError> {
+        let done = self.run_to_end(host, &line)?;
+        send_whole(&done, &output).await;
+        Ok(done)
+    }
+}
+
+/// A host under a simulated drop or stall fault.
+fn no_answer(source: &str) -> ExecError {
+    ExecError::new(
+        ExecErrorKind::Network,
+        format!("{source}: no answer (simulated fault)"),
+    )
 }

@@ -1,6 +1,6 @@
 //! Error and warning messages of the HMC (`HSCLxxxx`) and AIX/NIM (`NNNN-NNN`).
 
-use super::output::CommandOutput;
+use crate::exec::CommandOutput;
 
 /// An HMC message: `HSCLxxxx text`, possibly wrapping nested codes
 /// (`HSCL127D: HSCL1288 logical port ...`) and followed by a detail block

@@ -10,11 +10,10 @@ pub mod command;
 pub mod hmc;
 pub mod message;
 pub mod nim;
-pub mod output;
 pub mod parsed;
 pub mod quote;
 
 pub use command::RemoteCommand;
 pub use message::{AixMessage, HostError, HsclMessage};
-pub use output::CommandOutput;
+
 pub use parsed::{Diagnostic, Parsed};

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::known_hosts::{self, HostKeyStatus};
 use super::{auth, Settings, SshError, Target};
-use crate::sources::CommandOutput;
+use crate::exec::CommandOutput;
 
 /// How long a channel whose command timed out is kept counted against `max_channels`
 /// while we wait for the host to close it. OpenSSH keeps the session (and counts it

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::exec::{ExecError, ExecErrorKind};
+
 /// Why a connection or a command over SSH failed.
 ///
 /// Exists so that callers (refresh engine, executor, UI) can tell a host-key problem
@@ -166,6 +168,30 @@ pub enum SshError {
     },
 }
 
+impl From<SshError> for ExecError {
+    fn from(error: SshError) -> Self {
+        let (kind, sent) = match &error {
+            SshError::Connect { .. } => (ExecErrorKind::Network, false),
+            SshError::UnknownHostKey { .. }
+            | SshError::HostKeyChanged { .. }
+            | SshError::HostKeyRevoked { .. }
+            | SshError::HostKeyUnsupported { .. }
+            | SshError::KnownHosts { .. } => (ExecErrorKind::HostKey, false),
+            SshError::Auth { .. } => (ExecErrorKind::Auth, false),
+            SshError::Timeout { .. } => (ExecErrorKind::Timeout, true),
+            SshError::Disconnected { command_sent, .. } => {
+                (ExecErrorKind::Disconnected, *command_sent)
+            }
+            SshError::Channel { .. } => (ExecErrorKind::Remote, false),
+        };
+        ExecError {
+            kind,
+            message: error.to_string(),
+            sent,
+        }
+    }
+}
+
 impl SshError {
     /// Whether trying the same connection again later can help: true for network
     /// failures and dropped connections, false for host-key, login and command errors.
@@ -229,6 +255,47 @@ fn disconnected_message(host: &str, command_sent: bool, reason: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exec_errors_keep_the_kind_and_whether_the_command_was_sent() {
+        let changed = ExecError::from(SshError::HostKeyChanged {
+            host: "hmc01".into(),
+            fingerprint: "SHA256:abc".into(),
+            known_hosts: PathBuf::from("/k"),
+            line: 1,
+        });
+        assert_eq!(
+            (changed.kind, changed.sent),
+            (ExecErrorKind::HostKey, false)
+        );
+        let refused = ExecError::from(SshError::Connect {
+            host: "hmc01".into(),
+            port: 22,
+            reason: "refused".into(),
+        });
+        assert_eq!(refused.kind, ExecErrorKind::Network);
+        let login = ExecError::from(SshError::Auth {
+            host: "hmc01".into(),
+            user: "hscroot".into(),
+            tried: vec![],
+        });
+        assert_eq!(login.kind, ExecErrorKind::Auth);
+        let dropped = ExecError::from(SshError::Disconnected {
+            host: "hmc01".into(),
+            command_sent: true,
+            reason: "eof".into(),
+        });
+        assert_eq!(
+            (dropped.kind, dropped.sent),
+            (ExecErrorKind::Disconnected, true)
+        );
+        let slow = ExecError::from(SshError::Timeout {
+            host: "hmc01".into(),
+            during: "the command".into(),
+            after: Duration::from_secs(1),
+        });
+        assert_eq!((slow.kind, slow.sent), (ExecErrorKind::Timeout, true));
+    }
 
     #[test]
     fn messages_say_what_where_and_what_to_do() {

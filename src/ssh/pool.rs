@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{OutputChunk, Session, Settings, SshError, Target};
-use crate::sources::CommandOutput;
+use crate::exec::CommandOutput;
 
 /// How many connection attempts one call makes before giving up (all within its
 /// timeout).

@@ -259,6 +259,7 @@ fn snapshot(name: &str, kind: SourceKind, at: SystemTime, data: SourceData) -> S
         kind,
         status: SourceStatus::Ok,
         error: None,
+        error_kind: None,
         problems: Vec::new(),
         fetched_at: Some(at),
         stale: false,

@@ -10,8 +10,8 @@ use futures::StreamExt;
 use ratatui::crossterm::event::EventStream;
 use tokio::sync::mpsc;
 
-use crate::refresh::{Engine, Event, Transport};
-use crate::wizard::Runner;
+use crate::exec::Exec;
+use crate::refresh::{Engine, Event};
 
 use super::app::{App, Request};
 use super::input::action_for;
@@ -27,7 +27,7 @@ use super::update::{update, Action};
 /// never waits on a host, only on channels. Confirmed wizard plans run on `runner` (in
 /// practice the transport the engine uses) in a task of their own, journaled to
 /// `journal`; with `options.read_only` the executor refuses every change.
-pub async fn run<R: Runner + Transport>(
+pub async fn run<R: Exec>(
     options: ConsoleOptions,
     engine: Engine,
     mut events: mpsc::Receiver<Event>,

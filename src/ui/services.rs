@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::refresh::{Engine, Transport};
-use crate::wizard::{nim_ops, wpar_move, wpar_recovery, Executor, Journal, Plan, Runner};
+use crate::exec::Exec;
+use crate::refresh::Engine;
+use crate::wizard::{nim_ops, wpar_move, wpar_recovery, Executor, Journal, Plan};
 
 use super::app::Request;
 use super::update::Action;
@@ -27,7 +28,7 @@ pub struct Services<R> {
     pub poll_interval: Option<Duration>,
 }
 
-impl<R: Runner + Transport> Services<R> {
+impl<R: Exec> Services<R> {
     /// Services over the refresh `engine` and a `runner` for plans (in practice the same
     /// SSH transport); plans are journaled to `journal`; `read_only` makes the executor
     /// refuse any change. Results arrive on `actions`.

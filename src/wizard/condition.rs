@@ -2,8 +2,9 @@
 
 use super::plan::Condition;
 use crate::estate::{LparState, MigrationState, SystemState, Wpar};
+use crate::exec::CommandOutput;
 use crate::sources::hmc::{parse_fields, parse_records, Record};
-use crate::sources::{aix, nim, CommandOutput, HostError, RemoteCommand};
+use crate::sources::{aix, nim, HostError, RemoteCommand};
 
 /// `Ok(true)` when the condition holds, `Ok(false)` when not yet, `Err` when the output
 /// cannot tell (an error other than "not found").

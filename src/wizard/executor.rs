@@ -5,7 +5,6 @@
 //! connection it stops, re-reads, and leaves retry, skip, abort or the recovery branch
 //! to the operator.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -14,35 +13,9 @@ use tokio::sync::{mpsc, Semaphore};
 use super::condition;
 use super::journal::{Journal, JournalRecord};
 use super::plan::{OnFailure, Plan, Step, StepKind};
+use crate::exec::{CommandOutput, Exec, OutputLine};
 use crate::inventory::rfc3339;
-use crate::sources::{CommandOutput, HostError};
-
-/// Why a command could not be run to completion.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError {
-    pub message: String,
-    /// The command reached the host and may have run (or may still be running).
-    pub sent: bool,
-}
-
-/// Runs one command line on a named host, streaming its output.
-pub trait Runner: Send + Sync + 'static {
-    /// Runs `line` on `host`; output chunks go to `output` as they arrive.
-    fn run(
-        &self,
-        host: &str,
-        line: String,
-        timeout: Duration,
-        output: mpsc::Sender<OutputLine>,
-    ) -> impl Future<Output = Result<CommandOutput, RunError>> + Send;
-}
-
-/// A piece of a step's live output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputLine {
-    pub stderr: bool,
-    pub text: String,
-}
+use crate::sources::HostError;
 
 /// How a step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +123,7 @@ impl RunSummary {
 
 /// Runs plans.
 pub struct Executor<R> {
-    runner: Arc<R>,
+    hosts: Arc<R>,
     journal: Option<Journal>,
     read_only: bool,
     operator: String,
@@ -161,11 +134,11 @@ pub struct Executor<R> {
     journal_errors: Vec<String>,
 }
 
-impl<R: Runner> Executor<R> {
+impl<R: Exec> Executor<R> {
     /// An executor; `read_only` makes every changing step impossible.
-    pub fn new(runner: Arc<R>, journal: Option<Journal>, read_only: bool) -> Self {
+    pub fn new(hosts: Arc<R>, journal: Option<Journal>, read_only: bool) -> Self {
         Executor {
-            runner,
+            hosts,
             journal,
             read_only,
             operator: std::env::var("USER")
@@ -295,7 +268,7 @@ impl<R: Runner> Executor<R> {
         let mut tasks = tokio::task::JoinSet::new();
         for index in range.clone() {
             let step = plan.steps[index].clone();
-            let runner = self.runner.clone();
+            let hosts = self.hosts.clone();
             let events = events.clone();
             let poll = self.poll_interval;
             let timeout = self.command_timeout;
@@ -306,7 +279,7 @@ impl<R: Runner> Executor<R> {
                 let _ = events.send(ExecEvent::StepStarted(index)).await;
                 let started = Instant::now();
                 let (outcome, output) =
-                    run_step(runner.as_ref(), &step, index, poll, timeout, &events).await;
+                    run_step(hosts.as_ref(), &step, index, poll, timeout, &events).await;
                 let _ = events
                     .send(ExecEvent::StepFinished {
                         step: index,
@@ -355,8 +328,8 @@ impl<R: Runner> Executor<R> {
             tokio::spawn(async move { while drain.recv().await.is_some() {} });
             let line = step.line();
             let text = match self
-                .runner
-                .run(&step.host, line.clone(), Duration::from_secs(120), sink)
+                .hosts
+                .exec_streaming(&step.host, line.clone(), Duration::from_secs(120), sink)
                 .await
             {
                 Ok(output) => format!("{}{}", output.stdout, output.stderr),
@@ -430,8 +403,8 @@ fn detail(outcome: &StepOutcome) -> &str {
 }
 
 /// Runs one step to its outcome; waits poll until their condition holds.
-async fn run_step<R: Runner>(
-    runner: &R,
+async fn run_step<R: Exec>(
+    hosts: &R,
     step: &Step,
     index: usize,
     poll: Duration,
@@ -449,7 +422,9 @@ async fn run_step<R: Runner>(
                 }
             })
         };
-        let result = runner.run(&step.host, step.line(), timeout, sink).await;
+        let result = hosts
+            .exec_streaming(&step.host, step.line(), timeout, sink)
+            .await;
         let _ = forward.await;
         let output = match result {
             Ok(output) => output,

@@ -15,7 +15,7 @@ pub mod wpar_move;
 pub mod wpar_recovery;
 
 pub use cleanup::{cleanup, CleanupChoices};
-pub use executor::{ExecEvent, Executor, OutputLine, RunError, RunSummary, Runner, StepOutcome};
+pub use executor::{ExecEvent, Executor, RunSummary, StepOutcome};
 pub use firmware::{firmware, firmware_accept, Disruptive, FirmwareChoices, FirmwareRepo};
 pub use journal::{Journal, JournalRecord};
 pub use nim_ops::{

@@ -16,7 +16,7 @@ use super::PlanError;
 use crate::config::SourceKind;
 use crate::estate::nim::ALLOCATABLE_RESOURCE_TYPES;
 use crate::estate::{Cstate, NimClass, NimObject};
-use crate::refresh::transport::Transport;
+use crate::exec::Exec;
 use crate::refresh::SourceData;
 use crate::sources::nim::commands::{self as nim, ClientCommand};
 
@@ -436,7 +436,7 @@ pub struct NimadmFacts {
 }
 
 /// Asks the client (read-only, through the master) whether `/bos_inst` exists.
-pub async fn read_nimadm_facts<T: Transport>(
+pub async fn read_nimadm_facts<T: Exec>(
     transport: &T,
     master: &str,
     client: &str,

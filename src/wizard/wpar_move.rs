@@ -14,7 +14,8 @@ use super::view::EstateView;
 use super::PlanError;
 use crate::config::SourceKind;
 use crate::estate::{Wpar, WparState, WparType};
-use crate::refresh::transport::{read, Transport};
+use crate::exec::Exec;
+use crate::refresh::read;
 use crate::refresh::{SourceData, SourceSnapshot};
 use crate::sources::aix::commands::{self as aix, Restore};
 use crate::sources::{aix as aix_parse, HostError, RemoteCommand};
@@ -87,7 +88,7 @@ pub struct WparMoveFacts {
 }
 
 /// Reads the facts a move needs, with read-only commands only.
-pub async fn read_facts<T: Transport>(
+pub async fn read_facts<T: Exec>(
     transport: &T,
     wpar: &str,
     from: &str,
@@ -122,7 +123,7 @@ pub async fn read_facts<T: Transport>(
 }
 
 /// Runs a read-only command; its stdout, or why not.
-pub(crate) async fn run<T: Transport>(
+pub(crate) async fn run<T: Exec>(
     transport: &T,
     host: &str,
     command: &RemoteCommand,

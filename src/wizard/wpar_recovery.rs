@@ -17,7 +17,7 @@ use super::view::EstateView;
 use super::wpar_move::{aix_host, run};
 use super::PlanError;
 use crate::estate::{WparState, WparType};
-use crate::refresh::transport::Transport;
+use crate::exec::Exec;
 use crate::sources::aix::commands as aix;
 
 /// The operator's choices for a WPAR recovery.
@@ -68,7 +68,7 @@ pub fn leftover_mounts(mount_output: &str, lsfs_output: &str, directory: &str) -
 }
 
 /// Reads the mounts the global left under a WPAR (`mount`, `lsfs -u W`; read-only).
-pub async fn read_leftover_mounts<T: Transport>(
+pub async fn read_leftover_mounts<T: Exec>(
     transport: &T,
     host: &str,
     wpar: &str,

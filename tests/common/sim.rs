@@ -121,7 +121,10 @@ impl SshLab {
             })
             .collect();
         SshLab {
-            transport: std::sync::Arc::new(powerdeck::ssh::SshTransport::from_config(&config)),
+            transport: std::sync::Arc::new(powerdeck::ssh::SshTransport::new(
+                config.ssh_settings(),
+                config.ssh_targets(),
+            )),
             sim,
             sources,
         }

@@ -46,10 +46,14 @@ pub fn problems(snapshot: &SourceSnapshot) -> Cell {
         return Cell::none();
     };
     let more = snapshot.problems.len().saturating_sub(1);
+    let first = match snapshot.error_kind {
+        Some(kind) => format!("[{}] {first}", kind.label()),
+        None => first.to_string(),
+    };
     let text = if more > 0 {
         format!("{first} (+{more} more)")
     } else {
-        first.to_string()
+        first
     };
     let tone = match snapshot.status {
         crate::refresh::SourceStatus::Error => Tone::Error,
