@@ -412,7 +412,7 @@ fn a_plan_error_is_one_line_on_the_plan_screen() {
         .clone()
         .unwrap()
         .unwrap_err();
-    assert!(error.0.contains("must be Operating"), "{error}");
+    assert!(error.reason.contains("must be Operating"), "{error}");
     check("wizard_plan_error", &mut app);
     press(&mut app, "<enter>");
     assert_eq!(stage(&app), Some(Stage::Plan));

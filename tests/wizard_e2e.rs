@@ -147,7 +147,7 @@ async fn remote_restart_the_failed_system_then_clean_up() {
         "s824-01",
         CleanupChoices::default(),
     );
-    assert!(refused.unwrap_err().0.contains("Operating or Standby"));
+    assert!(refused.unwrap_err().reason.contains("Operating or Standby"));
 
     // The source comes back; its stale copies are cleaned up.
     lab.sim

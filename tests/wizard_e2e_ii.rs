@@ -314,7 +314,7 @@ async fn concurrent_firmware_update_then_accept() {
     assert!(
         wizard::firmware_accept(EstateView::new(&snapshots), "e980-01")
             .unwrap_err()
-            .0
+            .reason
             .contains("nothing to accept")
     );
 
@@ -533,7 +533,7 @@ async fn move_plan(demo: &Demo, wpar: &str, choices: &WparMoveChoices) -> Result
         choices,
         &facts,
     )
-    .map_err(|e| e.0)
+    .map_err(|e| e.reason)
 }
 
 #[tokio::test]
@@ -934,7 +934,7 @@ async fn stuck_nim_client_is_reset_and_freed() {
     assert!(
         wizard::nim_reset(EstateView::new(&snapshots), "nim01", "tstdb02")
             .unwrap_err()
-            .0
+            .reason
             .contains("nothing to reset")
     );
 }

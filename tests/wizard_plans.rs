@@ -8,7 +8,8 @@ use powerdeck::estate::{Lpar, ManagedSystem, MigrationState};
 use powerdeck::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use powerdeck::sources::hmc;
 use powerdeck::wizard::{
-    cleanup, relocate, remote_restart, CleanupChoices, EstateView, RemoteRestartChoices, StepKind,
+    cleanup, relocate, remote_restart, CleanupChoices, EstateView, PlanErrorKind,
+    RemoteRestartChoices, StepKind,
 };
 
 fn system(record: &str, lpars: &str) -> SystemData {
@@ -153,18 +154,33 @@ fn relocate_inactive_partition_waits_for_not_activated() {
 fn relocate_refusals() {
     let snapshots = estate();
     let view = EstateView::new(&snapshots);
-    let refused = |lpar: &str, target: &str| relocate(view, lpar, target).unwrap_err().0;
-    assert!(refused("nosuch", "p9-02").contains("no partition called nosuch"));
-    assert!(refused("app01", "nosuch").contains("no managed system called nosuch"));
-    assert!(refused("app01", "p9-01").contains("already runs on p9-01"));
-    assert!(refused("app01", "p10-01").contains("managed by hmc02"));
-    assert!(refused("app01", "off-01").contains("target off-01 is Power Off"));
-    assert!(refused("db01", "p9-02").contains("RMC connection is inactive"));
-    assert!(refused("nomove", "p9-02").contains("migration_disabled=1"));
-    assert!(refused("p9-01-vios1", "p9-02").contains("Virtual I/O Server"));
-    assert!(refused("clash01", "p9-02").contains("exists on 2 systems"));
-    assert!(refused("rrapp1", "p9-02").contains("source p7-01 is Error - Dump in progress"));
-    assert!(refused("gone1", "p9-01").contains("remote-restarted copy"));
+    let refused = |lpar: &str, target: &str, kind: PlanErrorKind, reason: &str| {
+        let error = relocate(view, lpar, target).unwrap_err();
+        assert_eq!(error.kind, kind, "{error}");
+        assert!(error.reason.contains(reason), "{error}");
+    };
+    use PlanErrorKind::*;
+    refused("nosuch", "p9-02", NotFound, "no partition called nosuch");
+    refused(
+        "app01",
+        "nosuch",
+        NotFound,
+        "no managed system called nosuch",
+    );
+    refused("app01", "p9-01", NothingToDo, "already runs on p9-01");
+    refused("app01", "p10-01", Refused, "managed by hmc02");
+    refused("app01", "off-01", Refused, "target off-01 is Power Off");
+    refused("db01", "p9-02", Refused, "RMC connection is inactive");
+    refused("nomove", "p9-02", Refused, "migration_disabled=1");
+    refused("p9-01-vios1", "p9-02", Refused, "Virtual I/O Server");
+    refused("clash01", "p9-02", Invalid, "exists on 2 systems");
+    refused(
+        "rrapp1",
+        "p9-02",
+        Refused,
+        "source p7-01 is Error - Dump in progress",
+    );
+    refused("gone1", "p9-01", Refused, "remote-restarted copy");
 }
 
 #[test]
@@ -244,7 +260,7 @@ fn remote_restart_refusals() {
             parallelism: 1,
             ..Default::default()
         };
-        remote_restart(view, from, to, &choices).unwrap_err().0
+        remote_restart(view, from, to, &choices).unwrap_err().reason
     };
     assert!(refused("p9-01", "p9-02", &[]).contains("p9-01 is Operating"));
     assert!(refused("p7-01", "off-01", &[]).contains("must be Operating"));
@@ -253,6 +269,11 @@ fn remote_restart_refusals() {
     assert!(refused("p7-01", "p9-01", &["neveron"]).contains("Invalid"));
     assert!(refused("p7-01", "p9-01", &["plain"]).contains("not a remote-restart-capable"));
     assert!(refused("nosuch", "p9-01", &[]).contains("no managed system"));
+    let choices = RemoteRestartChoices::default();
+    let kind = |from: &str, to: &str| remote_restart(view, from, to, &choices).unwrap_err().kind;
+    assert_eq!(kind("nosuch", "p9-01"), PlanErrorKind::NotFound);
+    assert_eq!(kind("p9-01", "p9-02"), PlanErrorKind::Refused);
+    assert_eq!(kind("p7-01", "p7-01"), PlanErrorKind::Invalid);
 }
 
 #[test]
@@ -283,11 +304,17 @@ fn cleanup_after_the_source_returns() {
     );
     assert!(cleanup(view, "p9-02", CleanupChoices::default())
         .unwrap_err()
-        .0
+        .reason
         .contains("nothing to clean up"));
+    assert_eq!(
+        cleanup(view, "p9-02", CleanupChoices::default())
+            .unwrap_err()
+            .kind,
+        PlanErrorKind::NothingToDo
+    );
     assert!(cleanup(view, "p7-01", CleanupChoices::default())
         .unwrap_err()
-        .0
+        .reason
         .contains("back in Operating or Standby"));
     assert_eq!(
         powerdeck::wizard::cleanup::needs_cleanup(view, "p8-back"),

@@ -256,7 +256,7 @@ fn firmware_refusals() {
     let snapshots = hmc_estate();
     let view = EstateView::new(&snapshots);
     let refused = |system: &str, choices: &FirmwareChoices| {
-        wizard::firmware(view, system, choices).unwrap_err().0
+        wizard::firmware(view, system, choices).unwrap_err().reason
     };
     let plain = FirmwareChoices::default();
     assert!(refused("nosuch", &plain).contains("no managed system called nosuch"));
@@ -428,7 +428,7 @@ fn firmware_accept() {
             max: Some(70)
         })
     );
-    let refused = |system: &str| wizard::firmware_accept(view, system).unwrap_err().0;
+    let refused = |system: &str| wizard::firmware_accept(view, system).unwrap_err().reason;
     assert!(refused("p9-fw").contains("nothing to accept"));
     assert!(refused("p9-off").contains("Power Off"));
     assert!(refused("p9-blind").contains("could not be read"));
@@ -675,7 +675,7 @@ fn wpar_move_refusals() {
     let refused = |wpar: &str, from: &str, to: &str, facts: &WparMoveFacts| {
         wizard::wpar_move(view, wpar, from, to, &WparMoveChoices::default(), facts)
             .unwrap_err()
-            .0
+            .reason
     };
     let ok = facts("w61", false, L61, L71);
     assert!(refused("w61", "aix61", "aix61", &ok).contains("already lives on aix61"));
@@ -893,7 +893,7 @@ fn wpar_recovery_refusals() {
     let refused = |host: &str, wpar: &str, choices: &WparRecoveryChoices| {
         wizard::wpar_recover(view, host, wpar, choices)
             .unwrap_err()
-            .0
+            .reason
     };
     let plain = WparRecoveryChoices::default();
     assert!(refused("aix61", "w61", &plain).contains("nothing to recover: w61 is Active"));
@@ -948,7 +948,7 @@ fn hostile_wpar_names_are_quoted() {
         &facts("-F", false, L71, L71),
     )
     .unwrap_err()
-    .0;
+    .reason;
     assert!(why.contains("starts with '-'"), "{why}");
 }
 
@@ -1060,7 +1060,7 @@ fn nim_reset_of_a_stuck_client() {
     let plan = wizard::nim_reset(view, "nimA", HOSTILE_CLIENT).unwrap();
     assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -F -o reset 'c1; halt'");
     let refused =
-        |master: &str, client: &str| wizard::nim_reset(view, master, client).unwrap_err().0;
+        |master: &str, client: &str| wizard::nim_reset(view, master, client).unwrap_err().reason;
     assert!(refused("nimA", "ready1").contains("nothing to reset"));
     assert!(refused("nimA", "spot1").contains("not a machine"));
     assert!(refused("nimA", "nosuch").contains("no NIM object called nosuch"));
@@ -1121,7 +1121,7 @@ fn nim_sync_from_the_primary() {
             },
         )
         .unwrap_err()
-        .0
+        .reason
     };
     assert!(refused("nimD", None).contains("no alternate_master object"));
     assert!(refused("nimA", Some("nimX")).contains("no alternate_master object called nimX"));
@@ -1155,7 +1155,9 @@ fn nim_takeover_on_the_alternate() {
         .iter()
         .any(|n| n.contains("unsync1") && n.contains("0042-372")));
     let refused = |alternate: &str, old: Option<&str>| {
-        wizard::nim_takeover(view, alternate, old).unwrap_err().0
+        wizard::nim_takeover(view, alternate, old)
+            .unwrap_err()
+            .reason
     };
     assert!(refused("nimD", None).contains("synchronise from the primary first"));
     assert!(refused("nimB", Some("nimX")).contains("no alternate_master object called nimX"));
@@ -1199,7 +1201,7 @@ fn nimadm_preflight() {
     let refused = |client: &str| {
         wizard::nimadm_preflight(view, "nimA", client, NimadmFacts::default())
             .unwrap_err()
-            .0
+            .reason
     };
     assert!(refused("stuck1").contains("reset it first"));
     assert!(refused("other1").contains("current master is nimB"));

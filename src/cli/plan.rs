@@ -273,7 +273,11 @@ async fn build<T: Exec>(
             if let Some(key) = repo_key {
                 match &mut repository {
                     FirmwareRepo::Sftp { key: slot, .. } => *slot = Some(key.clone()),
-                    _ => return Err(PlanError::new("--repo-key goes with an sftp: repository")),
+                    _ => {
+                        return Err(PlanError::invalid(
+                            "--repo-key goes with an sftp: repository",
+                        ))
+                    }
                 }
             }
             let disruptive = match (disruptive, disruptive_evacuate_to, disruptive_shutdown) {

@@ -45,11 +45,11 @@ pub fn cleanup(
     let found = *view
         .find_system(system)
         .first()
-        .ok_or_else(|| PlanError::new(format!("no managed system called {system}")))?;
+        .ok_or_else(|| PlanError::not_found(format!("no managed system called {system}")))?;
     let hmc = found.hmc;
     let name = system_name(view, found);
     if !found.system().state.allows_cleanup() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{name} is {}: cleanup runs once the system is back in Operating or Standby",
             found.system().state
         )));
@@ -141,7 +141,7 @@ pub fn cleanup(
         }
     }
     if restarted.is_empty() && migrated.is_empty() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "nothing to clean up on {name}: no remotely restarted copy, no failed migration"
         )));
     }

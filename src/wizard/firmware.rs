@@ -49,7 +49,7 @@ impl FirmwareRepo {
     /// `sftp:[USER@]HOST[:DIR]`.
     pub fn parse(text: &str) -> Result<FirmwareRepo, PlanError> {
         let bad = || {
-            PlanError::new(format!(
+            PlanError::invalid(format!(
                 "repository {text:?} is not one of ibmwebsite, disk, mountpoint:DIR, ftp:[USER@]HOST[:DIR], sftp:[USER@]HOST[:DIR]"
             ))
         };
@@ -186,21 +186,21 @@ pub fn firmware(
     let name = system_name(view, found);
     let state = found.system().state.clone();
     if !matches!(state, SystemState::Operating | SystemState::Standby) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{name} is {state}: a firmware update needs it Operating (or Standby)"
         )));
     }
     let levels = found.system().firmware.as_ref().ok_or_else(|| {
-        PlanError::new(format!(
+        PlanError::cannot_tell(format!(
             "the firmware levels of {name} could not be read (lslic): refresh and try again"
         ))
     })?;
-    let current = levels
-        .activated_level
-        .ok_or_else(|| PlanError::new(format!("lslic shows no activated level for {name}")))?;
+    let current = levels.activated_level.ok_or_else(|| {
+        PlanError::cannot_tell(format!("lslic shows no activated level for {name}"))
+    })?;
     if let Some(level) = choices.level {
         if level <= current {
-            return Err(PlanError::new(format!(
+            return Err(PlanError::nothing_to_do(format!(
                 "{name} already runs firmware level {current}: level {level} is not newer"
             )));
         }
@@ -216,7 +216,7 @@ pub fn firmware(
         .map(|l| l.name.as_str())
         .collect();
     if !moving.is_empty() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{} migrating on {name}: update the firmware once the migration is over",
             list_is(&moving)
         )));
@@ -360,7 +360,7 @@ pub fn firmware(
             match disruptive {
                 Disruptive::PowerOff => {
                     if !running.is_empty() {
-                        return Err(PlanError::new(format!(
+                        return Err(PlanError::refused(format!(
                             "a disruptive update powers {name} off and {} running there: choose --disruptive-evacuate-to SYSTEM or --disruptive-shutdown",
                             list_is(&names)
                         )));
@@ -380,14 +380,14 @@ pub fn firmware(
                 Disruptive::Evacuate { target, shutdown } => {
                     for wanted in shutdown {
                         if !names.contains(&wanted.as_str()) {
-                            return Err(PlanError::new(format!(
+                            return Err(PlanError::refused(format!(
                                 "{wanted} is not a running client partition of {name}: only those are shut down"
                             )));
                         }
                     }
                     let destination = find(view, target)?;
                     if destination.system().name == found.system().name {
-                        return Err(PlanError::new(format!(
+                        return Err(PlanError::invalid(format!(
                             "{target} is the system being updated: evacuate to another one"
                         )));
                     }
@@ -398,7 +398,7 @@ pub fn firmware(
                             continue;
                         }
                         let plan = relocate(view, &lpar.name, target).map_err(|error| {
-                            PlanError::new(format!(
+                            PlanError::refused(format!(
                                 "{} cannot be evacuated to {target}: {error} (name it with --shutdown-lpar to shut it down instead)",
                                 lpar.name
                             ))
@@ -516,22 +516,22 @@ pub fn firmware_accept(view: EstateView<'_>, system: &str) -> Result<Plan, PlanE
     let name = system_name(view, found);
     let state = found.system().state.clone();
     if !matches!(state, SystemState::Operating | SystemState::Standby) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{name} is {state}: accepting a level needs it Operating (or Standby)"
         )));
     }
     let levels = found.system().firmware.as_ref().ok_or_else(|| {
-        PlanError::new(format!(
+        PlanError::cannot_tell(format!(
             "the firmware levels of {name} could not be read (lslic): refresh and try again"
         ))
     })?;
     let (Some(activated), Some(accepted)) = (levels.activated_level, levels.accepted_level) else {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::cannot_tell(format!(
             "lslic shows no activated or accepted level for {name}"
         )));
     };
     if activated == accepted {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "nothing to accept on {name}: level {activated} is activated and accepted"
         )));
     }
@@ -678,8 +678,10 @@ fn find<'a>(view: EstateView<'a>, name: &str) -> Result<SystemRef<'a>, PlanError
     let found = view.find_system(name);
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(PlanError::new(format!("no managed system called {name}"))),
-        many => Err(PlanError::new(format!(
+        [] => Err(PlanError::not_found(format!(
+            "no managed system called {name}"
+        ))),
+        many => Err(PlanError::invalid(format!(
             "{} systems are called {name} (on {}): name it by its MTMS (type-model*serial)",
             many.len(),
             many.iter().map(|s| s.hmc).collect::<Vec<_>>().join(", ")

@@ -28,20 +28,69 @@ pub use view::EstateView;
 pub use wpar_move::{wpar_move, SourceAfterMove, WparMoveChoices, WparMoveFacts};
 pub use wpar_recovery::{wpar_recover, WparRecoveryChoices};
 
-/// Why a plan cannot be built: one line an operator can act on.
+/// Why a plan cannot be built, by kind: callers (the CLI's exit status, the console,
+/// tests) decide on the kind, the operator reads the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanErrorKind {
+    /// A named system, partition, WPAR, host or NIM object is not in the estate.
+    NotFound,
+    /// A precondition is false: running this plan now would harm or fail.
+    Refused,
+    /// A fact the plan depends on could not be read or understood: cannot tell.
+    CannotTell,
+    /// The choices contradict each other or name something impossible.
+    Invalid,
+    /// The estate is already where the plan would take it.
+    NothingToDo,
+}
+
+/// Why a plan cannot be built: its kind and one line an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct PlanError(pub String);
+#[error("{reason}")]
+pub struct PlanError {
+    /// What kind of refusal.
+    pub kind: PlanErrorKind,
+    /// The reason, worded for the operator.
+    pub reason: String,
+}
 
 impl PlanError {
-    /// A plan error with this reason.
-    pub fn new(reason: impl Into<String>) -> Self {
-        PlanError(reason.into())
+    /// A plan error of `kind` with this reason.
+    pub fn new(kind: PlanErrorKind, reason: impl Into<String>) -> Self {
+        PlanError {
+            kind,
+            reason: reason.into(),
+        }
+    }
+
+    /// A named object is not in the estate.
+    pub fn not_found(reason: impl Into<String>) -> Self {
+        PlanError::new(PlanErrorKind::NotFound, reason)
+    }
+
+    /// A precondition is false.
+    pub fn refused(reason: impl Into<String>) -> Self {
+        PlanError::new(PlanErrorKind::Refused, reason)
+    }
+
+    /// A fact could not be read or understood.
+    pub fn cannot_tell(reason: impl Into<String>) -> Self {
+        PlanError::new(PlanErrorKind::CannotTell, reason)
+    }
+
+    /// The choices make no sense.
+    pub fn invalid(reason: impl Into<String>) -> Self {
+        PlanError::new(PlanErrorKind::Invalid, reason)
+    }
+
+    /// Nothing to do.
+    pub fn nothing_to_do(reason: impl Into<String>) -> Self {
+        PlanError::new(PlanErrorKind::NothingToDo, reason)
     }
 }
 
 impl From<crate::sources::command::ArgumentError> for PlanError {
     fn from(error: crate::sources::command::ArgumentError) -> Self {
-        PlanError(error.to_string())
+        PlanError::invalid(error.to_string())
     }
 }

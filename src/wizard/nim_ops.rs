@@ -30,13 +30,13 @@ fn nim_master<'a>(view: EstateView<'a>, master: &str) -> Result<&'a [NimObject],
         .iter()
         .find(|s| s.name == master && s.kind == SourceKind::Nim)
         .ok_or_else(|| {
-            PlanError::new(format!(
+            PlanError::not_found(format!(
                 "no NIM master called {master} in the configuration"
             ))
         })?;
     match &snapshot.data {
         SourceData::Nim(objects) => Ok(objects),
-        _ => Err(PlanError::new(format!(
+        _ => Err(PlanError::cannot_tell(format!(
             "{master} could not be read ({}): refresh and try again",
             snapshot.error.as_deref().unwrap_or("no data")
         ))),
@@ -60,12 +60,11 @@ fn machine<'a>(
     master: &str,
     client: &str,
 ) -> Result<&'a NimObject, PlanError> {
-    let found = objects
-        .iter()
-        .find(|o| o.name == client)
-        .ok_or_else(|| PlanError::new(format!("{master} has no NIM object called {client}")))?;
+    let found = objects.iter().find(|o| o.name == client).ok_or_else(|| {
+        PlanError::not_found(format!("{master} has no NIM object called {client}"))
+    })?;
     if found.class != NimClass::Machines {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{client} is a {} object ({}), not a machine",
             found.class, found.object_type
         )));
@@ -105,10 +104,10 @@ pub fn nim_reset(view: EstateView<'_>, master: &str, client: &str) -> Result<Pla
     let cstate = found
         .cstate
         .clone()
-        .ok_or_else(|| PlanError::new(format!("{client} has no Cstate on {master}")))?;
+        .ok_or_else(|| PlanError::cannot_tell(format!("{client} has no Cstate on {master}")))?;
     let allocated = allocations(objects, found);
     if cstate.is_ready() && allocated.is_empty() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "nothing to reset: {client} is ready for a NIM operation and holds no resource"
         )));
     }
@@ -208,15 +207,15 @@ fn alternate_object<'a>(
             .copied()
             .find(|o| o.name == name)
             .ok_or_else(|| {
-                PlanError::new(format!(
+                PlanError::not_found(format!(
                     "{master} has no alternate_master object called {name}"
                 ))
             }),
         (None, [one]) => Ok(one),
-        (None, []) => Err(PlanError::new(format!(
+        (None, []) => Err(PlanError::refused(format!(
             "{master} has no alternate_master object: no alternate master is defined there (or it was never synchronised)"
         ))),
-        (None, many) => Err(PlanError::new(format!(
+        (None, many) => Err(PlanError::invalid(format!(
             "{master} has {} alternate masters ({}): name one",
             many.len(),
             many.iter()
@@ -345,7 +344,7 @@ pub fn nim_takeover(
 ) -> Result<Plan, PlanError> {
     let objects = nim_master(view, alternate)?;
     let old_master = alternate_object(objects, alternate, old).map_err(|error| {
-        PlanError::new(format!(
+        PlanError::refused(format!(
             "{error}; synchronise from the primary first (powerdeck plan nim-sync --master PRIMARY)"
         ))
     })?;
@@ -361,7 +360,7 @@ pub fn nim_takeover(
         })
         .collect();
     if clients.is_empty() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "no client of {alternate} is controlled by another master: nothing to take over"
         )));
     }
@@ -447,7 +446,7 @@ pub async fn read_nimadm_facts<T: Exec>(
         &nim::c_rsh(client, ClientCommand::ListBosInst)?,
     )
     .await
-    .map_err(PlanError::new)?;
+    .map_err(PlanError::cannot_tell)?;
     Ok(NimadmFacts {
         bos_inst: text.lines().any(|line| line.trim() == "/bos_inst"),
     })
@@ -464,13 +463,13 @@ pub fn nimadm_preflight(
     let objects = nim_master(view, master)?;
     let found = machine(objects, master, client)?;
     if found.object_type != "standalone" {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{client} is a {} machine: nimadm migrates standalone clients",
             found.object_type
         )));
     }
     if found.cstate.as_ref().is_some_and(|c| !c.is_ready()) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{client} is in Cstate '{}': reset it first (powerdeck plan nim-reset --master {master} --client {client})",
             found.cstate.as_ref().map_or("", Cstate::as_str)
         )));
@@ -478,7 +477,7 @@ pub fn nimadm_preflight(
     let me = master_hostname(objects, master);
     if let Some(current) = found.current_master.as_deref() {
         if current != me {
-            return Err(PlanError::new(format!(
+            return Err(PlanError::refused(format!(
                 "{client}'s current master is {current}, not {me}: run the pre-flight on {current}"
             )));
         }

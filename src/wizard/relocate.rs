@@ -20,27 +20,33 @@ pub fn relocate(view: EstateView<'_>, lpar: &str, target: &str) -> Result<Plan, 
         Some(destination) => *destination,
         None => match targets.first() {
             Some(other) => {
-                return Err(PlanError::new(format!(
+                return Err(PlanError::refused(format!(
                 "{target} is managed by {}, {lpar} by {hmc}: relocation across HMCs is not offered",
                 other.hmc
             )))
             }
-            None => return Err(PlanError::new(format!("no managed system called {target}"))),
+            None => {
+                return Err(PlanError::not_found(format!(
+                    "no managed system called {target}"
+                )))
+            }
         },
     };
     let src = system_name(view, source);
     let dst = system_name(view, destination);
     if source.system().name == destination.system().name {
-        return Err(PlanError::new(format!("{lpar} already runs on {dst}")));
+        return Err(PlanError::nothing_to_do(format!(
+            "{lpar} already runs on {dst}"
+        )));
     }
     if !source.system().state.accepts_partitions() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "source {src} is {}: relocation needs it Operating (for a failed system, use remote restart)",
             source.system().state
         )));
     }
     if !destination.system().state.accepts_partitions() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "target {dst} is {}: it must be Operating",
             destination.system().state
         )));
@@ -48,19 +54,19 @@ pub fn relocate(view: EstateView<'_>, lpar: &str, target: &str) -> Result<Plan, 
     if destination.system().capabilities.active_lpar_mobility == Some(false)
         && partition.state == LparState::Running
     {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "target {dst} is not capable of active partition mobility"
         )));
     }
     check_movable(partition)?;
     if destination.lpar(lpar).is_some() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{dst} already has a partition called {lpar}"
         )));
     }
     let active = partition.state == LparState::Running;
     if active && partition.rmc_state.as_ref() != Some(&RmcState::Active) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{lpar} is Running but its RMC connection is {}: active relocation needs RMC active",
             partition
                 .rmc_state
@@ -202,11 +208,11 @@ pub(crate) fn locate_partition<'a>(
         .collect();
     match (live.as_slice(), found.as_slice()) {
         ([one], _) => Ok(*one),
-        ([], []) => Err(PlanError::new(format!("no partition called {lpar}"))),
-        ([], _) => Err(PlanError::new(format!(
+        ([], []) => Err(PlanError::not_found(format!("no partition called {lpar}"))),
+        ([], _) => Err(PlanError::refused(format!(
             "{lpar} only exists as a remote-restarted copy waiting for cleanup"
         ))),
-        (many, _) => Err(PlanError::new(format!(
+        (many, _) => Err(PlanError::invalid(format!(
             "{lpar} exists on {} systems ({}): name the one to move",
             many.len(),
             many.iter()
@@ -220,13 +226,13 @@ pub(crate) fn locate_partition<'a>(
 /// Refuses partitions the HMC would refuse to move.
 fn check_movable(lpar: &Lpar) -> Result<(), PlanError> {
     if lpar.lpar_env.is_vios() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{} is a Virtual I/O Server: VIOS partitions are not relocated",
             lpar.name
         )));
     }
     if lpar.migration_disabled {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{} has migration_disabled=1: partition mobility is switched off for it",
             lpar.name
         )));
@@ -236,13 +242,13 @@ fn check_movable(lpar: &Lpar) -> Result<(), PlanError> {
         .as_ref()
         .is_some_and(|state| state.is_active())
     {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{} is already migrating",
             lpar.name
         )));
     }
     if !lpar.state.allows_relocation() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{} is {}: relocation needs it Running (active) or Not Activated (inactive)",
             lpar.name, lpar.state
         )));

@@ -77,30 +77,30 @@ pub fn remote_restart(
     let source = *view
         .find_system(from)
         .first()
-        .ok_or_else(|| PlanError::new(format!("no managed system called {from}")))?;
+        .ok_or_else(|| PlanError::not_found(format!("no managed system called {from}")))?;
     let hmc = source.hmc;
     let target = view
         .find_system(to)
         .into_iter()
         .find(|t| t.hmc == hmc)
         .ok_or_else(|| {
-            PlanError::new(format!(
+            PlanError::not_found(format!(
                 "no managed system called {to} on {hmc}: remote restart stays on one HMC"
             ))
         })?;
     let src = system_name(view, source);
     let dst = system_name(view, target);
     if src == dst {
-        return Err(PlanError::new("source and target are the same system"));
+        return Err(PlanError::invalid("source and target are the same system"));
     }
     if !source.system().state.allows_remote_restart_from() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{src} is {}: partitions are remotely restarted only from a system in Power Off In Progress, Power Off, Error, Error - Dump in progress, Initializing or No Connection",
             source.system().state
         )));
     }
     if !target.system().state.accepts_partitions() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "target {dst} is {}: it must be Operating",
             target.system().state
         )));
@@ -112,19 +112,21 @@ pub fn remote_restart(
         let mut chosen = Vec::new();
         for name in &choices.lpars {
             let candidate = listed.iter().find(|c| &c.name == name).ok_or_else(|| {
-                PlanError::new(format!(
+                PlanError::refused(format!(
                     "{name} is not a remote-restart-capable partition of {src}"
                 ))
             })?;
             if let Some(why) = &candidate.blocked {
-                return Err(PlanError::new(format!("{name} cannot be restarted: {why}")));
+                return Err(PlanError::refused(format!(
+                    "{name} cannot be restarted: {why}"
+                )));
             }
             chosen.push(candidate);
         }
         chosen
     };
     if chosen.is_empty() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "nothing to restart: no partition of {src} is Remote Restartable"
         )));
     }

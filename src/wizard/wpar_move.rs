@@ -173,10 +173,12 @@ pub(crate) fn aix_host<'a>(
         .snapshots
         .iter()
         .find(|s| s.name == host && s.kind == SourceKind::Aix)
-        .ok_or_else(|| PlanError::new(format!("no AIX host called {host} in the configuration")))?;
+        .ok_or_else(|| {
+            PlanError::not_found(format!("no AIX host called {host} in the configuration"))
+        })?;
     match &snapshot.data {
         SourceData::Aix(wpars) => Ok((snapshot, wpars)),
-        _ => Err(PlanError::new(format!(
+        _ => Err(PlanError::cannot_tell(format!(
             "{host} could not be read ({}): refresh and try again",
             snapshot.error.as_deref().unwrap_or("no data")
         ))),
@@ -193,7 +195,7 @@ pub fn wpar_move(
     facts: &WparMoveFacts,
 ) -> Result<Plan, PlanError> {
     if from == to {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::invalid(format!(
             "{wpar} already lives on {from}: name another global as the target"
         )));
     }
@@ -202,15 +204,15 @@ pub fn wpar_move(
     let listed = source_wpars
         .iter()
         .find(|w| w.name == wpar)
-        .ok_or_else(|| PlanError::new(format!("{from} has no WPAR called {wpar}")))?;
+        .ok_or_else(|| PlanError::not_found(format!("{from} has no WPAR called {wpar}")))?;
     if target_wpars.iter().any(|w| w.name == wpar) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{to} already has a WPAR called {wpar}: remove or rename it first"
         )));
     }
     let state = listed.state.clone();
     if !matches!(state, WparState::Active | WparState::Defined) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is {state} on {from}: a move starts from Active or Defined{}",
             if state.is_stuck() {
                 format!(
@@ -222,56 +224,58 @@ pub fn wpar_move(
         )));
     }
     let details = facts.details.as_ref().ok_or_else(|| {
-        PlanError::new(format!(
+        PlanError::cannot_tell(format!(
             "could not read lswpar -G {wpar} on {from}: {}",
             facts.problems.join("; ")
         ))
     })?;
     if listed.wpar_type == WparType::Application || details.wpar_type == WparType::Application {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is an application WPAR: there is nothing to save, start it on {to} with wparexec"
         )));
     }
     if listed.rootvg || details.rootvg {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is a rootvg WPAR: move it with its disk (spec file and mkwpar -p, aix-wpar-nim.md §4.4), not through a savewpar image"
         )));
     }
     if details.is_versioned() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is a versioned (AIX 5.x) WPAR: syncwpar and migwpar do not apply; recreate it from its mksysb with mkwpar -C -B"
         )));
     }
     let detached = details.private_usr == Some(true);
     let level_of = |level: &Option<String>, host: &str| {
         let text = level.as_deref().ok_or_else(|| {
-            PlanError::new(format!(
+            PlanError::cannot_tell(format!(
                 "could not read oslevel -s on {host}: {}",
                 facts.problems.join("; ")
             ))
         })?;
         aix_level(text)
             .map(|parsed| (text.to_string(), parsed))
-            .ok_or_else(|| PlanError::new(format!("{host} oslevel -s {text:?} is not a level")))
+            .ok_or_else(|| {
+                PlanError::cannot_tell(format!("{host} oslevel -s {text:?} is not a level"))
+            })
     };
     let (source_text, source_level) = level_of(&facts.source_level, from)?;
     let (target_text, target_level) = level_of(&facts.target_level, to)?;
     if target_level < source_level {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{to} runs {target_text}, older than {from} ({source_text}): a WPAR cannot move to an older AIX"
         )));
     }
     let compatible = target_level != source_level;
     let migrate = (target_level.0, target_level.1) > (source_level.0, source_level.1);
     if migrate && detached && choices.images.is_none() {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is a detached WPAR from AIX {}.{}: migwpar needs the AIX {}.{} install images on {to} (--images DIR)",
             source_level.0, source_level.1, target_level.0, target_level.1
         )));
     }
     if let (Some(size), Some(free)) = (facts.size_mb, facts.target_free_mb) {
         if size > free {
-            return Err(PlanError::new(format!(
+            return Err(PlanError::refused(format!(
                 "{wpar} needs about {size} MB in {to}'s rootvg, which has {free} MB free: make room first (old backups, dumps)"
             )));
         }

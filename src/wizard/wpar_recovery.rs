@@ -76,7 +76,7 @@ pub async fn read_leftover_mounts<T: Exec>(
 ) -> Result<Vec<String>, PlanError> {
     let mounts = run(transport, host, &aix::mount_table())
         .await
-        .map_err(PlanError::new)?;
+        .map_err(PlanError::cannot_tell)?;
     let own = run(transport, host, &aix::lsfs_mount_group(wpar)?)
         .await
         .unwrap_or_default();
@@ -89,7 +89,7 @@ pub fn wpar_directory(view: EstateView<'_>, host: &str, wpar: &str) -> Result<St
     let found = wpars
         .iter()
         .find(|w| w.name == wpar)
-        .ok_or_else(|| PlanError::new(format!("{host} has no WPAR called {wpar}")))?;
+        .ok_or_else(|| PlanError::not_found(format!("{host} has no WPAR called {wpar}")))?;
     Ok(found
         .directory
         .clone()
@@ -108,20 +108,20 @@ pub fn wpar_recover(
     let found = wpars
         .iter()
         .find(|w| w.name == wpar)
-        .ok_or_else(|| PlanError::new(format!("{host} has no WPAR called {wpar}")))?;
+        .ok_or_else(|| PlanError::not_found(format!("{host} has no WPAR called {wpar}")))?;
     let state = found.state.clone();
     if !matches!(state, WparState::Transitional | WparState::Broken) {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::nothing_to_do(format!(
             "nothing to recover: {wpar} is {state} on {host} (this wizard handles Transitional and Broken WPARs)"
         )));
     }
     if found.wpar_type == WparType::Application {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is an application WPAR: stopwpar -F {wpar} ends it, there is nothing to recover"
         )));
     }
     if choices.recreate && state != WparState::Broken {
-        return Err(PlanError::new(format!(
+        return Err(PlanError::refused(format!(
             "{wpar} is {state}, not Broken: recreating it from its specification is for damaged Broken WPARs"
         )));
     }

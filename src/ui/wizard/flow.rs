@@ -323,7 +323,7 @@ pub fn facts_read(app: &mut App, request: FactsRequest, facts: Result<Facts, Pla
             wizard.plan = Some(plan);
         }
         Err(error) => {
-            wizard.plan = Some(Err(PlanError::new(format!(
+            wizard.plan = Some(Err(PlanError::cannot_tell(format!(
                 "could not read what the plan needs: {error}"
             ))))
         }
@@ -355,7 +355,7 @@ fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
         wizard
             .chosen_target()
             .map(|t| t.system.clone())
-            .ok_or_else(|| PlanError::new("no target chosen"))
+            .ok_or_else(|| PlanError::invalid("no target chosen"))
     };
     match &wizard.kind {
         WizardKind::RemoteRestart { system, .. } => {
@@ -387,7 +387,7 @@ fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
         WizardKind::Recovery => wizard
             .plan
             .clone()
-            .unwrap_or_else(|| Err(PlanError::new("no recovery plan"))),
+            .unwrap_or_else(|| Err(PlanError::invalid("no recovery plan"))),
         WizardKind::Firmware { system, .. } => {
             let disruptive = match wizard.chosen().map(|c| &c.value) {
                 Some(ChoiceValue::Evacuate(target)) => Some(Disruptive::Evacuate {
@@ -411,10 +411,12 @@ fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
         WizardKind::FirmwareAccept { system, .. } => wizard::firmware_accept(view, system),
         WizardKind::WparMove { host, wpar } => {
             let Some(ChoiceValue::Host(to)) = wizard.chosen().map(|c| &c.value) else {
-                return Err(PlanError::new("no target chosen"));
+                return Err(PlanError::invalid("no target chosen"));
             };
             let Some(Facts::WparMove(facts)) = &wizard.facts else {
-                return Err(PlanError::new("the facts of the move were not read"));
+                return Err(PlanError::cannot_tell(
+                    "the facts of the move were not read",
+                ));
             };
             wizard::wpar_move(view, wpar, host, to, &WparMoveChoices::default(), facts)
         }

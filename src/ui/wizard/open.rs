@@ -286,7 +286,7 @@ fn open_remote_restart(view: EstateView<'_>, hmc: &str, system: &str) -> Result<
             ));
         }
         match wizard::remote_restart(view, system, &target.system().name, &choices) {
-            Err(error) => Fit::No(error.0),
+            Err(error) => Fit::No(error.reason),
             Ok(_) => {
                 let caps = &target.system().capabilities;
                 if needs_srr && caps.simplified_remote_restart == Some(false) {
@@ -353,7 +353,7 @@ fn open_relocate(
             return Fit::No(format!("on {}: relocation stays on one HMC", target.hmc));
         }
         match wizard::relocate(view, lpar, &target.system().name) {
-            Err(error) => Fit::No(error.0),
+            Err(error) => Fit::No(error.reason),
             Ok(_) => Fit::Good("Operating".into()),
         }
     });
@@ -537,7 +537,7 @@ fn open_firmware(view: EstateView<'_>, hmc: &str, system: &str) -> Result<Wizard
         },
     ) {
         Ok(_) => (true, String::new()),
-        Err(error) => (false, error.0),
+        Err(error) => (false, error.reason),
     };
     let mut choices = Vec::new();
     let mut push = |label: String, value: ChoiceValue, disruptive: Option<Disruptive>, ok: &str| {
@@ -706,7 +706,7 @@ fn open_wpar_recover(
             found.state
         ));
     }
-    wpar_recovery::wpar_directory(view, host, wpar).map_err(|error| error.0)?;
+    wpar_recovery::wpar_directory(view, host, wpar).map_err(|error| error.reason)?;
     let broken = found.state == WparState::Broken;
     let mut choices = vec![
         Choice {
