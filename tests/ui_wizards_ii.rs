@@ -16,6 +16,7 @@ use powerdeck::estate::{Cstate, WparState};
 use powerdeck::refresh::SourceData;
 use powerdeck::sim::Estate;
 use powerdeck::ui::{App, Key, KeyAction, KeyMap, Request, Stage, ViewKind, WizardKind};
+use powerdeck::wizard::catalogue::WizardId;
 use ui_support::{names, press, select, Live};
 
 fn stage(app: &App) -> Option<Stage> {
@@ -445,27 +446,27 @@ fn the_new_keys_are_in_the_key_map_and_rebindable() {
     let map = KeyMap::default();
     assert_eq!(
         map.action_in(Key::char('F'), Some(ViewKind::Systems)),
-        Some(KeyAction::Firmware)
+        Some(KeyAction::Wizard(WizardId::Firmware))
     );
     assert_eq!(
         map.action_in(Key::char('A'), Some(ViewKind::Systems)),
-        Some(KeyAction::FirmwareAccept)
+        Some(KeyAction::Wizard(WizardId::FirmwareAccept))
     );
     assert_eq!(
         map.action_in(Key::char('W'), Some(ViewKind::Wpars)),
-        Some(KeyAction::WparMove)
+        Some(KeyAction::Wizard(WizardId::WparMove))
     );
     assert_eq!(
         map.action_in(Key::char('X'), Some(ViewKind::Wpars)),
-        Some(KeyAction::WparRecover)
+        Some(KeyAction::Wizard(WizardId::WparRecover))
     );
     assert_eq!(
         map.action_in(Key::char('X'), Some(ViewKind::Nim)),
-        Some(KeyAction::NimReset)
+        Some(KeyAction::Wizard(WizardId::NimReset))
     );
     assert_eq!(
         map.action_in(Key::char('S'), Some(ViewKind::Nim)),
-        Some(KeyAction::NimSync)
+        Some(KeyAction::Wizard(WizardId::NimSync))
     );
     assert_eq!(
         map.action_in(Key::char('S'), Some(ViewKind::Lpars)),
@@ -473,11 +474,11 @@ fn the_new_keys_are_in_the_key_map_and_rebindable() {
     );
     assert_eq!(
         map.action_in(Key::char('T'), Some(ViewKind::Nim)),
-        Some(KeyAction::NimTakeover)
+        Some(KeyAction::Wizard(WizardId::NimTakeover))
     );
     assert_eq!(
         map.action_in(Key::char('P'), Some(ViewKind::Nim)),
-        Some(KeyAction::NimadmPreflight)
+        Some(KeyAction::Wizard(WizardId::NimadmPreflight))
     );
     assert_eq!(map.action_in(Key::char('X'), Some(ViewKind::Systems)), None);
     let mut overrides = BTreeMap::new();
@@ -485,7 +486,7 @@ fn the_new_keys_are_in_the_key_map_and_rebindable() {
     let map = KeyMap::with_overrides(&overrides).unwrap();
     assert_eq!(
         map.action_in(Key::char('Y'), Some(ViewKind::Nim)),
-        Some(KeyAction::NimSync)
+        Some(KeyAction::Wizard(WizardId::NimSync))
     );
     assert_eq!(
         map.action_in(Key::char('S'), Some(ViewKind::Nim)),

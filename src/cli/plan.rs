@@ -4,12 +4,12 @@
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use powerdeck::exec::Exec;
 use powerdeck::refresh;
+use powerdeck::wizard::catalogue::{self, Request, DEFAULT_PARALLELISM};
 use powerdeck::wizard::{
-    self, nim_ops, wpar_move, wpar_recovery, CleanupChoices, Disruptive, EstateView,
-    FirmwareChoices, FirmwareRepo, NimSyncChoices, Plan, PlanError, RemoteRestartChoices,
-    SourceAfterMove, WparMoveChoices, WparRecoveryChoices,
+    wpar_move, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareRepo,
+    NimSyncChoices, PlanError, RemoteRestartChoices, SourceAfterMove, WparMoveChoices,
+    WparRecoveryChoices,
 };
 
 use super::inventory::sources;
@@ -35,7 +35,7 @@ pub enum PlanArgs {
         #[arg(long = "lpar", value_name = "NAME")]
         lpars: Vec<String>,
         /// Restarts that run at the same time.
-        #[arg(long, value_name = "N", default_value_t = 4)]
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_PARALLELISM)]
         parallel: usize,
     },
     /// Clean up a system that is back after remote restarts or failed migrations.
@@ -213,7 +213,11 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
         );
     }
     let view = EstateView::new(&snapshots);
-    match build(transport.as_ref(), view, args).await {
+    let planned = match request(args) {
+        Ok(request) => catalogue::plan(transport.as_ref(), view, &request).await,
+        Err(error) => Err(error),
+    };
+    match planned {
         Ok(plan) => {
             print!("{}", plan.to_script());
             Ok(ExitCode::SUCCESS)
@@ -225,40 +229,36 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
     }
 }
 
-/// Builds the plan; some wizards first read a few facts the refresh does not carry
-/// (levels, mounts), with read-only commands.
-async fn build<T: Exec>(
-    transport: &T,
-    view: EstateView<'_>,
-    args: &PlanArgs,
-) -> Result<Plan, PlanError> {
-    match args {
-        PlanArgs::Relocate { lpar, to } => wizard::relocate(view, lpar, to),
+/// The catalogue's request for these arguments.
+fn request(args: &PlanArgs) -> Result<Request, PlanError> {
+    Ok(match args {
+        PlanArgs::Relocate { lpar, to } => Request::Relocate {
+            lpar: lpar.clone(),
+            to: to.clone(),
+        },
         PlanArgs::RemoteRestart {
             from,
             to,
             lpars,
             parallel,
-        } => wizard::remote_restart(
-            view,
-            from,
-            to,
-            &RemoteRestartChoices {
+        } => Request::RemoteRestart {
+            from: from.clone(),
+            to: to.clone(),
+            choices: RemoteRestartChoices {
                 lpars: lpars.clone(),
                 priorities: Vec::new(),
                 parallelism: *parallel,
             },
-        ),
+        },
         PlanArgs::Cleanup {
             system,
             retain_devices,
-        } => wizard::cleanup(
-            view,
-            system,
-            CleanupChoices {
+        } => Request::Cleanup {
+            system: system.clone(),
+            choices: CleanupChoices {
                 retain_devices: *retain_devices,
             },
-        ),
+        },
         PlanArgs::Firmware {
             system,
             level,
@@ -289,17 +289,18 @@ async fn build<T: Exec>(
                 (true, None, false) => Some(Disruptive::PowerOff),
                 (false, None, false) => None,
             };
-            wizard::firmware(
-                view,
-                system,
-                &FirmwareChoices {
+            Request::Firmware {
+                system: system.clone(),
+                choices: FirmwareChoices {
                     level: *level,
                     repository,
                     disruptive,
                 },
-            )
+            }
         }
-        PlanArgs::FirmwareAccept { system } => wizard::firmware_accept(view, system),
+        PlanArgs::FirmwareAccept { system } => Request::FirmwareAccept {
+            system: system.clone(),
+        },
         PlanArgs::WparMove {
             wpar,
             from,
@@ -307,67 +308,56 @@ async fn build<T: Exec>(
             source,
             images,
             shared_dir,
-        } => {
-            let facts = wpar_move::read_facts(transport, wpar, from, to).await?;
-            wizard::wpar_move(
-                view,
-                wpar,
-                from,
-                to,
-                &WparMoveChoices {
-                    source_after: match source {
-                        SourceArg::Stop => SourceAfterMove::Stop,
-                        SourceArg::Remove => SourceAfterMove::Remove,
-                    },
-                    images: images.clone(),
-                    shared_dir: shared_dir.clone(),
+        } => Request::WparMove {
+            wpar: wpar.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            choices: WparMoveChoices {
+                source_after: match source {
+                    SourceArg::Stop => SourceAfterMove::Stop,
+                    SourceArg::Remove => SourceAfterMove::Remove,
                 },
-                &facts,
-            )
-        }
+                images: images.clone(),
+                shared_dir: shared_dir.clone(),
+            },
+        },
         PlanArgs::WparRecover {
             host,
             wpar,
             unmount,
             start,
             recreate,
-        } => {
-            let unmount = if unmount.is_empty() {
-                let directory = wpar_recovery::wpar_directory(view, host, wpar)?;
-                wpar_recovery::read_leftover_mounts(transport, host, wpar, &directory).await?
-            } else {
-                unmount.clone()
-            };
-            wizard::wpar_recover(
-                view,
-                host,
-                wpar,
-                &WparRecoveryChoices {
-                    unmount,
-                    start: *start,
-                    recreate: *recreate,
-                },
-            )
-        }
-        PlanArgs::NimReset { master, client } => wizard::nim_reset(view, master, client),
+        } => Request::WparRecover {
+            host: host.clone(),
+            wpar: wpar.clone(),
+            choices: WparRecoveryChoices {
+                unmount: unmount.clone(),
+                start: *start,
+                recreate: *recreate,
+            },
+        },
+        PlanArgs::NimReset { master, client } => Request::NimReset {
+            master: master.clone(),
+            client: client.clone(),
+        },
         PlanArgs::NimSync {
             master,
             alternate,
             reset_clients,
-        } => wizard::nim_sync(
-            view,
-            master,
-            &NimSyncChoices {
+        } => Request::NimSync {
+            master: master.clone(),
+            choices: NimSyncChoices {
                 alternate: alternate.clone(),
                 reset_clients: *reset_clients,
             },
-        ),
-        PlanArgs::NimTakeover { alternate, from } => {
-            wizard::nim_takeover(view, alternate, from.as_deref())
-        }
-        PlanArgs::NimadmPreflight { master, client } => {
-            let facts = nim_ops::read_nimadm_facts(transport, master, client).await?;
-            wizard::nimadm_preflight(view, master, client, facts)
-        }
-    }
+        },
+        PlanArgs::NimTakeover { alternate, from } => Request::NimTakeover {
+            alternate: alternate.clone(),
+            from: from.clone(),
+        },
+        PlanArgs::NimadmPreflight { master, client } => Request::NimadmPreflight {
+            master: master.clone(),
+            client: client.clone(),
+        },
+    })
 }

@@ -93,7 +93,7 @@ pub enum Request {
     LoadJournal,
     /// Read the facts a wizard's plan needs, with read-only commands, in a task of its
     /// own; answer with `Action::FactsRead`.
-    ReadFacts(super::wizard::FactsRequest),
+    ReadFacts(super::wizard::FactsQuery),
     /// Leave the console.
     Quit,
 }

@@ -11,6 +11,7 @@ use std::fmt;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::views::ViewKind;
+use crate::wizard::catalogue::{Subject, WizardId, WIZARDS};
 
 /// A console action a key can trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,35 +76,15 @@ pub enum KeyAction {
     ShowTree,
     /// The journal of wizard runs.
     ShowJournal,
-    /// Remote restart the partitions of the selected (failed) system.
-    RemoteRestart,
-    /// Relocate (move) the selected partition to another system.
-    Relocate,
-    /// Clean up the selected system after remote restarts or failed migrations.
-    Cleanup,
-    /// Update the firmware of the selected system (concurrent or disruptive).
-    Firmware,
-    /// Accept the activated firmware level of the selected system.
-    FirmwareAccept,
-    /// Move the selected WPAR to another AIX global (WPAR view).
-    WparMove,
-    /// Recover the selected WPAR stuck in T or Broken (WPAR view).
-    WparRecover,
-    /// Reset and deallocate the selected stuck NIM client (NIM view).
-    NimReset,
-    /// Synchronise the selected NIM master to its alternate (NIM view).
-    NimSync,
-    /// Take over the clients of the other master on the selected alternate (NIM view).
-    NimTakeover,
-    /// nimadm pre-flight of the selected standalone NIM client (NIM view).
-    NimadmPreflight,
+    /// Open a wizard on the selected row (the catalogue lists them and their keys).
+    Wizard(WizardId),
     /// Show the wizard that was put aside while its plan runs.
     ShowWizard,
 }
 
 impl KeyAction {
-    /// Every action, in help order.
-    pub const ALL: &'static [KeyAction] = &[
+    /// Every action but the wizards, in help order.
+    const GENERAL: &'static [KeyAction] = &[
         KeyAction::Help,
         KeyAction::Palette,
         KeyAction::Filter,
@@ -134,19 +115,17 @@ impl KeyAction {
         KeyAction::ShowSources,
         KeyAction::ShowTree,
         KeyAction::ShowJournal,
-        KeyAction::RemoteRestart,
-        KeyAction::Relocate,
-        KeyAction::Cleanup,
-        KeyAction::Firmware,
-        KeyAction::FirmwareAccept,
-        KeyAction::WparMove,
-        KeyAction::WparRecover,
-        KeyAction::NimReset,
-        KeyAction::NimSync,
-        KeyAction::NimTakeover,
-        KeyAction::NimadmPreflight,
-        KeyAction::ShowWizard,
     ];
+
+    /// Every action, in help order: the general ones, each wizard of the catalogue,
+    /// then the way back to a wizard put aside.
+    pub fn all() -> impl Iterator<Item = KeyAction> {
+        KeyAction::GENERAL
+            .iter()
+            .copied()
+            .chain(WIZARDS.iter().map(|spec| KeyAction::Wizard(spec.id)))
+            .chain(std::iter::once(KeyAction::ShowWizard))
+    }
 
     /// The name used in the config `[keys]` section.
     pub fn name(self) -> &'static str {
@@ -181,17 +160,7 @@ impl KeyAction {
             KeyAction::ShowSources => "sources",
             KeyAction::ShowTree => "tree",
             KeyAction::ShowJournal => "journal",
-            KeyAction::RemoteRestart => "remote_restart",
-            KeyAction::Relocate => "relocate",
-            KeyAction::Cleanup => "cleanup",
-            KeyAction::Firmware => "firmware",
-            KeyAction::FirmwareAccept => "firmware_accept",
-            KeyAction::WparMove => "wpar_move",
-            KeyAction::WparRecover => "wpar_recover",
-            KeyAction::NimReset => "nim_reset",
-            KeyAction::NimSync => "nim_sync",
-            KeyAction::NimTakeover => "nim_takeover",
-            KeyAction::NimadmPreflight => "nimadm_preflight",
+            KeyAction::Wizard(id) => id.spec().key_name,
             KeyAction::ShowWizard => "wizard",
         }
     }
@@ -229,17 +198,7 @@ impl KeyAction {
             KeyAction::ShowSources => "sources (HMCs, AIX, NIM) and their health",
             KeyAction::ShowTree => "estate tree: HMC › system › LPAR › WPAR",
             KeyAction::ShowJournal => "journal of wizard runs",
-            KeyAction::RemoteRestart => "remote restart: partitions of a failed system (RR source)",
-            KeyAction::Relocate => "relocate (move) the selected LPAR to another system",
-            KeyAction::Cleanup => "clean up a system that is back (needs cleanup)",
-            KeyAction::Firmware => "firmware update of the selected system",
-            KeyAction::FirmwareAccept => "accept the activated firmware (update flag)",
-            KeyAction::WparMove => "WPAR view: move the WPAR to another AIX global",
-            KeyAction::WparRecover => "WPAR view: recover a stuck (T) or Broken WPAR",
-            KeyAction::NimReset => "NIM view: reset + deallocate a stuck client",
-            KeyAction::NimSync => "NIM view: sync a master to its alternate",
-            KeyAction::NimTakeover => "NIM view: take over the clients on the alternate",
-            KeyAction::NimadmPreflight => "NIM view: nimadm pre-flight of a client",
+            KeyAction::Wizard(id) => id.spec().help,
             KeyAction::ShowWizard => "back to the wizard whose plan is running",
         }
     }
@@ -266,18 +225,7 @@ impl KeyAction {
             | KeyAction::ShowSources
             | KeyAction::ShowTree
             | KeyAction::ShowJournal => "Views",
-            KeyAction::RemoteRestart
-            | KeyAction::Relocate
-            | KeyAction::Cleanup
-            | KeyAction::Firmware
-            | KeyAction::FirmwareAccept
-            | KeyAction::WparMove
-            | KeyAction::WparRecover
-            | KeyAction::NimReset
-            | KeyAction::NimSync
-            | KeyAction::NimTakeover
-            | KeyAction::NimadmPreflight
-            | KeyAction::ShowWizard => "Wizards",
+            KeyAction::Wizard(_) | KeyAction::ShowWizard => "Wizards",
             _ => "General",
         }
     }
@@ -287,11 +235,11 @@ impl KeyAction {
     /// which it shadows in its own views (`S`: sort reverse, but sync in the NIM view).
     pub fn views(self) -> Option<&'static [ViewKind]> {
         match self {
-            KeyAction::WparMove | KeyAction::WparRecover => Some(&[ViewKind::Wpars]),
-            KeyAction::NimReset
-            | KeyAction::NimSync
-            | KeyAction::NimTakeover
-            | KeyAction::NimadmPreflight => Some(&[ViewKind::Nim]),
+            KeyAction::Wizard(id) => match id.spec().subject {
+                Subject::Wpar => Some(&[ViewKind::Wpars]),
+                Subject::NimObject => Some(&[ViewKind::Nim]),
+                Subject::System | Subject::Lpar => None,
+            },
             _ => None,
         }
     }
@@ -307,7 +255,7 @@ impl KeyAction {
 
     /// The action with this config name.
     pub fn from_name(name: &str) -> Option<KeyAction> {
-        KeyAction::ALL.iter().copied().find(|a| a.name() == name)
+        KeyAction::all().find(|a| a.name() == name)
     }
 }
 
@@ -502,23 +450,16 @@ impl Default for KeyMap {
             (KeyAction::ShowSources, &[c('6')]),
             (KeyAction::ShowTree, &[c('7')]),
             (KeyAction::ShowJournal, &[c('8')]),
-            (KeyAction::RemoteRestart, &[c('R')]),
-            (KeyAction::Relocate, &[c('M')]),
-            (KeyAction::Cleanup, &[c('C')]),
-            (KeyAction::Firmware, &[c('F')]),
-            (KeyAction::FirmwareAccept, &[c('A')]),
-            (KeyAction::WparMove, &[c('W')]),
-            (KeyAction::WparRecover, &[c('X')]),
-            (KeyAction::NimReset, &[c('X')]),
-            (KeyAction::NimSync, &[c('S')]),
-            (KeyAction::NimTakeover, &[c('T')]),
-            (KeyAction::NimadmPreflight, &[c('P')]),
             (KeyAction::ShowWizard, &[c('w')]),
         ];
+        let wizards = WIZARDS
+            .iter()
+            .map(|spec| (KeyAction::Wizard(spec.id), vec![c(spec.key)]));
         KeyMap {
             bindings: table
                 .iter()
                 .map(|(action, keys)| (*action, keys.to_vec()))
+                .chain(wizards)
                 .collect(),
         }
     }
@@ -535,8 +476,7 @@ impl KeyMap {
             let action = KeyAction::from_name(name).ok_or_else(|| {
                 format!(
                     "keys.{name}: no such action (actions: {})",
-                    KeyAction::ALL
-                        .iter()
+                    KeyAction::all()
                         .map(|a| a.name())
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -669,9 +609,9 @@ mod tests {
     #[test]
     fn default_map_has_no_clashes_and_binds_everything() {
         let map = KeyMap::with_overrides(&BTreeMap::new()).unwrap();
-        for action in KeyAction::ALL {
-            assert!(!map.keys(*action).is_empty(), "{action:?} unbound");
-            assert_eq!(KeyAction::from_name(action.name()), Some(*action));
+        for action in KeyAction::all() {
+            assert!(!map.keys(action).is_empty(), "{action:?} unbound");
+            assert_eq!(KeyAction::from_name(action.name()), Some(action));
         }
         assert_eq!(map.action(Key::char('j')), Some(KeyAction::Down));
         assert_eq!(map.action(Key::ctrl('d')), Some(KeyAction::HalfPageDown));

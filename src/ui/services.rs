@@ -11,11 +11,11 @@ use tokio::sync::mpsc;
 
 use crate::exec::Exec;
 use crate::refresh::Engine;
-use crate::wizard::{nim_ops, wpar_move, wpar_recovery, Executor, Journal, Plan};
+use crate::wizard::{Executor, Journal, Plan};
 
 use super::app::Request;
 use super::update::Action;
-use super::wizard::{Facts, FactsRequest};
+use super::wizard::FactsQuery;
 
 /// Carries out the console's requests that reach outside it.
 pub struct Services<R> {
@@ -115,30 +115,12 @@ impl<R: Exec> Services<R> {
     /// Reads what a wizard's plan needs in a task of its own, with read-only commands
     /// only (`refresh::transport::read` refuses anything else); answers with
     /// `Action::FactsRead`.
-    pub fn read_facts(&self, request: FactsRequest) {
+    pub fn read_facts(&self, request: FactsQuery) {
         let transport = self.runner.clone();
         let actions = self.actions.clone();
         tokio::spawn(async move {
             let transport = transport.as_ref();
-            let facts = match &request {
-                FactsRequest::WparMove { wpar, from, to } => {
-                    wpar_move::read_facts(transport, wpar, from, to)
-                        .await
-                        .map(|facts| Facts::WparMove(Box::new(facts)))
-                }
-                FactsRequest::WparMounts {
-                    host,
-                    wpar,
-                    directory,
-                } => wpar_recovery::read_leftover_mounts(transport, host, wpar, directory)
-                    .await
-                    .map(Facts::Mounts),
-                FactsRequest::Nimadm { master, client } => {
-                    nim_ops::read_nimadm_facts(transport, master, client)
-                        .await
-                        .map(Facts::Nimadm)
-                }
-            };
+            let facts = request.read(transport).await;
             let _ = actions.send(Action::FactsRead(request, facts)).await;
         });
     }

@@ -73,7 +73,7 @@ pub enum Action {
     Say(String),
     /// Facts a wizard asked for were read (or could not be).
     FactsRead(
-        super::wizard::FactsRequest,
+        super::wizard::FactsQuery,
         Result<super::wizard::Facts, crate::wizard::PlanError>,
     ),
 }
@@ -284,18 +284,7 @@ fn key_action(app: &mut App, key: KeyAction) -> bool {
             app.requests.push(Request::LoadJournal);
             show(app, ViewKind::Journal.view());
         }
-        KeyAction::RemoteRestart
-        | KeyAction::Relocate
-        | KeyAction::Cleanup
-        | KeyAction::Firmware
-        | KeyAction::FirmwareAccept
-        | KeyAction::WparMove
-        | KeyAction::WparRecover
-        | KeyAction::NimReset
-        | KeyAction::NimSync
-        | KeyAction::NimTakeover
-        | KeyAction::NimadmPreflight
-        | KeyAction::ShowWizard => wizard::open_from_key(app, key),
+        KeyAction::Wizard(_) | KeyAction::ShowWizard => wizard::open_from_key(app, key),
     }
     true
 }

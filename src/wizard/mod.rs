@@ -1,6 +1,7 @@
 //! Guided wizards: plans built as pure functions of the estate and the operator's
 //! choices, shown in full, confirmed by name, then run step by step.
 
+pub mod catalogue;
 pub mod cleanup;
 pub mod condition;
 pub mod executor;

@@ -16,15 +16,14 @@ use crate::ui::wizard::{input_keys, WizardInput, WIZARD_KEYS};
 /// The help text: keys by group, commands, filter, symbols, flags.
 pub fn help_lines(keymap: &KeyMap, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let key_width = KeyAction::ALL
-        .iter()
-        .map(|a| keymap.describe_keys(*a).chars().count())
+    let key_width = KeyAction::all()
+        .map(|a| keymap.describe_keys(a).chars().count())
         .max()
         .unwrap_or(8)
         .clamp(8, 16);
     let heading = |text: &str| Line::from(Span::styled(format!(" {text}"), theme.title));
     let mut group = "";
-    for action in KeyAction::ALL {
+    for action in KeyAction::all() {
         if action.group() != group {
             if !group.is_empty() {
                 lines.push(Line::default());
@@ -34,7 +33,7 @@ pub fn help_lines(keymap: &KeyMap, theme: &Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {:key_width$}  ", keymap.describe_keys(*action)),
+                format!("  {:key_width$}  ", keymap.describe_keys(action)),
                 theme.key,
             ),
             Span::styled(action.description().to_string(), theme.popup),

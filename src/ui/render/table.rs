@@ -18,6 +18,7 @@ use crate::ui::keymap::KeyAction;
 use crate::ui::table::{Cell, Column, Row, RowKey};
 use crate::ui::theme::Theme;
 use crate::ui::views::{systems, ViewKind};
+use crate::wizard::catalogue::WizardId;
 
 /// Which columns fit in `available` cells: the most important first (by priority), a
 /// column that does not fit whole is narrowed when there is still useful room (never
@@ -198,19 +199,22 @@ fn wizard_hint(app: &App) -> Option<String> {
             [
                 flags
                     .contains(&"RR source")
-                    .then(|| key(KeyAction::RemoteRestart, "remote restart")),
+                    .then(|| key(KeyAction::Wizard(WizardId::RemoteRestart), "remote restart")),
                 flags
                     .contains(&"needs cleanup")
-                    .then(|| key(KeyAction::Cleanup, "cleanup")),
+                    .then(|| key(KeyAction::Wizard(WizardId::Cleanup), "cleanup")),
                 (found.system.firmware.is_some()
                     && matches!(
                         found.system.state,
                         SystemState::Operating | SystemState::Standby
                     ))
-                .then(|| key(KeyAction::Firmware, "firmware")),
-                flags
-                    .contains(&"update")
-                    .then(|| key(KeyAction::FirmwareAccept, "accept firmware")),
+                .then(|| key(KeyAction::Wizard(WizardId::Firmware), "firmware")),
+                flags.contains(&"update").then(|| {
+                    key(
+                        KeyAction::Wizard(WizardId::FirmwareAccept),
+                        "accept firmware",
+                    )
+                }),
             ]
             .into_iter()
             .flatten()
@@ -222,7 +226,9 @@ fn wizard_hint(app: &App) -> Option<String> {
             if lpar.lpar_env.is_vios() {
                 return None;
             }
-            key(KeyAction::Relocate, "relocate").into_iter().collect()
+            key(KeyAction::Wizard(WizardId::Relocate), "relocate")
+                .into_iter()
+                .collect()
         }
         RowKey::Wpar { host, name } if app.view.view.kind() == Some(ViewKind::Wpars) => {
             let stuck = match app.snapshots.get(host).map(|s| &s.data) {
@@ -233,9 +239,9 @@ fn wizard_hint(app: &App) -> Option<String> {
                 _ => false,
             };
             [
-                key(KeyAction::WparMove, "move"),
+                key(KeyAction::Wizard(WizardId::WparMove), "move"),
                 stuck
-                    .then(|| key(KeyAction::WparRecover, "recover"))
+                    .then(|| key(KeyAction::Wizard(WizardId::WparRecover), "recover"))
                     .flatten(),
             ]
             .into_iter()
@@ -253,11 +259,17 @@ fn wizard_hint(app: &App) -> Option<String> {
             [
                 object
                     .is_stuck_machine()
-                    .then(|| key(KeyAction::NimReset, "reset")),
-                (master_row && alternate).then(|| key(KeyAction::NimSync, "sync")),
-                (master_row && alternate).then(|| key(KeyAction::NimTakeover, "takeover")),
-                (object.object_type == "standalone" && !object.is_stuck_machine())
-                    .then(|| key(KeyAction::NimadmPreflight, "nimadm pre-flight")),
+                    .then(|| key(KeyAction::Wizard(WizardId::NimReset), "reset")),
+                (master_row && alternate)
+                    .then(|| key(KeyAction::Wizard(WizardId::NimSync), "sync")),
+                (master_row && alternate)
+                    .then(|| key(KeyAction::Wizard(WizardId::NimTakeover), "takeover")),
+                (object.object_type == "standalone" && !object.is_stuck_machine()).then(|| {
+                    key(
+                        KeyAction::Wizard(WizardId::NimadmPreflight),
+                        "nimadm pre-flight",
+                    )
+                }),
             ]
             .into_iter()
             .flatten()

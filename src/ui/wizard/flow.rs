@@ -2,15 +2,11 @@
 //! `update`. Running a plan is a request the runner carries out; its events come back
 //! as actions.
 
-use crate::wizard::{
-    self, CleanupChoices, Disruptive, EstateView, ExecEvent, FirmwareChoices, NimadmFacts, Plan,
-    PlanError, RemoteRestartChoices, RunSummary, StepOutcome, WparMoveChoices, WparRecoveryChoices,
-};
+use crate::wizard::{EstateView, ExecEvent, Plan, PlanError, RunSummary, StepOutcome};
 
 use super::open::{all_snapshots, hmc_snapshots};
 use super::{
-    kind_for, open, ChoiceValue, Facts, FactsRequest, Run, Stage, Wizard, WizardInput, WizardKind,
-    MAX_PARALLELISM,
+    kind_for, open, Facts, FactsQuery, Run, Stage, Wizard, WizardInput, WizardKind, MAX_PARALLELISM,
 };
 use crate::ui::app::{App, Mode, Request};
 use crate::ui::keymap::KeyAction;
@@ -231,33 +227,16 @@ fn next(app: &mut App) {
                 app.say(format!("{} cannot: {}", choice.label, choice.note));
                 return;
             }
-            match (&wizard.kind, &choice.value) {
-                (WizardKind::WparMove { host, wpar }, ChoiceValue::Host(to)) => {
-                    let request = FactsRequest::WparMove {
-                        wpar: wpar.clone(),
-                        from: host.clone(),
-                        to: to.clone(),
-                    };
-                    read_then_plan(app, request);
+            let query = wizard
+                .request()
+                .and_then(|request| request.facts_query(EstateView::new(&snapshots)));
+            match query {
+                Ok(Some(query)) => read_then_plan(app, query),
+                Ok(None) => show_plan(app),
+                Err(error) => {
+                    wizard.plan = Some(Err(error));
+                    advance(wizard, Stage::Plan);
                 }
-                (WizardKind::WparRecover { host, wpar }, _) => {
-                    let view = EstateView::new(&snapshots);
-                    match wizard::wpar_recovery::wpar_directory(view, host, wpar) {
-                        Ok(directory) => {
-                            let request = FactsRequest::WparMounts {
-                                host: host.clone(),
-                                wpar: wpar.clone(),
-                                directory,
-                            };
-                            read_then_plan(app, request);
-                        }
-                        Err(error) => {
-                            wizard.plan = Some(Err(error));
-                            advance(wizard, Stage::Plan);
-                        }
-                    }
-                }
-                _ => show_plan(app),
             }
         }
         Stage::Plan => {
@@ -295,7 +274,7 @@ fn next(app: &mut App) {
 
 /// Asks for facts to be read (off the render path) and shows the plan screen, which
 /// says `reading…` until they are in.
-fn read_then_plan(app: &mut App, request: FactsRequest) {
+fn read_then_plan(app: &mut App, request: FactsQuery) {
     let Some(wizard) = app.wizard.as_mut() else {
         return;
     };
@@ -307,7 +286,7 @@ fn read_then_plan(app: &mut App, request: FactsRequest) {
 }
 
 /// Facts read for a wizard: its plan is built with them, if it still waits for them.
-pub fn facts_read(app: &mut App, request: FactsRequest, facts: Result<Facts, PlanError>) -> bool {
+pub fn facts_read(app: &mut App, request: FactsQuery, facts: Result<Facts, PlanError>) -> bool {
     let snapshots = all_snapshots(app);
     let Some(wizard) = app.wizard.as_mut() else {
         return false;
@@ -351,115 +330,14 @@ fn show_plan(app: &mut App) {
 }
 
 fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
-    let target = || {
-        wizard
-            .chosen_target()
-            .map(|t| t.system.clone())
-            .ok_or_else(|| PlanError::invalid("no target chosen"))
-    };
-    match &wizard.kind {
-        WizardKind::RemoteRestart { system, .. } => {
-            let chosen: Vec<String> = wizard
-                .partitions
-                .iter()
-                .filter(|p| p.chosen)
-                .map(|p| p.name.clone())
-                .collect();
-            let choices = RemoteRestartChoices {
-                priorities: chosen
-                    .iter()
-                    .enumerate()
-                    .map(|(at, name)| (name.clone(), at as u32))
-                    .collect(),
-                lpars: chosen,
-                parallelism: wizard.parallelism,
-            };
-            wizard::remote_restart(view, system, &target()?, &choices)
-        }
-        WizardKind::Relocate { lpar, .. } => wizard::relocate(view, lpar, &target()?),
-        WizardKind::Cleanup { system, .. } => wizard::cleanup(
-            view,
-            system,
-            CleanupChoices {
-                retain_devices: wizard.retain_devices,
-            },
-        ),
-        WizardKind::Recovery => wizard
+    if wizard.kind == WizardKind::Recovery {
+        return wizard
             .plan
             .clone()
-            .unwrap_or_else(|| Err(PlanError::invalid("no recovery plan"))),
-        WizardKind::Firmware { system, .. } => {
-            let disruptive = match wizard.chosen().map(|c| &c.value) {
-                Some(ChoiceValue::Evacuate(target)) => Some(Disruptive::Evacuate {
-                    target: target.clone(),
-                    shutdown: Vec::new(),
-                }),
-                Some(ChoiceValue::Shutdown) => Some(Disruptive::Shutdown),
-                Some(ChoiceValue::PowerOff) => Some(Disruptive::PowerOff),
-                _ => None,
-            };
-            wizard::firmware(
-                view,
-                system,
-                &FirmwareChoices {
-                    level: None,
-                    repository: wizard::FirmwareRepo::default(),
-                    disruptive,
-                },
-            )
-        }
-        WizardKind::FirmwareAccept { system, .. } => wizard::firmware_accept(view, system),
-        WizardKind::WparMove { host, wpar } => {
-            let Some(ChoiceValue::Host(to)) = wizard.chosen().map(|c| &c.value) else {
-                return Err(PlanError::invalid("no target chosen"));
-            };
-            let Some(Facts::WparMove(facts)) = &wizard.facts else {
-                return Err(PlanError::cannot_tell(
-                    "the facts of the move were not read",
-                ));
-            };
-            wizard::wpar_move(view, wpar, host, to, &WparMoveChoices::default(), facts)
-        }
-        WizardKind::WparRecover { host, wpar } => {
-            let (start, recreate) = match wizard.chosen().map(|c| &c.value) {
-                Some(ChoiceValue::Recover { start, recreate }) => (*start, *recreate),
-                _ => (false, false),
-            };
-            let unmount = match &wizard.facts {
-                Some(Facts::Mounts(mounts)) => mounts.clone(),
-                _ => Vec::new(),
-            };
-            wizard::wpar_recover(
-                view,
-                host,
-                wpar,
-                &WparRecoveryChoices {
-                    unmount,
-                    start,
-                    recreate,
-                },
-            )
-        }
-        WizardKind::NimReset { master, client } => wizard::nim_reset(view, master, client),
-        WizardKind::NimSync { master, alternate } => wizard::nim_sync(
-            view,
-            master,
-            &wizard::NimSyncChoices {
-                alternate: alternate.clone(),
-                reset_clients: false,
-            },
-        ),
-        WizardKind::NimTakeover { master, from } => {
-            wizard::nim_takeover(view, master, from.as_deref())
-        }
-        WizardKind::NimadmPreflight { master, client } => {
-            let facts = match &wizard.facts {
-                Some(Facts::Nimadm(facts)) => *facts,
-                _ => NimadmFacts::default(),
-            };
-            wizard::nimadm_preflight(view, master, client, facts)
-        }
+            .unwrap_or_else(|| Err(PlanError::invalid("no recovery plan")));
     }
+    let facts = wizard.facts.clone().unwrap_or_default();
+    wizard.request()?.build(view, &facts)
 }
 
 /// What the operator chose, for the journal.

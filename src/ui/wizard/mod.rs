@@ -11,10 +11,12 @@
 mod flow;
 mod open;
 mod progress;
+mod request;
 
 use ratatui::crossterm::event::KeyCode;
 
 use crate::estate::SystemState;
+pub use crate::wizard::catalogue::{Facts, FactsQuery};
 use crate::wizard::{Plan, PlanError};
 
 use super::keymap::Key;
@@ -269,65 +271,6 @@ pub struct Choice {
     pub value: ChoiceValue,
 }
 
-/// Facts a plan needs that the refresh does not carry, read with read-only commands
-/// in a task of its own before the plan is built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FactsRequest {
-    /// Levels, details and sizes for a WPAR move.
-    WparMove {
-        /// The WPAR.
-        wpar: String,
-        /// Its AIX global.
-        from: String,
-        /// The AIX global it goes to.
-        to: String,
-    },
-    /// What the global left mounted under a stuck WPAR.
-    WparMounts {
-        /// The AIX global.
-        host: String,
-        /// The WPAR.
-        wpar: String,
-        /// Its directory.
-        directory: String,
-    },
-    /// Whether a NIM client has a leftover `/bos_inst`.
-    Nimadm {
-        /// The NIM master.
-        master: String,
-        /// The client.
-        client: String,
-    },
-}
-
-impl FactsRequest {
-    /// What is being read, for the `reading…` line.
-    pub fn describe(&self) -> String {
-        match self {
-            FactsRequest::WparMove { wpar, from, to } => format!(
-                "oslevel on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg"
-            ),
-            FactsRequest::WparMounts { host, directory, .. } => {
-                format!("mount and lsfs on {host}: what is mounted under {directory}")
-            }
-            FactsRequest::Nimadm { master, client } => {
-                format!("c_rsh {client} ls -d /bos_inst through {master}")
-            }
-        }
-    }
-}
-
-/// What a [`FactsRequest`] found.
-#[derive(Debug, Clone)]
-pub enum Facts {
-    /// For a WPAR move.
-    WparMove(Box<crate::wizard::WparMoveFacts>),
-    /// Mounts to unmount before a WPAR recovery.
-    Mounts(Vec<String>),
-    /// For a nimadm pre-flight.
-    Nimadm(crate::wizard::NimadmFacts),
-}
-
 /// A wizard in progress.
 #[derive(Debug, Clone)]
 pub struct Wizard {
@@ -369,13 +312,12 @@ pub struct Wizard {
     /// The highlighted (and chosen) line of that list.
     pub choice: usize,
     /// Facts being read for the plan (the plan screen says `reading…` meanwhile).
-    pub reading: Option<FactsRequest>,
+    pub reading: Option<FactsQuery>,
     /// Facts read for the plan.
     pub facts: Option<Facts>,
 }
 
-/// Default number of partitions restarted at once.
-pub const DEFAULT_PARALLELISM: usize = 2;
+pub use crate::wizard::catalogue::DEFAULT_PARALLELISM;
 /// Most partitions the console restarts at once.
 pub const MAX_PARALLELISM: usize = 16;
 

@@ -13,12 +13,12 @@ use crate::wizard::{
 };
 
 use super::{
-    Choice, ChoiceValue, FactsRequest, Fit, PartitionChoice, Stage, TargetChoice, Wizard,
-    WizardKind,
+    Choice, ChoiceValue, FactsQuery, Fit, PartitionChoice, Stage, TargetChoice, Wizard, WizardKind,
 };
 use crate::ui::app::App;
 use crate::ui::keymap::KeyAction;
 use crate::ui::table::RowKey;
+use crate::wizard::catalogue::WizardId;
 
 /// Why no wizard opened: one line for the operator.
 pub type OpenError = String;
@@ -116,7 +116,7 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
                 "{client} is {}: check it is ready and reachable, remove a leftover /bos_inst",
                 cstate_words(object)
             )];
-            wizard.reading = Some(FactsRequest::Nimadm {
+            wizard.reading = Some(FactsQuery::Nimadm {
                 master: master.clone(),
                 client: client.clone(),
             });
@@ -132,57 +132,68 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
 /// The wizard a key asks for, on the selected row; an error says what to select.
 pub fn kind_for(key: Option<&RowKey>, action: KeyAction) -> Result<WizardKind, OpenError> {
     match (action, key) {
-        (KeyAction::RemoteRestart, Some(RowKey::System { hmc, system })) => {
+        (KeyAction::Wizard(WizardId::RemoteRestart), Some(RowKey::System { hmc, system })) => {
             Ok(WizardKind::RemoteRestart {
                 hmc: hmc.clone(),
                 system: system.clone(),
             })
         }
-        (KeyAction::Cleanup, Some(RowKey::System { hmc, system })) => Ok(WizardKind::Cleanup {
-            hmc: hmc.clone(),
-            system: system.clone(),
-        }),
-        (KeyAction::Relocate, Some(RowKey::Lpar { hmc, system, name })) => {
+        (KeyAction::Wizard(WizardId::Cleanup), Some(RowKey::System { hmc, system })) => {
+            Ok(WizardKind::Cleanup {
+                hmc: hmc.clone(),
+                system: system.clone(),
+            })
+        }
+        (KeyAction::Wizard(WizardId::Relocate), Some(RowKey::Lpar { hmc, system, name })) => {
             Ok(WizardKind::Relocate {
                 hmc: hmc.clone(),
                 system: system.clone(),
                 lpar: name.clone(),
             })
         }
-        (KeyAction::Firmware, Some(RowKey::System { hmc, system })) => Ok(WizardKind::Firmware {
-            hmc: hmc.clone(),
-            system: system.clone(),
-        }),
-        (KeyAction::FirmwareAccept, Some(RowKey::System { hmc, system })) => {
+        (KeyAction::Wizard(WizardId::Firmware), Some(RowKey::System { hmc, system })) => {
+            Ok(WizardKind::Firmware {
+                hmc: hmc.clone(),
+                system: system.clone(),
+            })
+        }
+        (KeyAction::Wizard(WizardId::FirmwareAccept), Some(RowKey::System { hmc, system })) => {
             Ok(WizardKind::FirmwareAccept {
                 hmc: hmc.clone(),
                 system: system.clone(),
             })
         }
-        (KeyAction::WparMove, Some(RowKey::Wpar { host, name })) => Ok(WizardKind::WparMove {
-            host: host.clone(),
-            wpar: name.clone(),
-        }),
-        (KeyAction::WparRecover, Some(RowKey::Wpar { host, name })) => {
+        (KeyAction::Wizard(WizardId::WparMove), Some(RowKey::Wpar { host, name })) => {
+            Ok(WizardKind::WparMove {
+                host: host.clone(),
+                wpar: name.clone(),
+            })
+        }
+        (KeyAction::Wizard(WizardId::WparRecover), Some(RowKey::Wpar { host, name })) => {
             Ok(WizardKind::WparRecover {
                 host: host.clone(),
                 wpar: name.clone(),
             })
         }
-        (KeyAction::NimReset, Some(RowKey::Nim { master, name })) => Ok(WizardKind::NimReset {
-            master: master.clone(),
-            client: name.clone(),
-        }),
-        (KeyAction::NimadmPreflight, Some(RowKey::Nim { master, name })) => {
+        (KeyAction::Wizard(WizardId::NimReset), Some(RowKey::Nim { master, name })) => {
+            Ok(WizardKind::NimReset {
+                master: master.clone(),
+                client: name.clone(),
+            })
+        }
+        (KeyAction::Wizard(WizardId::NimadmPreflight), Some(RowKey::Nim { master, name })) => {
             Ok(WizardKind::NimadmPreflight {
                 master: master.clone(),
                 client: name.clone(),
             })
         }
-        (KeyAction::NimSync | KeyAction::NimTakeover, Some(RowKey::Nim { master, name })) => {
+        (
+            KeyAction::Wizard(WizardId::NimSync) | KeyAction::Wizard(WizardId::NimTakeover),
+            Some(RowKey::Nim { master, name }),
+        ) => {
             // The master object itself, or one alternate_master object to name it.
             let other = (name != "master").then(|| name.clone());
-            Ok(if action == KeyAction::NimSync {
+            Ok(if action == KeyAction::Wizard(WizardId::NimSync) {
                 WizardKind::NimSync {
                     master: master.clone(),
                     alternate: other,
@@ -194,21 +205,24 @@ pub fn kind_for(key: Option<&RowKey>, action: KeyAction) -> Result<WizardKind, O
                 }
             })
         }
-        (KeyAction::Firmware | KeyAction::FirmwareAccept, _) => {
-            Err("Firmware: select a managed system first (systems view)".into())
-        }
-        (KeyAction::WparMove | KeyAction::WparRecover, _) => {
+        (
+            KeyAction::Wizard(WizardId::Firmware) | KeyAction::Wizard(WizardId::FirmwareAccept),
+            _,
+        ) => Err("Firmware: select a managed system first (systems view)".into()),
+        (KeyAction::Wizard(WizardId::WparMove) | KeyAction::Wizard(WizardId::WparRecover), _) => {
             Err("Select a WPAR first (WPAR view)".into())
         }
         (
-            KeyAction::NimReset
-            | KeyAction::NimSync
-            | KeyAction::NimTakeover
-            | KeyAction::NimadmPreflight,
+            KeyAction::Wizard(WizardId::NimReset)
+            | KeyAction::Wizard(WizardId::NimSync)
+            | KeyAction::Wizard(WizardId::NimTakeover)
+            | KeyAction::Wizard(WizardId::NimadmPreflight),
             _,
         ) => Err("Select a NIM object first (NIM view)".into()),
-        (KeyAction::Relocate, _) => Err("Relocate: select a partition first (LPAR view)".into()),
-        (KeyAction::Cleanup, _) => {
+        (KeyAction::Wizard(WizardId::Relocate), _) => {
+            Err("Relocate: select a partition first (LPAR view)".into())
+        }
+        (KeyAction::Wizard(WizardId::Cleanup), _) => {
             Err("Cleanup: select a managed system first (systems view)".into())
         }
         _ => Err("Remote restart: select a failed managed system first (systems view)".into()),

@@ -1,0 +1,463 @@
+//! Every wizard, listed once: its id and names, what it works on, the facts it reads
+//! before planning, and its builder.
+//!
+//! `powerdeck plan`, the console's key map and help, and the console's fact reader all
+//! go through this list, so a new wizard is its builder file plus one entry here (and a
+//! [`Request`] variant carrying its choices).
+
+use super::{
+    cleanup, firmware, firmware_accept, nim_ops, nim_reset, nim_sync, nim_takeover,
+    nimadm_preflight, relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery,
+    CleanupChoices, EstateView, FirmwareChoices, NimSyncChoices, NimadmFacts, Plan, PlanError,
+    RemoteRestartChoices, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+};
+use crate::exec::Exec;
+
+/// One of powerdeck's wizards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WizardId {
+    RemoteRestart,
+    Relocate,
+    Cleanup,
+    Firmware,
+    FirmwareAccept,
+    WparMove,
+    WparRecover,
+    NimReset,
+    NimSync,
+    NimTakeover,
+    NimadmPreflight,
+}
+
+/// The kind of row a wizard opens from in the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A managed system (systems view).
+    System,
+    /// A partition (LPAR view).
+    Lpar,
+    /// A WPAR (WPAR view).
+    Wpar,
+    /// A NIM object (NIM view).
+    NimObject,
+}
+
+impl Subject {
+    /// What the operator should select, for the message when nothing fitting is.
+    pub fn select_hint(self) -> &'static str {
+        match self {
+            Subject::System => "select a managed system first (systems view)",
+            Subject::Lpar => "select a partition first (LPAR view)",
+            Subject::Wpar => "select a WPAR first (WPAR view)",
+            Subject::NimObject => "select a NIM object first (NIM view)",
+        }
+    }
+}
+
+/// What a wizard reads from its hosts, beyond the refresh, before it can plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactNeed {
+    /// The refreshed estate is enough.
+    Nothing,
+    /// AIX levels, the WPAR's details and file systems, room on the target.
+    WparMove,
+    /// What the global left mounted under a stuck WPAR.
+    WparMounts,
+    /// Whether a NIM client has a leftover `/bos_inst`.
+    Nimadm,
+}
+
+/// A wizard's entry in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WizardSpec {
+    /// Which wizard.
+    pub id: WizardId,
+    /// Its name on the command line (`plan NAME`) and in the journal.
+    pub name: &'static str,
+    /// Its name in the `[keys]` table of the config.
+    pub key_name: &'static str,
+    /// Its line in the console's key help.
+    pub help: &'static str,
+    /// Its key in the console unless the `[keys]` table says otherwise.
+    pub key: char,
+    /// The row it opens from.
+    pub subject: Subject,
+    /// What it reads before planning.
+    pub facts: FactNeed,
+}
+
+/// Every wizard, in the order the key help lists them.
+pub const WIZARDS: [WizardSpec; 11] = [
+    WizardSpec {
+        id: WizardId::RemoteRestart,
+        name: "remote-restart",
+        key_name: "remote_restart",
+        help: "remote restart: partitions of a failed system (RR source)",
+        key: 'R',
+        subject: Subject::System,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::Relocate,
+        name: "relocate",
+        key_name: "relocate",
+        help: "relocate (move) the selected LPAR to another system",
+        key: 'M',
+        subject: Subject::Lpar,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::Cleanup,
+        name: "cleanup",
+        key_name: "cleanup",
+        help: "clean up a system that is back (needs cleanup)",
+        key: 'C',
+        subject: Subject::System,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::Firmware,
+        name: "firmware",
+        key_name: "firmware",
+        help: "firmware update of the selected system",
+        key: 'F',
+        subject: Subject::System,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::FirmwareAccept,
+        name: "firmware-accept",
+        key_name: "firmware_accept",
+        help: "accept the activated firmware (update flag)",
+        key: 'A',
+        subject: Subject::System,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::WparMove,
+        name: "wpar-move",
+        key_name: "wpar_move",
+        help: "WPAR view: move the WPAR to another AIX global",
+        key: 'W',
+        subject: Subject::Wpar,
+        facts: FactNeed::WparMove,
+    },
+    WizardSpec {
+        id: WizardId::WparRecover,
+        name: "wpar-recover",
+        key_name: "wpar_recover",
+        help: "WPAR view: recover a stuck (T) or Broken WPAR",
+        key: 'X',
+        subject: Subject::Wpar,
+        facts: FactNeed::WparMounts,
+    },
+    WizardSpec {
+        id: WizardId::NimReset,
+        name: "nim-reset",
+        key_name: "nim_reset",
+        help: "NIM view: reset + deallocate a stuck client",
+        key: 'X',
+        subject: Subject::NimObject,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::NimSync,
+        name: "nim-sync",
+        key_name: "nim_sync",
+        help: "NIM view: sync a master to its alternate",
+        key: 'S',
+        subject: Subject::NimObject,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::NimTakeover,
+        name: "nim-takeover",
+        key_name: "nim_takeover",
+        help: "NIM view: take over the clients on the alternate",
+        key: 'T',
+        subject: Subject::NimObject,
+        facts: FactNeed::Nothing,
+    },
+    WizardSpec {
+        id: WizardId::NimadmPreflight,
+        name: "nimadm-preflight",
+        key_name: "nimadm_preflight",
+        help: "NIM view: nimadm pre-flight of a client",
+        key: 'P',
+        subject: Subject::NimObject,
+        facts: FactNeed::Nimadm,
+    },
+];
+
+impl WizardId {
+    /// This wizard's catalogue entry.
+    pub fn spec(self) -> &'static WizardSpec {
+        WIZARDS
+            .iter()
+            .find(|spec| spec.id == self)
+            .expect("every wizard has a catalogue entry")
+    }
+
+    /// The wizard with this `[keys]` name.
+    pub fn from_key_name(name: &str) -> Option<WizardId> {
+        WIZARDS
+            .iter()
+            .find(|spec| spec.key_name == name)
+            .map(|spec| spec.id)
+    }
+}
+
+/// Partitions restarted (or relocated) at once unless the operator says otherwise: the
+/// same default for `plan` and the console.
+pub const DEFAULT_PARALLELISM: usize = 2;
+
+/// A wizard with every choice made: what `plan` and the console hand over to build a
+/// plan.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Restart the partitions of `from` on `to`.
+    RemoteRestart {
+        from: String,
+        to: String,
+        choices: RemoteRestartChoices,
+    },
+    /// Move `lpar` to `to`.
+    Relocate { lpar: String, to: String },
+    /// Clean up `system` after it came back.
+    Cleanup {
+        system: String,
+        choices: CleanupChoices,
+    },
+    /// Update the firmware of `system`.
+    Firmware {
+        system: String,
+        choices: FirmwareChoices,
+    },
+    /// Accept the activated firmware level of `system`.
+    FirmwareAccept { system: String },
+    /// Move `wpar` from the global `from` to the global `to`.
+    WparMove {
+        wpar: String,
+        from: String,
+        to: String,
+        choices: WparMoveChoices,
+    },
+    /// Recover `wpar` on `host`; with no `unmount` given, what the global left mounted
+    /// under the WPAR is read first.
+    WparRecover {
+        host: String,
+        wpar: String,
+        choices: WparRecoveryChoices,
+    },
+    /// Reset and deallocate the NIM `client` of `master`.
+    NimReset { master: String, client: String },
+    /// Synchronise `master` to its alternate.
+    NimSync {
+        master: String,
+        choices: NimSyncChoices,
+    },
+    /// Take over the clients of the other master on `alternate`.
+    NimTakeover {
+        alternate: String,
+        from: Option<String>,
+    },
+    /// nimadm pre-flight of `client` on `master`.
+    NimadmPreflight { master: String, client: String },
+}
+
+/// Facts to read, with read-only commands, before a plan can be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsQuery {
+    /// Levels, details and sizes for a WPAR move.
+    WparMove {
+        wpar: String,
+        from: String,
+        to: String,
+    },
+    /// What the global left mounted under a stuck WPAR.
+    WparMounts {
+        host: String,
+        wpar: String,
+        directory: String,
+    },
+    /// Whether a NIM client has a leftover `/bos_inst`.
+    Nimadm { master: String, client: String },
+}
+
+/// What a [`FactsQuery`] found.
+#[derive(Debug, Clone, Default)]
+pub enum Facts {
+    /// Nothing was needed.
+    #[default]
+    None,
+    /// For a WPAR move.
+    WparMove(Box<WparMoveFacts>),
+    /// Mounts to unmount before a WPAR recovery.
+    Mounts(Vec<String>),
+    /// For a nimadm pre-flight.
+    Nimadm(NimadmFacts),
+}
+
+impl FactsQuery {
+    /// What is being read, for the console's `reading…` line.
+    pub fn describe(&self) -> String {
+        match self {
+            FactsQuery::WparMove { wpar, from, to } => format!(
+                "oslevel on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg"
+            ),
+            FactsQuery::WparMounts { host, directory, .. } => {
+                format!("mount and lsfs on {host}: what is mounted under {directory}")
+            }
+            FactsQuery::Nimadm { master, client } => {
+                format!("c_rsh {client} ls -d /bos_inst through {master}")
+            }
+        }
+    }
+
+    /// Reads the facts with read-only commands.
+    pub async fn read<E: Exec>(&self, exec: &E) -> Result<Facts, PlanError> {
+        match self {
+            FactsQuery::WparMove { wpar, from, to } => wpar_move::read_facts(exec, wpar, from, to)
+                .await
+                .map(|facts| Facts::WparMove(Box::new(facts))),
+            FactsQuery::WparMounts {
+                host,
+                wpar,
+                directory,
+            } => wpar_recovery::read_leftover_mounts(exec, host, wpar, directory)
+                .await
+                .map(Facts::Mounts),
+            FactsQuery::Nimadm { master, client } => {
+                nim_ops::read_nimadm_facts(exec, master, client)
+                    .await
+                    .map(Facts::Nimadm)
+            }
+        }
+    }
+}
+
+impl Request {
+    /// Which wizard this is.
+    pub fn id(&self) -> WizardId {
+        match self {
+            Request::RemoteRestart { .. } => WizardId::RemoteRestart,
+            Request::Relocate { .. } => WizardId::Relocate,
+            Request::Cleanup { .. } => WizardId::Cleanup,
+            Request::Firmware { .. } => WizardId::Firmware,
+            Request::FirmwareAccept { .. } => WizardId::FirmwareAccept,
+            Request::WparMove { .. } => WizardId::WparMove,
+            Request::WparRecover { .. } => WizardId::WparRecover,
+            Request::NimReset { .. } => WizardId::NimReset,
+            Request::NimSync { .. } => WizardId::NimSync,
+            Request::NimTakeover { .. } => WizardId::NimTakeover,
+            Request::NimadmPreflight { .. } => WizardId::NimadmPreflight,
+        }
+    }
+
+    /// The facts to read before [`Request::build`], if any; resolving them from the
+    /// estate can itself fail (a WPAR that is not there).
+    pub fn facts_query(&self, view: EstateView<'_>) -> Result<Option<FactsQuery>, PlanError> {
+        Ok(match self {
+            Request::WparMove { wpar, from, to, .. } => Some(FactsQuery::WparMove {
+                wpar: wpar.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            }),
+            Request::WparRecover {
+                host,
+                wpar,
+                choices,
+            } if choices.unmount.is_empty() => Some(FactsQuery::WparMounts {
+                host: host.clone(),
+                wpar: wpar.clone(),
+                directory: wpar_recovery::wpar_directory(view, host, wpar)?,
+            }),
+            Request::NimadmPreflight { master, client } => Some(FactsQuery::Nimadm {
+                master: master.clone(),
+                client: client.clone(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// Builds the plan from the estate and the facts read for it: pure.
+    pub fn build(&self, view: EstateView<'_>, facts: &Facts) -> Result<Plan, PlanError> {
+        match self {
+            Request::RemoteRestart { from, to, choices } => remote_restart(view, from, to, choices),
+            Request::Relocate { lpar, to } => relocate(view, lpar, to),
+            Request::Cleanup { system, choices } => cleanup(view, system, *choices),
+            Request::Firmware { system, choices } => firmware(view, system, choices),
+            Request::FirmwareAccept { system } => firmware_accept(view, system),
+            Request::WparMove {
+                wpar,
+                from,
+                to,
+                choices,
+            } => {
+                let Facts::WparMove(facts) = facts else {
+                    return Err(PlanError::cannot_tell(
+                        "the facts of the move were not read",
+                    ));
+                };
+                wpar_move(view, wpar, from, to, choices, facts)
+            }
+            Request::WparRecover {
+                host,
+                wpar,
+                choices,
+            } => {
+                let mut choices = choices.clone();
+                if let Facts::Mounts(mounts) = facts {
+                    choices.unmount = mounts.clone();
+                }
+                wpar_recover(view, host, wpar, &choices)
+            }
+            Request::NimReset { master, client } => nim_reset(view, master, client),
+            Request::NimSync { master, choices } => nim_sync(view, master, choices),
+            Request::NimTakeover { alternate, from } => {
+                nim_takeover(view, alternate, from.as_deref())
+            }
+            Request::NimadmPreflight { master, client } => {
+                let facts = match facts {
+                    Facts::Nimadm(facts) => *facts,
+                    _ => NimadmFacts::default(),
+                };
+                nimadm_preflight(view, master, client, facts)
+            }
+        }
+    }
+}
+
+/// Reads what the plan needs, then builds it: what `powerdeck plan` does.
+pub async fn plan<E: Exec>(
+    exec: &E,
+    view: EstateView<'_>,
+    request: &Request,
+) -> Result<Plan, PlanError> {
+    let facts = match request.facts_query(view)? {
+        Some(query) => query.read(exec).await?,
+        None => Facts::None,
+    };
+    request.build(view, &facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wizard_is_listed_once_with_distinct_names() {
+        let mut names: Vec<_> = WIZARDS.iter().map(|spec| spec.name).collect();
+        let mut keys: Vec<_> = WIZARDS.iter().map(|spec| spec.key_name).collect();
+        names.sort();
+        names.dedup();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(names.len(), WIZARDS.len());
+        assert_eq!(keys.len(), WIZARDS.len());
+        for spec in &WIZARDS {
+            assert_eq!(spec.id.spec(), spec);
+            assert_eq!(WizardId::from_key_name(spec.key_name), Some(spec.id));
+        }
+    }
+}
