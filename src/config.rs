@@ -11,33 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// The kind of source a host is, which decides what powerdeck reads from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Hmc,
-    Aix,
-    Nim,
-}
-
-impl SourceKind {
-    /// The login an admin uses by default on this kind of host.
-    pub fn default_user(self) -> &'static str {
-        match self {
-            SourceKind::Hmc => "hscroot",
-            SourceKind::Aix | SourceKind::Nim => "root",
-        }
-    }
-
-    /// The name as the config file and the inventory spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Hmc => "hmc",
-            SourceKind::Aix => "aix",
-            SourceKind::Nim => "nim",
-        }
-    }
-}
+pub use crate::estate::SourceKind;
 
 /// A loaded, checked configuration.
 #[derive(Debug, Clone)]
@@ -51,6 +25,9 @@ pub struct Config {
     pub theme: Option<String>,
     /// `[keys]`: console key bindings, action name → keys (`"j, down"`).
     pub keys: std::collections::BTreeMap<String, String>,
+    /// Line and column of the `[keys]` entries and `ui.theme` (`"keys.quit"` →
+    /// `(12, 1)`), so the console can name them when it finds one it cannot use.
+    pub positions: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 /// `[ssh]`.
@@ -301,30 +278,23 @@ impl Config {
             .iter()
             .map(|(name, value)| (name.clone(), value.get_ref().clone()))
             .collect();
-        if let Err(message) = crate::ui::KeyMap::with_overrides(&keys) {
-            let culprit = raw
-                .keys
-                .iter()
-                .find(|(name, _)| message.contains(&format!("keys.{name}")))
-                .or_else(|| raw.keys.iter().next());
-            let (name, span) = culprit
-                .map(|(name, value)| (format!("keys.{name}"), Some(value.span())))
-                .unwrap_or_else(|| ("keys".to_string(), None));
-            return Err(locate(span, Some(&name), message));
-        }
-        let theme = match raw.ui.and_then(|ui| ui.theme) {
-            Some(theme) => {
-                if let Err(error) = crate::ui::Theme::load(theme.get_ref()) {
-                    return Err(locate(
-                        Some(theme.span()),
-                        Some("ui.theme"),
-                        error.to_string(),
-                    ));
-                }
-                Some(theme.into_inner())
-            }
-            None => None,
-        };
+        let mut positions: std::collections::BTreeMap<String, (usize, usize)> = raw
+            .keys
+            .iter()
+            .map(|(name, value)| {
+                (
+                    format!("keys.{name}"),
+                    line_column(text, value.span().start),
+                )
+            })
+            .collect();
+        let theme = raw.ui.and_then(|ui| ui.theme).map(|theme| {
+            positions.insert(
+                "ui.theme".to_string(),
+                line_column(text, theme.span().start),
+            );
+            theme.into_inner()
+        });
         Ok(Config {
             origin: origin.to_string(),
             ssh: config_ssh,
@@ -332,6 +302,7 @@ impl Config {
             sources,
             theme,
             keys,
+            positions,
         })
     }
 
@@ -342,6 +313,18 @@ impl Config {
             .iter()
             .map(|source| source.endpoint(ssh_config.as_ref()))
             .collect()
+    }
+
+    /// An error about `key` (`"keys.quit"`, `"ui.theme"`), at the line it was written on.
+    pub fn error_at(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        let (line, column) = self.positions.get(key).copied().unwrap_or((0, 0));
+        ConfigError {
+            file: self.origin.clone(),
+            line,
+            column,
+            key: Some(key.to_string()),
+            message: message.into(),
+        }
     }
 
     /// The `[ssh]` table as the SSH layer's settings.
@@ -687,18 +670,8 @@ password_env = "NIM01_PASSWORD"
             config.keys.get("quit").map(String::as_str),
             Some("q, ctrl-c")
         );
-        let error = Config::parse("[keys]\nquit = \"q\"\nflyaway = \"x\"\n", "c").unwrap_err();
-        assert_eq!(
-            (error.line, error.key.as_deref()),
-            (3, Some("keys.flyaway")),
-            "{error}"
-        );
-        let error = Config::parse("[ui]\ntheme = \"neon\"\n", "c").unwrap_err();
-        assert_eq!(
-            (error.line, error.key.as_deref()),
-            (2, Some("ui.theme")),
-            "{error}"
-        );
+        assert_eq!(config.positions.get("keys.quit"), Some(&(4, 8)));
+        assert_eq!(config.positions.get("ui.theme"), Some(&(2, 9)));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::refresh::{SourceData, SourceSnapshot, SourceStatus};
+use crate::estate::{SourceData, SourceSnapshot, SourceStatus};
 
 /// The whole inventory document.
 #[derive(Debug, Serialize)]

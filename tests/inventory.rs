@@ -310,7 +310,7 @@ fn refresh_never_sends_a_changing_command() {
     )
     .unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let refused = runtime.block_on(refresh::read(&recorder, "hmc01", &change));
+    let refused = runtime.block_on(powerdeck::sources::read(&recorder, "hmc01", &change));
     assert!(refused
         .unwrap_err()
         .message

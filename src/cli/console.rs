@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use powerdeck::refresh::Engine;
-use powerdeck::ui::{self, ConsoleOptions, KeyMap, Theme};
+use powerdeck::ui::{self, ConsoleOptions};
 use powerdeck::wizard::journal;
 use tokio::sync::mpsc;
 
@@ -17,11 +17,7 @@ pub async fn run(
     read_only: bool,
     theme: Option<&str>,
 ) -> color_eyre::Result<ExitCode> {
-    let mut options = ConsoleOptions::from_config(&setup.config);
-    let theme = theme.or(setup.config.theme.as_deref()).unwrap_or("dark");
-    options.theme = Theme::load(theme)?;
-    options.keymap = KeyMap::with_overrides(&setup.config.keys)
-        .map_err(|message| color_eyre::eyre::eyre!("{}: {message}", setup.config.origin))?;
+    let mut options = ConsoleOptions::from_config(&setup.config, theme)?;
     options.read_only = read_only;
     options.label = label.to_string();
     let options = options.honour_no_color();

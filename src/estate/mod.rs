@@ -11,6 +11,7 @@ pub mod console;
 pub mod lpar;
 pub mod nim;
 pub mod rspool;
+pub mod snapshot;
 pub mod system;
 pub mod wpar;
 
@@ -22,6 +23,7 @@ pub use lpar::{
 };
 pub use nim::{Cstate, Mstate, NimClass, NimObject, Rstate};
 pub use rspool::{RsDevice, RsPool, RsState};
+pub use snapshot::{ReadFailure, SourceData, SourceKind, SourceSnapshot, SourceStatus, SystemData};
 pub use system::{
     FirmwareLevels, ManagedSystem, RetrievableLevels, SystemCapabilities, SystemState,
 };

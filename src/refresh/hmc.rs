@@ -6,12 +6,13 @@ use std::time::SystemTime;
 
 use tokio::task::JoinSet;
 
-use super::read::{read, ReadFailure};
-use super::snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
-use crate::config::SourceKind;
+use crate::estate::snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
+use crate::estate::ReadFailure;
+use crate::estate::SourceKind;
 use crate::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationProgress, RsDevice};
 use crate::exec::Exec;
 use crate::sources::hmc::{self, commands};
+use crate::sources::read;
 use crate::sources::{Diagnostic, HostError, RemoteCommand};
 
 /// The firmware attributes a refresh asks `lslic` for.

@@ -3,10 +3,11 @@
 use std::time::SystemTime;
 
 use super::hmc::describe;
-use super::read::{read, ReadFailure};
-use super::snapshot::{SourceData, SourceSnapshot, SourceStatus};
-use crate::config::SourceKind;
+use crate::estate::snapshot::{SourceData, SourceSnapshot, SourceStatus};
+use crate::estate::ReadFailure;
+use crate::estate::SourceKind;
 use crate::exec::Exec;
+use crate::sources::read;
 use crate::sources::{aix, nim, HostError, RemoteCommand};
 
 /// Reads the WPARs of an AIX global environment (`lswpar -cq`).

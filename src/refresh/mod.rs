@@ -4,8 +4,6 @@
 
 pub mod hmc;
 pub mod host;
-pub mod read;
-pub mod snapshot;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,10 +11,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
-pub use read::{read, ReadFailure};
-pub use snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
+pub use crate::estate::snapshot::{
+    ReadFailure, SourceData, SourceSnapshot, SourceStatus, SystemData,
+};
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::exec::Exec;
 
 /// A source the engine reads.

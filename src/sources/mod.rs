@@ -12,8 +12,10 @@ pub mod message;
 pub mod nim;
 pub mod parsed;
 pub mod quote;
+pub mod read;
 
 pub use command::RemoteCommand;
 pub use message::{AixMessage, HostError, HsclMessage};
+pub use read::read;
 
 pub use parsed::{Diagnostic, Parsed};

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use ratatui::layout::Rect;
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::refresh::SourceSnapshot;
 
 use super::filter::Filter;

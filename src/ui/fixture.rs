@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::estate::{
     Attributes, Cstate, FirmwareLevels, Lpar, LparState, ManagedSystem, MigrationState, Mstate,
     NimObject, RemoteRestartStatus, RmcState, RsAssignment, RsDevice, RsState, Rstate,

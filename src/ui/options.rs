@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{Config, SourceKind};
+use crate::config::{Config, ConfigError, SourceKind};
 
 use super::keymap::KeyMap;
 use super::theme::Theme;
@@ -28,10 +28,39 @@ pub struct ConsoleOptions {
 }
 
 impl ConsoleOptions {
-    /// Options for a config: its sources and AIX-global placements, labelled with the
-    /// config file's name. Theme and keys stay at their defaults.
-    pub fn from_config(config: &Config) -> ConsoleOptions {
-        ConsoleOptions {
+    /// Options for a config: its sources and AIX-global placements, its `[keys]` and
+    /// its `ui.theme` (unless `theme`, from `--theme`, names another), labelled with the
+    /// config file's name. A key or theme the console cannot use is an error naming the
+    /// file, line and key.
+    pub fn from_config(
+        config: &Config,
+        theme: Option<&str>,
+    ) -> Result<ConsoleOptions, ConfigError> {
+        let keymap = KeyMap::with_overrides(&config.keys).map_err(|message| {
+            let key = config
+                .keys
+                .keys()
+                .map(|name| format!("keys.{name}"))
+                .find(|key| message.contains(key.as_str()))
+                .unwrap_or_else(|| "keys".to_string());
+            config.error_at(&key, message)
+        })?;
+        let theme = match (theme, config.theme.as_deref()) {
+            (Some(name), _) => Theme::load(name).map_err(|error| ConfigError {
+                file: "--theme".to_string(),
+                line: 0,
+                column: 0,
+                key: None,
+                message: error.to_string(),
+            })?,
+            (None, Some(name)) => {
+                Theme::load(name).map_err(|error| config.error_at("ui.theme", error.to_string()))?
+            }
+            (None, None) => Theme::default(),
+        };
+        Ok(ConsoleOptions {
+            theme,
+            keymap,
             label: config.origin.clone(),
             globals: config
                 .sources
@@ -45,7 +74,7 @@ impl ConsoleOptions {
                 .map(|s| (s.name.clone(), s.kind))
                 .collect(),
             ..ConsoleOptions::default()
-        }
+        })
     }
 
     /// Sets `no_color` when the `NO_COLOR` environment variable is set and not empty
@@ -55,5 +84,31 @@ impl ConsoleOptions {
             self.no_color = true;
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_key_or_theme_names_the_file_line_and_key() {
+        let config = Config::parse("[keys]\nquit = \"q\"\nflyaway = \"x\"\n", "c").unwrap();
+        let error = ConsoleOptions::from_config(&config, None).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (3, Some("keys.flyaway")),
+            "{error}"
+        );
+        let config = Config::parse("[ui]\ntheme = \"neon\"\n", "c").unwrap();
+        let error = ConsoleOptions::from_config(&config, None).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (2, Some("ui.theme")),
+            "{error}"
+        );
+        let config = Config::parse("[ui]\ntheme = \"light\"\n", "c").unwrap();
+        assert!(ConsoleOptions::from_config(&config, None).is_ok());
+        assert!(ConsoleOptions::from_config(&config, Some("neon")).is_err());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::refresh::{Event, SourceStatus};
 
 use super::app::{App, Mode, Request, ViewState, HISTORY_LIMIT};

@@ -13,11 +13,11 @@ use super::plan::{Condition, Plan, Step, StepKind};
 use super::view::EstateView;
 use super::wpar_move::run;
 use super::PlanError;
-use crate::config::SourceKind;
 use crate::estate::nim::ALLOCATABLE_RESOURCE_TYPES;
+use crate::estate::SourceData;
+use crate::estate::SourceKind;
 use crate::estate::{Cstate, NimClass, NimObject};
 use crate::exec::Exec;
-use crate::refresh::SourceData;
 use crate::sources::nim::commands::{self as nim, ClientCommand};
 
 /// The Cstate of a machine that accepts a new operation.

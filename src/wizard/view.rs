@@ -1,7 +1,7 @@
 //! Looking things up across every HMC's snapshot, for the plan builders.
 
 use crate::estate::{Lpar, ManagedSystem};
-use crate::refresh::{SourceData, SourceSnapshot, SystemData};
+use crate::estate::{SourceData, SourceSnapshot, SystemData};
 
 /// The estate as the wizards see it: every HMC's systems and partitions.
 #[derive(Debug, Clone, Copy)]

@@ -12,12 +12,12 @@ use std::time::Duration;
 use super::plan::{Condition, Plan, Step, StepKind};
 use super::view::EstateView;
 use super::PlanError;
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
+use crate::estate::{SourceData, SourceSnapshot};
 use crate::estate::{Wpar, WparState, WparType};
 use crate::exec::Exec;
-use crate::refresh::read;
-use crate::refresh::{SourceData, SourceSnapshot};
 use crate::sources::aix::commands::{self as aix, Restore};
+use crate::sources::read;
 use crate::sources::{aix as aix_parse, HostError, RemoteCommand};
 
 /// Offers a recovery branch only when there is one.

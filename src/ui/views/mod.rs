@@ -13,7 +13,7 @@ pub mod wpars;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::estate::{Lpar, NimObject, Wpar};
 use crate::refresh::{SourceData, SourceSnapshot, SystemData};
 

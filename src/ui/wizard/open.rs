@@ -2,7 +2,7 @@
 //! take the partitions and why the others cannot — all from the snapshots on screen,
 //! asked of the same plan builders that will build the plan.
 
-use crate::config::SourceKind;
+use crate::estate::SourceKind;
 use crate::estate::{NimObject, Wpar, WparState};
 use crate::refresh::SourceData;
 use crate::refresh::SourceSnapshot;

@@ -1,11 +1,10 @@
-//! What one refresh of one source produced, and how it is kept when a later one fails.
+//! What one refresh of one source produced, and how it is kept when a later one fails:
+//! the estate as powerdeck knows it, source by source.
 
 use std::time::SystemTime;
 
-use super::read::ReadFailure;
-use crate::config::SourceKind;
-use crate::estate::{Lpar, ManagedSystem, NimObject, RsDevice, RsPool, Wpar};
-use crate::exec::ExecErrorKind;
+use super::{Lpar, ManagedSystem, NimObject, RsDevice, RsPool, Wpar};
+use crate::exec::{ExecError, ExecErrorKind};
 
 /// Health of a source after its last refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -17,6 +16,75 @@ pub enum SourceStatus {
     Partial,
     /// Nothing usable was read this time.
     Error,
+}
+
+/// The kind of source a host is, which decides what powerdeck reads from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Hmc,
+    Aix,
+    Nim,
+}
+
+impl SourceKind {
+    /// The login an admin uses by default on this kind of host.
+    pub fn default_user(self) -> &'static str {
+        match self {
+            SourceKind::Hmc => "hscroot",
+            SourceKind::Aix | SourceKind::Nim => "root",
+        }
+    }
+
+    /// The name as the config file and the inventory spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Hmc => "hmc",
+            SourceKind::Aix => "aix",
+            SourceKind::Nim => "nim",
+        }
+    }
+}
+
+/// Why a source (or one of its listings) could not be read: the message for the
+/// operator and, when reaching the host failed, the kind of that failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFailure {
+    /// The kind of transport failure; `None` when the host answered with an error.
+    pub kind: Option<ExecErrorKind>,
+    /// What happened, where.
+    pub message: String,
+}
+
+impl ReadFailure {
+    /// A failure to reach the host while reading `what`.
+    pub fn exec(what: &str, error: &ExecError) -> Self {
+        ReadFailure {
+            kind: Some(error.kind),
+            message: format!("{what}: {error}"),
+        }
+    }
+}
+
+impl From<String> for ReadFailure {
+    fn from(message: String) -> Self {
+        ReadFailure {
+            kind: None,
+            message,
+        }
+    }
+}
+
+impl From<&str> for ReadFailure {
+    fn from(message: &str) -> Self {
+        ReadFailure::from(message.to_string())
+    }
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// One managed system with what was read about it.
