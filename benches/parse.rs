@@ -8,7 +8,7 @@ use powerdeck::estate::Lpar;
 use powerdeck::sources::hmc;
 
 /// `lssyscfg -r lpar` output for `count` partitions, in the layout of the P8 record of
-/// hmc.md §4.4 (names, ids, states and levels varied).
+/// docs/formats.md, "HMC: lssyscfg -r lpar" (names, ids, states and levels varied).
 fn lpar_listing(count: usize) -> String {
     let states = ["Running", "Not Activated", "Running", "Open Firmware"];
     let mut text = String::with_capacity(count * 700);

@@ -1,4 +1,5 @@
-//! The config file (CONTRACTS.md "Config file"): what to connect to and how.
+//! The config file (README.md, "Config, inventory and plans"; every key in
+//! `config.example.toml`): what to connect to and how.
 //!
 //! Every error a user can cause names the file, the line and the key. A plain
 //! `password` is refused: secrets live in environment variables named by

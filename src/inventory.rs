@@ -1,4 +1,5 @@
-//! `powerdeck inventory`: one full refresh printed as JSON or CSV (CONTRACTS.md).
+//! `powerdeck inventory`: one full refresh printed as JSON or CSV (README.md, "Config,
+//! inventory and plans").
 //!
 //! JSON field names are the HMC/AIX/NIM attribute names; values keep the hosts'
 //! spelling. CSV is one table per object kind, each preceded by a `# kind` line and a

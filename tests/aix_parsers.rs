@@ -1,5 +1,5 @@
-//! `lswpar` and WPAR command-status parsers against the reference samples
-//! (tests/fixtures/aix) and against malformed output.
+//! `lswpar` and WPAR command-status parsers against the published samples
+//! (tests/fixtures/aix, described in docs/formats.md) and against malformed output.
 
 mod common;
 

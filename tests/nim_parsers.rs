@@ -1,5 +1,5 @@
-//! `lsnim` parsers against the reference samples (tests/fixtures/nim) and against
-//! malformed output.
+//! `lsnim` parsers against the published samples (tests/fixtures/nim, described in
+//! docs/formats.md) and against malformed output.
 
 mod common;
 

@@ -5,7 +5,8 @@
 //! here in a UTF-8 locale) — with a shell function named like the program in front that
 //! prints the argv it receives, NUL-separated, and compare it with `argv()`. Attribute
 //! lists (`-i`, `-a`, `--filter`, `-p a,b`) are then decoded with a reference decoder of
-//! the two-level CSV grammar of hmc.md §1.2, written here independently of the encoder.
+//! the two-level CSV grammar of docs/formats.md, "HMC: quoting", written here independently
+//! of the encoder.
 //!
 //! The shells run with an empty environment, `PATH` pointing nowhere and a scratch working
 //! directory, so that a quoting bug shows up as a failed comparison and cannot run
@@ -133,10 +134,11 @@ fn assert_round_trip(commands: &[RemoteCommand]) -> Vec<Vec<String>> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reference decoder of hmc.md §1.2, independent of powerdeck's encoder
+// Reference decoder of docs/formats.md, "HMC: quoting", independent of powerdeck's encoder
 
 /// CSV with `,` as separator, `"` as quote and `""` as an escaped quote inside quotes.
-/// A quote may open anywhere in a field (the seed blog's `vios_names="vios1,vios2"`).
+/// A quote may open anywhere in a field (the published `vios_names="vios1,vios2"` of
+/// docs/formats.md, "HMC: reserved storage").
 fn csv_split(text: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
@@ -466,7 +468,7 @@ proptest! {
     }
 
     /// What the HMC receives in `--filter`, `-i`, `-a` and `-p a,b` decodes, with the
-    /// reference grammar of hmc.md §1.2, to exactly the names given.
+    /// reference grammar of docs/formats.md, "HMC: quoting", to exactly the names given.
     #[test]
     fn attribute_lists_decode_to_the_original_names(n in names()) {
         let (sys, lpar, lpar2, prof) = (n.get(0), n.get(2), n.get(3), n.get(4));
@@ -575,7 +577,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------
-// Readable output and the reference's own examples
+// Readable output and the published examples of docs/formats.md
 
 fn line_without_locale(command: &RemoteCommand) -> String {
     let line = command.line();
@@ -611,7 +613,7 @@ fn safe_names_stay_readable() {
 
 #[test]
 fn reference_attribute_lists_encode_identically() {
-    // hmc.md §1.2, lssyscfg -r prof of the partition "dump".
+    // docs/formats.md, "HMC: quoting": lssyscfg -r prof of the partition "dump".
     assert_eq!(
         hmc_attributes(&[HmcAttr::list("virtual_eth_adapters", ["2/1/1/3,4,5/0/1"])]),
         r#""virtual_eth_adapters=""2/1/1/3,4,5/0/1""""#
@@ -623,7 +625,7 @@ fn reference_attribute_lists_encode_identically() {
         )]),
         r#""virtual_serial_adapters=0/server/1/any//any/1,1/server/1/any//any/1""#
     );
-    // hmc.md §1.2, the [ZIU] parser test lines.
+    // docs/formats.md, "HMC: quoting": the parser test lines of ziutus/hmc_vios_aix.
     assert_eq!(
         hmc_attributes(&[
             HmcAttr::single("virtual_scsi_adapters", "none"),
@@ -645,7 +647,7 @@ fn reference_attribute_lists_encode_identically() {
         )]),
         r#""virtual_fc_adapters=""504/client/2/vio_server1/8/c050760431670010,c050760431670011/1"",""604/client/3/vio_server2/5/c050760431670012,c050760431670013/1""""#
     );
-    // hmc.md §1.2, a quoted single value (lssvcevents).
+    // docs/formats.md, "HMC: quoting": a quoted single value (lssvcevents).
     assert_eq!(
         hmc_attributes(&[HmcAttr::single(
             "text",
@@ -653,7 +655,7 @@ fn reference_attribute_lists_encode_identically() {
         )]),
         r#""text=ACT04285I Zespół FSP, BPA lub BPC nie odpowiada""#
     );
-    // hmc.md §1.2, the chhwres -a form checked live.
+    // docs/formats.md, "HMC: quoting": the chhwres -a form checked live.
     assert_eq!(
         hmc_attributes(&[
             HmcAttr::single("port_vlan_id", "0"),
@@ -663,7 +665,7 @@ fn reference_attribute_lists_encode_identically() {
     );
 }
 
-/// Runs a line written in the reference through `sh` and returns the argv it delivers.
+/// Runs a published command line through `sh` and returns the argv it delivers.
 fn argv_of_reference_line(program: &'static str, line: &str) -> Vec<String> {
     let script = format!("{program}() {{ printf '%s\\0' {program} \"$@\"; }}\n{line}\n");
     let output = Command::new(shell_path("sh"))
@@ -684,8 +686,9 @@ fn argv_of_reference_line(program: &'static str, line: &str) -> Vec<String> {
         .collect()
 }
 
-/// The blog's `-a vios_names=\"vios1,vios2\"` and powerdeck's `"vios_names=vios1,vios2"`
-/// are different strings that mean the same to the §1.2 grammar.
+/// The published `-a vios_names=\"vios1,vios2\"` (docs/formats.md, "HMC: reserved
+/// storage") and powerdeck's `"vios_names=vios1,vios2"` are different strings that mean
+/// the same to the grammar of "HMC: quoting".
 #[test]
 fn rspool_creation_matches_the_seed_blog() {
     let seed = argv_of_reference_line(
@@ -705,7 +708,8 @@ fn rspool_creation_matches_the_seed_blog() {
     assert_eq!(seed[..8], got[..8]);
 }
 
-/// Real command lines of the reference, built by powerdeck: the same argv.
+/// Published command lines (the forms docs/formats.md and docs/procedures.md show), built
+/// by powerdeck: the same argv.
 #[test]
 fn reference_command_lines_are_reproduced() {
     let cases: Vec<(RemoteCommand, &str)> = vec![

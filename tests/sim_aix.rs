@@ -1,7 +1,7 @@
 //! The simulated AIX global environment, in process: `lswpar` output checked as text
-//! against the formats of aix-wpar-nim.md and through powerdeck's own parsers, and every
-//! lifecycle command's state change at the right moment of simulated time, with the
-//! failures of the Redbook (0960-xxx codes, non-zero exits).
+//! against the formats of docs/formats.md (the "AIX: ..." sections) and through
+//! powerdeck's own parsers, and every lifecycle command's state change at the right moment
+//! of simulated time, with the published failures (0960-xxx codes, non-zero exits).
 
 use std::time::Duration;
 
@@ -503,7 +503,8 @@ leftover_mount = "/wpars/mig_wpar_3/SW"
         state(&world, "g1", "mig_wpar_3"),
         Some(WparState::Transitional)
     );
-    // Locks are held: the Redbook's 0960-231 / 0960-247 for start and stop.
+    // Locks are held: 0960-231 / 0960-247 for start and stop (docs/formats.md,
+    // "AIX: 0960 messages").
     for line in [
         "startwpar mig_wpar_3",
         "stopwpar mig_wpar_3",
@@ -542,7 +543,7 @@ leftover_mount = "/wpars/mig_wpar_3/SW"
     assert!(run(&mut world, "g1", "mount")
         .stdout_text()
         .contains("/wpars/mig_wpar_3/SW"));
-    // The recovery of §4.11.
+    // The recovery of docs/procedures.md, "WPAR recovery".
     let umount = run(
         &mut world,
         "g1",
@@ -809,7 +810,7 @@ fn move_a_61_wpar_to_71_through_the_shared_directory() {
     let rm = run(&mut world, "aixprd02", "rmwpar -s wpmig61");
     finish(&mut world, &rm);
 
-    // Without -C the 6.1 image is refused on 7.1 (§2.9).
+    // Without -C the 6.1 image is refused on 7.1 (docs/formats.md, "AIX: restwpar").
     let refused = run(
         &mut world,
         "aixprd01",
@@ -848,7 +849,7 @@ fn move_a_61_wpar_to_71_through_the_shared_directory() {
     );
     assert_eq!(free_mb(&world, "aixprd01"), free_before - 768);
 
-    // 0960-667 until migwpar (§4.7 step 10).
+    // 0960-667 until migwpar (docs/procedures.md, "WPAR move", step 6).
     let start = run(
         &mut world,
         "aixprd01",
@@ -975,7 +976,7 @@ fn restore_fails_when_the_disk_is_full_and_works_after_cleanup() {
     );
     assert!(wpar(&world, "aixprd01", "wpleg61").unwrap().private_usr);
 
-    // A detached WPAR needs the install images (§2.10).
+    // A detached WPAR needs the install images (docs/formats.md, "AIX: migwpar").
     let no_images = run(&mut world, "aixprd01", "migwpar wpleg61");
     assert_eq!(no_images.exit_status, 1);
     assert_eq!(

@@ -1,7 +1,8 @@
-//! The simulated HMC, in process: output formats against the reference samples (as
-//! text, byte for byte where the reference gives bytes), round trips through powerdeck's
-//! parsers, every mutating command's state change over simulated time, every refusal's
-//! HSCL text and exit status, and the demo estate's story.
+//! The simulated HMC, in process: output formats against the published samples of
+//! tests/fixtures/hmc (as text, byte for byte where the capture gives bytes; described in
+//! docs/formats.md), round trips through powerdeck's parsers, every mutating command's
+//! state change over simulated time, every refusal's HSCL text and exit status, and the
+//! demo estate's story.
 
 mod common;
 
@@ -124,7 +125,8 @@ fn parse_clean<T: FromRecord>(text: &str, what: &str) -> Vec<T> {
 
 // ------------------------------------------------------------------ formats
 
-/// A POWER8 estate holding the partition of the reference's P8 sample.
+/// A POWER8 estate holding the partition of the published P8 sample (docs/formats.md,
+/// "HMC: lssyscfg -r lpar").
 const P8_SAMPLE: &str = r#"
 [[hmc]]
 name = "hmc"
@@ -188,7 +190,8 @@ proc_units = 2.0
 lpars = [ { name = "lpar1", id = 1, state = "Not Activated", memory_mb = 1024, proc_units = 0.5 } ]
 "#,
     );
-    // Unquoted words after -F, as op-test and the seed blog type them.
+    // Unquoted words after -F, as op-test and a published lslic run type them
+    // (docs/formats.md, "HMC: -F and --header").
     let out = ok(&mut world, "lssyscfg -r lpar -m sys -F name state");
     assert_eq!(out, fixture("hmc/lssyscfg_lpar_F_space_optest.txt"));
     let out = ok(&mut world, "lssyscfg -r lpar -m sys -F 'name state'");
@@ -439,7 +442,8 @@ build_level = "20151216.1"
     assert_eq!(run(&mut world, "hmc01", "lshmc -v").exit_status, 1);
 }
 
-/// The seed blog's POWER6 box with its firmware directory.
+/// The POWER6 box of the published firmware update, with its firmware directory
+/// (docs/formats.md, "HMC: lslic", "HMC: updlic").
 const SEED_P520: &str = r#"
 [[hmc]]
 name = "gaff"
@@ -1380,7 +1384,8 @@ fn a_failed_restart_is_recovered() {
 #[test]
 fn powervm_remote_restart_with_reserved_storage() {
     let mut world = lab();
-    // As in the seed blog: power the source off, too early is refused.
+    // As in the published field report (docs/formats.md, "HMC: rrstartlpar"): power the
+    // source off, too early is refused.
     ok(&mut world, "chsysstate -m p7a -r sys -o off --immed");
     wait(&mut world, 1.0);
     assert_eq!(
@@ -1677,7 +1682,8 @@ fn system_power_cycle_with_the_start_policy() {
 #[test]
 fn creating_a_pool_and_adding_devices() {
     let mut world = lab();
-    // The seed blog's quoting: -a vios_names=\"vios1,vios2\".
+    // The published quoting: -a vios_names=\"vios1,vios2\" (docs/formats.md,
+    // "HMC: reserved storage").
     let reply = run(
         &mut world,
         "hmc",

@@ -1,7 +1,8 @@
 //! The simulated NIM masters, in process: `lsnim` output checked as text against the
-//! formats of aix-wpar-nim.md §6 and through powerdeck's parsers, the stuck-client reset
-//! and deallocation, HANIM sync and takeover between nim01 and nim02, the 0042 errors
-//! and their exit codes (code mod 256), and the nimadm pre-flight through c_rsh.
+//! formats of docs/formats.md (the "NIM: lsnim" sections) and through powerdeck's
+//! parsers, the stuck-client reset and deallocation, HANIM sync and takeover between nim01
+//! and nim02, the 0042 errors and their exit codes (code mod 256), and the nimadm
+//! pre-flight through c_rsh.
 
 use std::time::Duration;
 
@@ -381,7 +382,7 @@ fn stuck_client_needs_force_reset_then_deallocate() {
         Some("Base Operating System installation is being performed")
     );
     assert_eq!(attr(&world, "nim01", "tstdb02", "info"), None);
-    // Reset does not deallocate (§6.5).
+    // Reset does not deallocate (docs/formats.md, "NIM: reset and deallocate").
     assert_eq!(
         attr(&world, "nim01", "tstdb02", "spot").as_deref(),
         Some("spot_7100-03-05")
@@ -573,7 +574,8 @@ fn sync_then_takeover() {
     finish(&mut world, &sync);
 
     // nim02 now has the database, with nim01 as its alternate master, every machine
-    // reset and nothing allocated, and controls no client yet (§7.3).
+    // reset and nothing allocated, and controls no client yet (docs/formats.md,
+    // "NIM: alternate master").
     let listing = run(&mut world, "nim02", "lsnim -t alternate_master").stdout_text();
     assert_eq!(
         listing,
@@ -767,7 +769,7 @@ fn c_rsh_finds_and_removes_a_leftover_bos_inst() {
         )
         .stdout_text(),
         "/bos_inst\n",
-        "multibos -R may not clean up /bos_inst (S004)"
+        "multibos -R may not clean up /bos_inst (docs/formats.md, \"NIM: nimadm\")"
     );
     let rm = run(
         &mut world,

@@ -11,7 +11,7 @@ use super::setup::Setup;
 #[derive(Debug, clap::Args)]
 #[group(required = true, multiple = false)]
 pub struct InventoryArgs {
-    /// Print one JSON document (CONTRACTS.md).
+    /// Print one JSON document (see README.md).
     #[arg(long)]
     pub json: bool,
     /// Print one CSV table per object kind.

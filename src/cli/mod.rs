@@ -1,4 +1,4 @@
-//! Command-line interface (CONTRACTS.md "Command line").
+//! Command-line interface (README.md, "Using it").
 
 mod console;
 mod inventory;

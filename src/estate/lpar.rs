@@ -23,7 +23,8 @@ impl LparEnv {
 }
 
 vocabulary! {
-    /// Partition `state` as `lssyscfg -r lpar` prints it (hmc.md §5.2).
+    /// Partition `state` as `lssyscfg -r lpar` prints it (docs/formats.md,
+    /// "HMC: partition states").
     LparState {
         Running => "Running",
         Starting => "Starting",
@@ -92,7 +93,8 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// `remote_restart_status` (IBM "Remote restart states", hmc.md §5.3).
+    /// `remote_restart_status` (IBM "Remote restart states"; docs/formats.md,
+    /// "HMC: remote_restart_status").
     RemoteRestartStatus {
         /// Never activated: cannot be remotely restarted yet.
         Invalid => "Invalid",

@@ -5,7 +5,8 @@ use serde::Serialize;
 use super::vocabulary::vocabulary;
 
 vocabulary! {
-    /// `state` of a managed system as `lssyscfg -r sys` prints it (hmc.md §5.1).
+    /// `state` of a managed system as `lssyscfg -r sys` prints it (docs/formats.md,
+    /// "HMC: system states").
     SystemState {
         Operating => "Operating",
         Standby => "Standby",
@@ -80,7 +81,8 @@ impl SystemState {
     }
 }
 
-/// Licensed Internal Code levels of a managed system (`lslic -t sys`, hmc.md §11.1).
+/// Licensed Internal Code levels of a managed system (`lslic -t sys`, docs/formats.md,
+/// "HMC: lslic").
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct FirmwareLevels {
     /// EC number (`01VL940`): package, platform set and service pack stream.

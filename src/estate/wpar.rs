@@ -6,7 +6,7 @@ use super::vocabulary::vocabulary;
 
 vocabulary! {
     /// WPAR state: `lswpar` prints a letter, `lswpar -G` and WPAR Manager the word
-    /// (aix-wpar-nim.md §1.3).
+    /// (docs/formats.md, "AIX: WPAR states").
     WparState {
         Defined => "Defined" | "D",
         Loaded => "Loaded" | "L",
@@ -45,8 +45,8 @@ impl WparState {
     }
 
     /// Left behind by a failed or interrupted administrative operation: a WPAR in
-    /// `T` long after an operation, or `B`, needs the recovery of the Redbook's
-    /// Appendix A before anything else can be done with it.
+    /// `T` long after an operation, or `B`, needs the recovery of docs/procedures.md,
+    /// "WPAR recovery", before anything else can be done with it.
     pub fn is_stuck(&self) -> bool {
         matches!(self, Self::Transitional | Self::Broken | Self::Error)
     }

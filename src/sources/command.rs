@@ -10,7 +10,7 @@
 //! **Names starting with `-`.** Neither the HMC commands nor the AIX ones have a `--`
 //! end-of-options convention we can rely on, and a value such as `-o` given to `-p` or as
 //! a WPAR name could be read as an option. HMC and AIX object names cannot start with `-`
-//! (aix-wpar-nim.md §1.2 for WPARs), so such a value cannot name a real object: builders
+//! (docs/formats.md, "AIX: WPAR names"), so such a value cannot name a real object: builders
 //! refuse it with [`ArgumentError::LeadingDash`] instead of sending it. The same holds for
 //! paths and other values given as separate words (a relative path can be written `./-x`).
 
@@ -34,14 +34,17 @@ pub enum Effect {
 
 /// An environment assignment put in front of the program to force English output.
 ///
-/// Exists because the HMC and AIX localize messages and some values (hmc.md §1.6,
-/// `os_version=Nieznane`; NIM `Cstate` texts), and parsers match the English words.
+/// Exists because the HMC and AIX localize messages and some values (docs/formats.md,
+/// "HMC: locale": `os_version=Nieznane`; NIM `Cstate` texts), and parsers match the English
+/// words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Locale {
-    /// `LANG=C`: what HMC Scanner sends to the HMC (hmc.md §1.6); every HMC command uses it.
+    /// `LANG=C`: what HMC Scanner sends to the HMC (docs/formats.md, "HMC: locale"); every
+    /// HMC command uses it.
     LangC,
     /// `LC_ALL=C`: overrides any `LC_*` an AIX profile may set; ansible-power-aix wraps NIM
-    /// commands in `LC_ALL=C` (aix-wpar-nim.md §0.4). AIX and NIM commands use it.
+    /// commands in `LC_ALL=C` (docs/formats.md, "AIX: messages"). AIX and NIM commands use
+    /// it.
     LcAllC,
 }
 

@@ -3,10 +3,11 @@
 //! Two layers, applied in this order when a command line is built:
 //!
 //! 1. **HMC attribute lists** (`-i`, `-a`, `--filter`, comma lists such as `-p vios1,vios2`)
-//!    use the two-level CSV grammar of hmc.md §1.2: a field `attr=value` is wrapped in `"`
-//!    (inner `"` doubled) when it contains `,` or `"`, and the elements of a list value are
-//!    quoted the same way before they are joined. [`hmc_attributes`] and [`hmc_list`] build
-//!    these strings; the result is one argument word.
+//!    use the two-level CSV grammar of docs/formats.md, "HMC: quoting": a field
+//!    `attr=value` is wrapped in `"` (inner `"` doubled) when it contains `,` or `"`, and the
+//!    elements of a list value are quoted the same way before they are joined.
+//!    [`hmc_attributes`] and [`hmc_list`] build these strings; the result is one argument
+//!    word.
 //! 2. **The remote shell** (HMC restricted bash, AIX ksh; both POSIX) then receives every
 //!    argument word through [`shell`], which single-quotes anything that is not made only of
 //!    plainly safe characters.
@@ -56,7 +57,8 @@ fn is_shell_safe(byte: u8) -> bool {
 /// One `attr=value` field of an HMC attribute list (`-i`, `-a` or `--filter` data).
 ///
 /// Exists so that every attribute list powerdeck sends is encoded by one function that
-/// follows hmc.md §1.2, instead of by ad-hoc `format!` calls that forget a comma in a name.
+/// follows docs/formats.md, "HMC: quoting", instead of by ad-hoc `format!` calls that
+/// forget a comma in a name.
 /// The attribute name is a static identifier of powerdeck's own (`lpar_names`,
 /// `rs_device_name`); only values come from the estate or the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +118,8 @@ impl HmcAttr {
 /// Encodes an HMC attribute list: the fields of [`HmcAttr::encode`] joined by `,`.
 ///
 /// `hmc_attributes(&[HmcAttr::list("virtual_eth_adapters", ["2/1/1/3,4,5/0/1"])])` gives
-/// `"virtual_eth_adapters=""2/1/1/3,4,5/0/1"""`, byte for byte the form of hmc.md §1.2.
+/// `"virtual_eth_adapters=""2/1/1/3,4,5/0/1"""`, byte for byte the form of docs/formats.md,
+/// "HMC: quoting".
 /// The result is one argument word; it still goes through [`shell`] on the command line.
 pub fn hmc_attributes(attrs: &[HmcAttr]) -> String {
     attrs
@@ -128,7 +131,7 @@ pub fn hmc_attributes(attrs: &[HmcAttr]) -> String {
 
 /// Encodes a comma-separated list of values with the HMC's element quoting (an element
 /// containing `,` or `"` is wrapped in `"` with `"` doubled), e.g. for `-p vios1,vios2`.
-/// Inside an attribute list it is the second CSV level of hmc.md §1.2.
+/// Inside an attribute list it is the second CSV level of docs/formats.md, "HMC: quoting".
 pub fn hmc_list<S: AsRef<str>>(values: &[S]) -> String {
     values
         .iter()

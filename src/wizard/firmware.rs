@@ -1,5 +1,6 @@
-//! Firmware (LIC) update of a managed system (hmc.md §11.3): check the levels, the
-//! repository and the system, then `updlic -o a`, and verify the new activated level.
+//! Firmware (LIC) update of a managed system (docs/procedures.md, "Firmware update";
+//! docs/formats.md, "HMC: firmware update paths"): check the levels, the repository and
+//! the system, then `updlic -o a`, and verify the new activated level.
 //! A disruptive update powers the system off, so its running partitions are first
 //! relocated elsewhere or shut down, as the operator chooses. Accepting the new level
 //! (`updlic -o c`) is a separate plan, run once the level has proven itself.

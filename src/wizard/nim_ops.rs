@@ -1,11 +1,12 @@
-//! NIM operations an on-call admin needs (aix-wpar-nim.md §6.5, §7.2, §7.3, §8.4):
+//! NIM operations an on-call admin needs (docs/procedures.md, "NIM reset", "NIM alternate
+//! master", "nimadm pre-flight"):
 //!
 //! * a client stuck in an operation that never finished: `nim -Fo reset`, then
 //!   `nim -o deallocate -a subclass=all`, verify `ready for a NIM operation`;
 //! * HANIM: `nim -o sync -a force=yes -a replicate=yes` from the primary to the
 //!   alternate master, and `nim -o takeover` on the alternate;
 //! * the nimadm pre-flight: the client answers `c_rsh`, and no leftover `/bos_inst`
-//!   (from multibos) makes the migration fail in phase 11 (S004).
+//!   (from multibos) makes the migration fail in phase 11 (docs/formats.md, "NIM: nimadm").
 
 use std::time::Duration;
 
@@ -295,7 +296,7 @@ pub fn nim_sync(
         ),
     ];
     let mut notes = vec![format!(
-        "run from the primary only: never synchronise from the alternate (S000); {name} gets the database, it does not control the clients until a takeover"
+        "run from the primary only: never synchronise from the alternate (docs/procedures.md, \"NIM alternate master\"); {name} gets the database, it does not control the clients until a takeover"
     )];
     match nim_source_for(view, alternate) {
         Some(alternate_source) => steps.push(
@@ -526,7 +527,7 @@ pub fn nimadm_preflight(
             StepKind::Change,
             built(nim::c_rsh(client, ClientCommand::RemoveBosInst))?,
             format!(
-                "remove the /bos_inst multibos left on {client}: with it nimadm fails in phase 11 (0505-218 init_multibos, S004), and multibos -R does not remove it"
+                "remove the /bos_inst multibos left on {client}: with it nimadm fails in phase 11 (0505-218 init_multibos; docs/formats.md, \"NIM: nimadm\"), and multibos -R does not remove it"
             ),
         ));
         notes.push(format!(
@@ -552,7 +553,7 @@ pub fn nimadm_preflight(
         ),
     );
     notes.push(
-        "not checked here: the lpp_source/SPOT levels and bos.alt_disk_install.rte, the target disk and the -j cache volume group (aix-wpar-nim.md §8.4)".to_string(),
+        "not checked here: the lpp_source/SPOT levels and bos.alt_disk_install.rte, the target disk and the -j cache volume group (docs/procedures.md, \"nimadm pre-flight\")".to_string(),
     );
     Ok(Plan {
         wizard: "nimadm-preflight",

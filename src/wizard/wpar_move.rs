@@ -1,8 +1,8 @@
 //! Moving a system WPAR to another AIX global environment through a savewpar image on
-//! a directory both globals share (aix-wpar-nim.md §4.6, and §4.7 when the target runs a
-//! newer AIX): stop it, save it, restore it on the target (`-C` across levels), migrate
-//! it when it comes from an older AIX version, synchronise, start, verify, and keep or
-//! remove the stopped source copy.
+//! a directory both globals share (docs/procedures.md, "WPAR move", also when the target
+//! runs a newer AIX): stop it, save it, restore it on the target (`-C` across levels),
+//! migrate it when it comes from an older AIX version, synchronise, start, verify, and
+//! keep or remove the stopped source copy.
 //!
 //! The refresh reads only `lswpar -cq`; the levels, the WPAR's details and sizes come
 //! from [`read_facts`], a few read-only commands run just before planning.
@@ -35,8 +35,8 @@ impl RecoverWithAny for Step {
     }
 }
 
-/// The directory every AIX global of the estate mounts (the Redbook's
-/// `nimres1:/nimrepo/savewpars`, the demo's NFS export).
+/// The directory every AIX global of the estate mounts (the shared directory of
+/// docs/procedures.md, "WPAR move"; the demo's NFS export).
 pub const DEFAULT_SHARED_DIR: &str = "/export/wpars";
 
 /// What happens to the source WPAR once the copy runs on the target.
@@ -236,7 +236,7 @@ pub fn wpar_move(
     }
     if listed.rootvg || details.rootvg {
         return Err(PlanError::refused(format!(
-            "{wpar} is a rootvg WPAR: move it with its disk (spec file and mkwpar -p, aix-wpar-nim.md §4.4), not through a savewpar image"
+            "{wpar} is a rootvg WPAR: move it with its disk (spec file and mkwpar -p, docs/procedures.md, \"WPAR move\"), not through a savewpar image"
         )));
     }
     if details.is_versioned() {

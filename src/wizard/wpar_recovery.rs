@@ -1,4 +1,4 @@
-//! Recovering a WPAR left stuck by a failed operation (aix-wpar-nim.md §4.11, §4.12):
+//! Recovering a WPAR left stuck by a failed operation (docs/procedures.md, "WPAR recovery"):
 //!
 //! * stuck in `T` after a stop that could not unmount a file system the global mounted
 //!   under it: unmount what the global left there, `stopwpar -F`, verify `D`;
@@ -34,7 +34,7 @@ pub struct WparRecoveryChoices {
 
 /// Mounts under `directory` in `mount` output that are not the WPAR's own file systems
 /// (`lsfs -u W` output) nor namefs mounts of the global's directories: what the global
-/// left there (aix-wpar-nim.md §4.11 step 1).
+/// left there (docs/procedures.md, "WPAR recovery", step 1).
 pub fn leftover_mounts(mount_output: &str, lsfs_output: &str, directory: &str) -> Vec<String> {
     let own: Vec<&str> = lsfs_output
         .lines()

@@ -9,8 +9,8 @@ pub const OUTPUT_MARKER: &str = "--- output\n";
 
 /// The raw host output stored in `tests/fixtures/<path>`, without its source header.
 ///
-/// Every fixture starts with comment lines naming its source (which reference section,
-/// which original capture) and then `--- output` on a line of its own.
+/// Every fixture starts with comment lines naming its source (which docs/formats.md
+/// section, which published capture) and then `--- output` on a line of its own.
 pub fn fixture(path: &str) -> String {
     let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

@@ -1,4 +1,5 @@
-//! `mkwpar`, `savewpar` and `restwpar` (aix-wpar-nim.md §2.1, §2.2, §2.8, §2.9).
+//! `mkwpar`, `savewpar` and `restwpar` (docs/formats.md, "AIX: mkwpar", "AIX: savewpar",
+//! "AIX: restwpar").
 //!
 //! * `mkwpar -w -e W -o FILE` writes W's specification file (no output).
 //! * `mkwpar -f SPEC [-p] [-n NAME] [-N ...]`, `mkwpar -n NAME [-l] [-c] [-A] [-h H]

@@ -377,7 +377,7 @@ pub fn cat(world: &mut World, name: &str, args: &[String]) -> Reply {
     Reply::ok(out).stderr(err).with_status(status)
 }
 
-/// A WPAR specification file in the stanza format of aix-wpar-nim.md §2.2.
+/// A WPAR specification file in the stanza format of docs/formats.md, "AIX: mkwpar".
 pub fn spec_text(wpar: &SimWpar) -> String {
     let yn = |b: bool| if b { "yes" } else { "no" };
     let mut out = String::from("general:\n");

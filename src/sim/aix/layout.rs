@@ -1,8 +1,8 @@
 //! What a WPAR looks like from the global environment: its file systems (`lswpar -M`,
 //! `mount`, `lsfs -u`, `rmwpar`), levels and derived numbers.
 //!
-//! File-system layouts follow aix-wpar-nim.md §1.7: a shared system WPAR has `/`,
-//! `/home`, `/tmp`, `/var` as jfs2 LVs in the global rootvg and `/opt`, `/usr` as
+//! File-system layouts follow docs/formats.md, "AIX: WPAR kinds": a shared system WPAR
+//! has `/`, `/home`, `/tmp`, `/var` as jfs2 LVs in the global rootvg and `/opt`, `/usr` as
 //! read-only namefs; a detached one has its own `/opt` and `/usr` LVs; a rootvg WPAR
 //! keeps only `/` and `/etc/objrepos/wboot` in the global.
 
@@ -106,8 +106,8 @@ pub fn version_of(oslevel: &str) -> Option<(u32, u32)> {
 }
 
 /// The `bos.rte.libc` level of an `oslevel -s` string, as restwpar's compatibility
-/// check prints it: `6100-06-03-1048` → `6.1.6.3` (the Redbook's `7.1.0.2` for
-/// `7100-00-02-1041`).
+/// check prints it: `6100-06-03-1048` → `6.1.6.3` (and `7100-00-02-1041` → `7.1.0.2`;
+/// docs/formats.md, "AIX: WPAR kinds").
 pub fn libc_level(oslevel: &str) -> String {
     let mut parts = oslevel.split('-');
     let vr = parts.next().unwrap_or("");

@@ -1,6 +1,6 @@
-//! `startwpar`, `stopwpar`, `rebootwpar` and `rmwpar` (aix-wpar-nim.md §2.3–§2.5) with
-//! the states of §1.3 and the stuck/broken behaviour of the Redbook's Appendix A
-//! (§4.11, §4.12):
+//! `startwpar`, `stopwpar`, `rebootwpar` and `rmwpar` (docs/formats.md, "AIX: startwpar and
+//! stopwpar", "AIX: rmwpar") with the states of "AIX: WPAR states" and the stuck/broken
+//! behaviour that docs/procedures.md, "WPAR recovery", repairs:
 //!
 //! * start: `D → T → A` in about 10 s; a WPAR from an older AIX version fails with
 //!   0960-667 and stays `D` (needs `migwpar`); a damaged or Broken WPAR ends `B`.
@@ -74,7 +74,7 @@ pub fn is_locked(wpar: &SimWpar) -> bool {
 }
 
 /// `WPAR 'name'` or `WPAR name`: the non-verbose commands quote names, `-v` does not
-/// (§2.3).
+/// (docs/formats.md, "AIX: messages").
 fn q(name: &str, verbose: bool) -> String {
     if verbose {
         name.to_string()
@@ -134,7 +134,8 @@ pub fn start_lines(script: &mut Script, wpar: &SimWpar, verbose: bool, now: u64)
     }
 }
 
-/// Appends a start that breaks the WPAR (S001 "Example 5-9", Appendix A causes).
+/// Appends a start that breaks the WPAR (docs/formats.md, "AIX: 0960 messages": the
+/// wpar_sweep and cleanup lines).
 fn broken_start_lines(script: &mut Script, wpar: &SimWpar, verbose: bool) {
     let name = &wpar.name;
     script.out(format!("Starting workload partition {}.", q(name, verbose)));
@@ -416,7 +417,7 @@ fn stop_command(
     }
 }
 
-/// Appends the file-system removal lines of `rmwpar` (S001 "Example 5-5", "11-6").
+/// Appends the file-system removal lines of `rmwpar` (docs/formats.md, "AIX: rmwpar").
 pub fn removal_lines(script: &mut Script, wpar: &SimWpar) {
     for mount in mounts(wpar).iter().rev() {
         script.wait(0.5);

@@ -1,11 +1,12 @@
-//! `lswpar` (aix-wpar-nim.md §1): the default table, `-a` field selection, the delimited
-//! `-c`/`-d X` forms with their `#` header, `-q`, `-s STATE`, `-t TYPE`, named WPARs,
-//! the `-G` general paragraphs and the `-M` (mounts) and `-N` (network) tables.
+//! `lswpar` (docs/formats.md, "AIX: lswpar" to "AIX: lswpar -c"): the default table, `-a`
+//! field selection, the delimited `-c`/`-d X` forms with their `#` header, `-q`,
+//! `-s STATE`, `-t TYPE`, named WPARs, the `-G` general paragraphs and the `-M` (mounts)
+//! and `-N` (network) tables.
 //!
 //! Tables are left-aligned, each column as wide as its widest cell (header included),
-//! columns two blanks apart, then a dash line as wide as the header line (§1.2
-//! "Simulator formatting"). Unknown names print `0960-419` on stderr after the WPARs
-//! that were found, with exit status 1.
+//! columns two blanks apart, then a dash line as wide as the header line (docs/formats.md,
+//! "AIX: lswpar"). Unknown names print `0960-419` on stderr after the WPARs that were
+//! found, with exit status 1.
 
 use super::layout::{mounts, WparMount};
 use super::{getopt::getopt, host, msg, usage};
@@ -17,10 +18,11 @@ const USAGE: &str = "Usage: lswpar [-M | -N] [-a fieldname[,...]] [-q] [-s state
        lswpar -G [-s state] [-t type] [wparname ...]
        lswpar {-c | -d delim} [-a fieldname[,...] | -G | {-M | -N} [-a fieldname[,...]]] [-q] [-s state] [-t type] [wparname ...]";
 
-/// The `=` rule around a `-G` paragraph header (its real length is unknown, §1.5).
+/// The `=` rule around a `-G` paragraph header (its real length is unknown,
+/// docs/formats.md, "AIX: lswpar -G").
 pub const GENERAL_RULE: &str = "=================================================================";
 
-/// Width of a `-G` label with its colon and padding (S001 "Example 8-18").
+/// Width of a `-G` label with its colon and padding (docs/formats.md, "AIX: lswpar -G").
 const LABEL_WIDTH: usize = 37;
 
 /// Which listing was asked for.
@@ -131,7 +133,7 @@ pub fn run(world: &mut World, host_name: &str, args: &[String]) -> Reply {
     reply
 }
 
-/// The default fields of the table and of `-c` (§1.9).
+/// The default fields of the table and of `-c` (docs/formats.md, "AIX: lswpar -c").
 const DEFAULT_FIELDS: &[&str] = &[
     "name",
     "state",
@@ -310,7 +312,7 @@ fn render_records(
     Ok(delimited(names, &rows, delim, quiet))
 }
 
-/// `lswpar -G` paragraphs (S001 "Example 8-18" layout).
+/// `lswpar -G` paragraphs (the layout of docs/formats.md, "AIX: lswpar -G").
 fn general(wpars: &[&SimWpar]) -> String {
     let mut out = String::new();
     for (index, wpar) in wpars.iter().enumerate() {

@@ -1,11 +1,13 @@
-//! `syncwpar`, `migwpar` and `clogin` (aix-wpar-nim.md §2.7, §2.10, §2.11).
+//! `syncwpar`, `migwpar` and `clogin` (docs/formats.md, "AIX: syncwpar", "AIX: migwpar",
+//! "AIX: clogin").
 //!
 //! * `syncwpar W` (shared) / `syncwpar -D [-d DIR] W` (detached) / `-A`: per WPAR the
-//!   Redbook's block (Example 10-27, 9-2), then `Return Status = SUCCESS.` or
-//!   `FAILURE.`; about 20 s (shared), 30 s (detached), 240 s (detached with `-d`).
+//!   published block (`tests/fixtures/aix/syncwpar_shared.txt`; for a detached WPAR the
+//!   mount/load/unload lines), then `Return Status = SUCCESS.` or `FAILURE.`; about 20 s
+//!   (shared), 30 s (detached), 240 s (detached with `-d`).
 //!   It brings the WPAR's root part to the global's level. A WPAR from an older AIX
 //!   version fails ("execute the migwpar command"), except a shared rootvg WPAR, which
-//!   syncwpar migrates itself (`MIGWPAR: ...`, S001 9.2.2).
+//!   syncwpar migrates itself (`MIGWPAR: ...`, docs/formats.md, "AIX: syncwpar").
 //! * `migwpar [-d DIR] W`: a Defined WPAR from an older AIX version is migrated to the
 //!   global's level; it shows `T` meanwhile (180 s shared, 600 s detached). A detached
 //!   WPAR needs `-d`.
@@ -26,7 +28,7 @@ const MIG_USAGE: &str =
     "Usage: migwpar [-d software_source] {-A | -f wparNamesFile | [-C] wpar_name}";
 
 /// The banner line around `Synchronizing workload partition ...` (its real length is
-/// unknown; the Redbook extraction shows `*****`).
+/// unknown; the published text shows `*****`, docs/formats.md, "AIX: syncwpar").
 pub const BANNER: &str =
     "*******************************************************************************";
 

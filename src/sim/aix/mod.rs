@@ -1,9 +1,10 @@
 //! The simulated AIX global environment: `lswpar` in all its common forms, the WPAR
 //! lifecycle (mkwpar, startwpar, stopwpar, rmwpar, savewpar, restwpar, syncwpar,
-//! migwpar) with the T/D/A/B transitions and failures of the Redbook, and the few
-//! system commands the WPAR wizards need (oslevel, uname, mount, umount, lsfs, df, lsvg,
-//! ls, cp, rm, cat, clogin). Formats and messages follow `aix-wpar-nim.md`; see [`msg`] for which
-//! texts come from there and which are the simulator's own.
+//! migwpar) with the T/D/A/B transitions and failures of docs/formats.md, "AIX: WPAR
+//! states", and the few system commands the WPAR wizards need (oslevel, uname, mount,
+//! umount, lsfs, df, lsvg, ls, cp, rm, cat, clogin). Formats and messages follow the
+//! "AIX: ..." sections of docs/formats.md; see [`msg`] for which texts come from there and
+//! which are the simulator's own.
 //!
 //! Long operations answer with delayed output ([`Script`]) and change the estate at the
 //! same simulated moment through [`World::schedule`]; meanwhile the WPAR shows `T` and
@@ -182,8 +183,8 @@ pub fn fail(lines: impl IntoIterator<Item = String>) -> Reply {
     Reply::fail_stderr(text, 1)
 }
 
-/// True when `name` is a valid WPAR name (aix-wpar-nim.md §1.2): at most 25 bytes, no
-/// blanks, not starting with `-` or `0`, none of the forbidden symbols.
+/// True when `name` is a valid WPAR name (docs/formats.md, "AIX: WPAR names"): at most 25
+/// bytes, no blanks, not starting with `-` or `0`, none of the forbidden symbols.
 pub fn valid_wpar_name(name: &str) -> bool {
     const FORBIDDEN: &str = "=:/!;`'\"<>~&()*+[],.^$?{}\\|";
     !name.is_empty()

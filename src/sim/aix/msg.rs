@@ -1,17 +1,20 @@
 //! The AIX message lines the simulated global environment prints.
 //!
-//! Texts marked **\[ref\]** are those of aix-wpar-nim.md (§1.10, §2, §4.11, §5, §9) or the
-//! Redbook seed it cites, word for word. Texts marked **\[chosen\]** are the simulator's
-//! own, written in the same style where no source showed the real message; their codes
-//! are not verified against a real system (aix-wpar-nim.md §11).
+//! Texts marked **\[ref\]** are the hosts' own, word for word, as docs/formats.md gives them
+//! (its "AIX: ..." sections, from "AIX: messages" to "AIX and NIM: other codes") or as the
+//! published source a section names prints them. Texts marked **\[chosen\]** are the
+//! simulator's own, written in the same style where no source showed the real message;
+//! their codes are not verified against a real system (docs/formats.md, "How to read this
+//! file"). Section names in parentheses below are those of docs/formats.md.
 
-/// `<cmd>: 0960-419 Could not find a workload partition called <w>.` **\[ref\]** (§1.10).
+/// `<cmd>: 0960-419 Could not find a workload partition called <w>.` **\[ref\]**
+/// ("AIX: 0960 messages").
 pub fn not_found(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-419 Could not find a workload partition called {wpar}.")
 }
 
 /// The lock failure of a WPAR stuck in `T` or busy with another operation **\[ref\]**
-/// (Appendix A, §4.11).
+/// ("AIX: 0960 messages"; docs/procedures.md, "WPAR recovery").
 pub fn locked(cmd: &str) -> Vec<String> {
     vec![
         format!(
@@ -31,7 +34,7 @@ pub fn already_active(wpar: &str) -> String {
     format!("startwpar: 0960-253 Workload partition '{wpar}' is already active.")
 }
 
-/// `startwpar: 0960-667 ...` **\[ref\]** (§2.3, 9.2.4).
+/// `startwpar: 0960-667 ...` **\[ref\]** ("AIX: startwpar and stopwpar").
 pub const LEVEL_NOT_SUPPORTED: &str =
     "startwpar: 0960-667 The operating system level within the workload partition is not supported.";
 
@@ -64,7 +67,8 @@ pub fn remove_broken(wpar: &str) -> String {
     )
 }
 
-/// `rmwpar: 0960-258 ...` `-p` on a rootvg WPAR **\[chosen\]** (the restriction is \[ref\] §2.5).
+/// `rmwpar: 0960-258 ...` `-p` on a rootvg WPAR **\[chosen\]** (the restriction is \[ref\],
+/// "AIX: rmwpar").
 pub const PRESERVE_ROOTVG: &str =
     "rmwpar: 0960-258 The -p flag cannot be used with rootvg workload partitions.";
 
@@ -74,7 +78,7 @@ pub fn exists(cmd: &str, wpar: &str) -> String {
 }
 
 /// `<cmd>: 0960-262 <w> is not a valid workload partition name.` **\[chosen\]** (the rules
-/// are \[ref\] §1.2).
+/// are \[ref\], "AIX: WPAR names").
 pub fn bad_name(cmd: &str, wpar: &str) -> String {
     format!("{cmd}: 0960-262 {wpar} is not a valid workload partition name.")
 }
@@ -94,7 +98,8 @@ pub fn sync_not_detached(wpar: &str) -> String {
     format!("syncwpar: 0960-275 Workload partition {wpar} is not a detached workload partition.")
 }
 
-/// `migwpar: 0960-270 ...` a detached WPAR without `-d` **\[chosen\]** (the rule is \[ref\] §2.10).
+/// `migwpar: 0960-270 ...` a detached WPAR without `-d` **\[chosen\]** (the rule is
+/// \[ref\], "AIX: migwpar").
 pub fn migrate_needs_d(wpar: &str) -> String {
     format!("migwpar: 0960-270 An installation source (-d) is required to migrate detached workload partition {wpar}.")
 }
@@ -112,7 +117,7 @@ pub fn migrate_not_needed(wpar: &str) -> String {
 }
 
 /// `migwpar: 0960-273 ...` application or detached rootvg WPAR **\[chosen\]** (the support
-/// matrix is \[ref\] §2.10).
+/// matrix is \[ref\], "AIX: migwpar").
 pub fn migrate_unsupported(wpar: &str) -> String {
     format!("migwpar: 0960-273 Migration of workload partition {wpar} is not supported.")
 }
@@ -130,7 +135,7 @@ pub fn level_mismatch(saved: &str, running: &str) -> String {
     )
 }
 
-/// The compatibility failure without `-C` **\[ref\]** (§2.9).
+/// The compatibility failure without `-C` **\[ref\]** ("AIX: restwpar").
 pub const COMPAT_FAILED: [&str; 2] = [
     "restwpar: 0960-508 Compatibility check between saved and running system failed.",
     "Use the -C option to ignore system compatibility levels.",
@@ -140,7 +145,7 @@ pub const COMPAT_FAILED: [&str; 2] = [
 pub const MKWPAR_FAILED: &str = "restwpar: 0960-514 /usr/sbin/mkwpar exited with return code 1.";
 
 /// The LVM lines of a logical volume that does not fit in rootvg: 0516-404 (allocp)
-/// **\[chosen\]** then 0516-822 **\[ref\]** (§9).
+/// **\[chosen\]** then 0516-822 **\[ref\]** ("AIX and NIM: other codes").
 pub fn no_space_lines() -> Vec<String> {
     vec![
         "0516-404 allocp: This system cannot fulfill the allocation request.".to_string(),
@@ -151,7 +156,7 @@ pub fn no_space_lines() -> Vec<String> {
     ]
 }
 
-/// `mkwpar: 0960-351 Failed to create the <fs> file system.` **\[ref\]** (§2.1).
+/// `mkwpar: 0960-351 Failed to create the <fs> file system.` **\[ref\]** ("AIX: mkwpar").
 pub fn fs_create_failed(fs: &str) -> String {
     format!("mkwpar: 0960-351 Failed to create the {fs} file system.")
 }
@@ -182,7 +187,8 @@ pub fn clogin_inactive(wpar: &str) -> String {
 }
 
 /// `backup: 0511-138 Cannot write to file <f>.` when a local savewpar image does not fit
-/// **\[chosen\]** (0511-138 is \[ref\] for restore writing to a full file system, §2.1).
+/// **\[chosen\]** (0511-138 is \[ref\] for restore writing to a full file system,
+/// "AIX: mkwpar").
 pub fn backup_no_space(file: &str) -> String {
     format!("backup: 0511-138 Cannot write to file {file}.")
 }

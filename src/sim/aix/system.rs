@@ -1,6 +1,7 @@
 //! The global environment's system commands the WPAR procedures use: `oslevel`,
-//! `uname`, `mount` (list), `umount` (frees a leftover mount, §4.11 step 3), `lsfs`,
-//! `df -m` and `lsvg rootvg` (free space: `FREE PPs` is the host's `free_mb`).
+//! `uname`, `mount` (list), `umount` (frees a leftover mount, docs/procedures.md,
+//! "WPAR recovery", step 3), `lsfs`, `df -m` and `lsvg rootvg` (free space: `FREE PPs` is
+//! the host's `free_mb`).
 
 use super::layout::{mounts, version_of};
 use super::maint::base_level;

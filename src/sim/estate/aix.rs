@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::estate::{WparState, WparType};
 
 /// The directory every simulated AIX global environment of an estate sees with the same
-/// content, like an NFS export mounted everywhere (the Redbook's `nimres1:/nimrepo/savewpars`
-/// of §4.6). A savewpar image written there on one host can be restored on another.
+/// content, like an NFS export mounted everywhere (the shared directory of
+/// docs/procedures.md, "WPAR move"). A savewpar image written there on one host can be
+/// restored on another.
 pub const SHARED_DIR: &str = "/export/wpars";
 
 /// One simulated AIX global environment.
@@ -131,7 +132,7 @@ pub fn is_shared_path(path: &str) -> bool {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimWpar {
-    /// WPAR name (≤ 25 bytes, no blanks; aix-wpar-nim.md §1.2).
+    /// WPAR name (≤ 25 bytes, no blanks; docs/formats.md, "AIX: WPAR names").
     pub name: String,
     /// State; `T` with no operation running means stuck (locks held).
     #[serde(default = "defined")]
@@ -189,9 +190,9 @@ pub struct SimWpar {
     /// The disk that holds a rootvg WPAR's root volume group (default `hdisk2`).
     #[serde(default)]
     pub rootvg_disk: Option<String>,
-    /// Its WPAR infrastructure is damaged (Redbook Appendix A: "the data on the disk is
-    /// corrupted"): every start leaves it Broken until it is recreated from its
-    /// specification (`mkwpar -e W -w -o F`, `rmwpar -F W`, `mkwpar -f F [-p]`).
+    /// Its WPAR infrastructure is damaged: every start leaves it Broken until it is
+    /// recreated from its specification (`mkwpar -e W -w -o F`, `rmwpar -F W`,
+    /// `mkwpar -f F [-p]`; docs/procedures.md, "WPAR recovery", step 7).
     #[serde(default)]
     pub damaged: bool,
     /// Runtime: an operation is running on it (its lock is held).

@@ -104,7 +104,7 @@ pub struct SimSystem {
     /// Serial number, e.g. `78ABCDE`.
     pub serial_num: String,
     #[serde(default = "operating")]
-    /// `state` of `lssyscfg -r sys` (hmc.md §5.1).
+    /// `state` of `lssyscfg -r sys` (docs/formats.md, "HMC: system states").
     pub state: SystemState,
     /// `POWER7+`, `POWER8`, `POWER9`, `POWER10`: decides compatibility modes.
     #[serde(default)]
@@ -246,7 +246,7 @@ pub struct SimLpar {
     /// `lpar_env`: `aixlinux`, `vioserver`, `os400`.
     pub env: LparEnv,
     #[serde(default = "running")]
-    /// `state` when the simulator starts (hmc.md §5.2).
+    /// `state` when the simulator starts (docs/formats.md, "HMC: partition states").
     pub state: LparState,
     #[serde(default)]
     /// `os_version`; empty prints `Unknown`.

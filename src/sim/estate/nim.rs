@@ -53,7 +53,7 @@ impl NimHost {
 
     /// `oslevel -s` of the master itself: the simulator-only `oslevel` of its `master`
     /// object, `7100-03-05-1524` when unset. Both masters must be at the same level for a
-    /// database sync (aix-wpar-nim.md §7.3).
+    /// database sync (docs/formats.md, "NIM: alternate master").
     pub fn oslevel(&self) -> &str {
         self.object("master")
             .and_then(|m| m.oslevel.as_deref())
@@ -80,8 +80,8 @@ pub struct SimNimObject {
     #[serde(default)]
     pub oslevel: Option<String>,
     /// Simulator only (never listed): the client has a leftover `/bos_inst` directory
-    /// from multibos, which breaks nimadm phase 11 (aix-wpar-nim.md §8.3). The nimadm
-    /// pre-flight finds it with `c_rsh <client> ls -d /bos_inst` and removes it with
+    /// from multibos, which breaks nimadm phase 11 (docs/formats.md, "NIM: nimadm"). The
+    /// nimadm pre-flight finds it with `c_rsh <client> ls -d /bos_inst` and removes it with
     /// `c_rsh <client> rm -r /bos_inst`.
     #[serde(default)]
     pub bos_inst_dir: bool,

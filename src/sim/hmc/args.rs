@@ -3,8 +3,9 @@
 //! Each command declares which options take a value and which are bare flags; anything
 //! else (an unknown option, a stray word, a missing value) is the HMC's "missing or
 //! invalid parameter" complaint naming it. `-F` is special, as on the HMC: it takes the
-//! words after it up to the next option, so `-F a b c` (unquoted, as in the seed blog)
-//! is the space-delimited list `a b c`, and `-Fa:b` needs no space.
+//! words after it up to the next option, so `-F a b c` (unquoted, as in a published
+//! `lslic` run, docs/formats.md, "HMC: lslic") is the space-delimited list `a b c`, and
+//! `-Fa:b` needs no space.
 
 use super::listing::{FieldSelection, Filter, Format};
 use super::messages;

@@ -1,7 +1,8 @@
 //! `chsyscfg -r lpar -m SYS -i "name=LPAR,attr=value,..."`: change partition attributes
-//! (hmc.md §8.1). Simulated attributes: the reserved storage assignment
-//! (`primary_rs_vios_name`, `secondary_rs_vios_name`, `rs_device_name`), `migration_disabled`,
-//! `auto_start`, `remote_restart_capable` and `simplified_remote_restart_capable`.
+//! (docs/formats.md, "HMC: reserved storage"). Simulated attributes: the reserved storage
+//! assignment (`primary_rs_vios_name`, `secondary_rs_vios_name`, `rs_device_name`),
+//! `migration_disabled`, `auto_start`, `remote_restart_capable` and
+//! `simplified_remote_restart_capable`.
 
 use std::time::Duration;
 

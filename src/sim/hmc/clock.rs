@@ -1,5 +1,6 @@
 //! The HMC's wall clock: simulated time since start, counted from a fixed moment, in the
-//! `MM/DD/YYYY HH:MM:SS` form of `sys_time` and `time_stamp` (hmc.md §4.3, §7).
+//! `MM/DD/YYYY HH:MM:SS` form of `sys_time` and `time_stamp` (docs/formats.md,
+//! "HMC: lssyscfg -r sys", "HMC: lsrefcode").
 
 use std::time::Duration;
 

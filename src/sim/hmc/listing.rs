@@ -1,7 +1,7 @@
-//! The output side of the HMC listing grammar (hmc.md §1): `attr=value` records with
-//! two-level CSV quoting, `-F` values joined by any delimiter, `--header`, and
-//! `No results were found.`; and the input side of attribute lists (`--filter`, `-i`,
-//! `-a`), decoded with the same two levels.
+//! The output side of the HMC listing grammar (docs/formats.md, "HMC: records" to
+//! "HMC: empty listings"): `attr=value` records with two-level CSV quoting, `-F` values
+//! joined by any delimiter, `--header`, and `No results were found.`; and the input side
+//! of attribute lists (`--filter`, `-i`, `-a`), decoded with the same two levels.
 //!
 //! This is the simulator's own code: it must not share the parser's grammar, or a bug
 //! in one would hide in the other.

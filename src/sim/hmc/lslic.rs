@@ -1,5 +1,5 @@
 //! `lslic`: firmware levels of a managed system and what a repository offers
-//! (hmc.md §11.1).
+//! (docs/formats.md, "HMC: lslic").
 //!
 //! The `-t sys` record follows the layout of the parser's fixture
 //! (`tests/fixtures/hmc/lslic_sys.txt`); with `-r`, the record is

@@ -1,4 +1,5 @@
-//! `lslparmigr -r lpar | sys` (hmc.md §9.4): migration state and progress.
+//! `lslparmigr -r lpar | sys` (docs/formats.md, "HMC: lslparmigr"): migration state and
+//! progress.
 //!
 //! Idle partitions print `name=..,lpar_id=..,migration_state=Not Migrating`. A
 //! migrating one (on the source, and under its destination id on the target) adds

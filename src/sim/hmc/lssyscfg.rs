@@ -1,9 +1,11 @@
-//! `lssyscfg -r sys | lpar | prof` (hmc.md §4).
+//! `lssyscfg -r sys | lpar | prof` (docs/formats.md, "HMC: lssyscfg" and the three
+//! sections after it).
 //!
 //! Records follow the real captures: a partition of a POWER8-or-later system prints the
-//! attributes of the P8 sample of §4.4 in that order, a POWER7(+) partition those of the
-//! P7 sample; both are followed by `migration_disabled`, `msp` (VIOS only) and, on
-//! systems with PowerVM remote restart, the reserved storage assignment.
+//! attributes of the P8 sample (`tests/fixtures/hmc/lssyscfg_lpar_p8_srr.txt`) in that
+//! order, a POWER7(+) partition those of the P7 sample (`lssyscfg_lpar_p7.txt`); both are
+//! followed by `migration_disabled`, `msp` (VIOS only) and, on systems with PowerVM remote
+//! restart, the reserved storage assignment.
 
 use std::time::Duration;
 
@@ -444,7 +446,7 @@ pub fn lpar_record(
 }
 
 /// The reserved storage attributes of a partition on a system with PowerVM remote
-/// restart (hmc.md §8.1).
+/// restart (docs/formats.md, "HMC: reserved storage").
 fn rs_assignment(record: Record, system: &SimSystem, lpar: &SimLpar) -> Record {
     let id_of = |name: &Option<String>| {
         name.as_ref()

@@ -1,15 +1,17 @@
 //! What the simulated HMC prints when it refuses: command-line complaints without a
-//! code (hmc.md §1.3, §2) and `HSCLxxxx` messages (§13), all on stdout with exit 1.
+//! code (docs/formats.md, "HMC: -F and --header", "HMC: errors") and `HSCLxxxx` messages
+//! ("HMC: HSCL codes"), all on stdout with exit 1.
 //!
-//! The codes and texts the reference does not give are this simulator's choice; the
+//! The codes and texts docs/formats.md does not give are this simulator's choice; the
 //! table in the module documentation of [`crate::sim::hmc`] lists every one.
 
 use crate::sim::reply::Reply;
 
-/// The empty-listing line (exit 0, hmc.md §1.4).
+/// The empty-listing line (exit 0, docs/formats.md, "HMC: empty listings").
 pub const NO_RESULTS: &str = "No results were found.\n";
 
-/// Width the HMC wraps its command-line complaint at (hmc.md §2 shows it wrapped).
+/// Width the HMC wraps its command-line complaint at (the published capture is wrapped,
+/// docs/formats.md, "HMC: errors").
 const WRAP: usize = 75;
 
 /// The complaint about missing or invalid parameters, wrapped like the HMC prints it:
@@ -22,7 +24,8 @@ pub fn usage(params: &[&str]) -> Reply {
     Reply::fail_stdout(wrap(&text, WRAP), 1)
 }
 
-/// The English form of the localized "invalid attribute" message of hmc.md §1.3.
+/// The English form of the localized "invalid attribute" message of docs/formats.md,
+/// "HMC: -F and --header".
 pub fn invalid_attribute(name: &str) -> Reply {
     Reply::fail_stdout(
         format!(
@@ -37,7 +40,8 @@ pub fn hscl(code: &str, text: impl AsRef<str>) -> Reply {
     Reply::fail_stdout(format!("{code} {}\n", text.as_ref()), 1)
 }
 
-/// `HSCL0238` (verbatim, hmc.md §13): the managed system must be `Operating`.
+/// `HSCL0238` (verbatim, docs/formats.md, "HMC: HSCL codes"): the managed system must be
+/// `Operating`.
 pub fn not_operating() -> Reply {
     hscl(
         "HSCL0238",
@@ -53,7 +57,8 @@ pub fn not_found(what: &str, name: &str) -> Reply {
     )
 }
 
-/// `HSCL3653` (hmc.md §9.3): SSH between management consoles not set up.
+/// `HSCL3653` (docs/formats.md, "HMC: migrlpar"): SSH between management consoles not set
+/// up.
 pub fn no_remote_hmc(user: &str) -> Reply {
     hscl(
         "HSCL3653",

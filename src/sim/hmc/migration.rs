@@ -1,4 +1,5 @@
-//! Live Partition Mobility: `migrlpar -o v|m|s|r` (hmc.md §9); `lslparmigr` shows it.
+//! Live Partition Mobility: `migrlpar -o v|m|s|r` (docs/formats.md, "HMC: migrlpar");
+//! `lslparmigr` shows it.
 //!
 //! Both systems must be managed by the same simulated HMC; `--ip` naming another
 //! console fails with `HSCL3653` (cross-HMC mobility is not modelled). While a partition
@@ -167,7 +168,8 @@ fn requested_id(args: &Args) -> Result<Option<u32>, Reply> {
         .transpose()
 }
 
-/// The validation rules of hmc.md §9.3, in the order the HMC would meet them.
+/// The validation rules of docs/formats.md, "HMC: migrlpar", in the order the HMC would
+/// meet them.
 fn check(
     hmc: &HmcHost,
     source_index: usize,

@@ -1,4 +1,5 @@
-//! Small listings: `lshmc -V` (hmc.md §12) and `lsrefcode` (§7).
+//! Small listings: `lshmc -V` and `lsrefcode` (docs/formats.md, "HMC: lshmc -V",
+//! "HMC: lsrefcode").
 //!
 //! Reference codes are derived from states: a running AIX partition has none posted
 //! (empty), a partition that is off `00000000`, one starting `CA00E1F1`, in SMS
@@ -38,8 +39,8 @@ pub fn version_text(version: &str, build_level: Option<&str>) -> String {
     )
 }
 
-/// A build level stable for a version: the V10R3 one from the reference, or a
-/// date-like number derived from the version text.
+/// A build level stable for a version: the published V10R3 one (docs/formats.md,
+/// "HMC: lshmc -V"), or a date-like number derived from the version text.
 fn default_build(version: &str) -> String {
     if version == "V10R3M1060" {
         return "2408210051".to_string();

@@ -1,6 +1,6 @@
 //! The simulated HMC command line: what `hscroot@hmc` can run, printing what the real
-//! commands print (formats of `shared/reference/hmc.md`), failing the way they fail
-//! (HSCL codes on stdout, exit 1), and changing the estate over simulated time.
+//! commands print (formats of docs/formats.md, the "HMC: ..." sections), failing the way
+//! they fail (HSCL codes on stdout, exit 1), and changing the estate over simulated time.
 //!
 //! # Commands
 //!
@@ -29,12 +29,12 @@
 //!
 //! # Messages
 //!
-//! Verified codes are used with the reference's text or meaning: `HSCL0238` (system not
-//! Operating), `HSCL8012` (managed system, partition or profile not found), `HSCL3653`
-//! (`--ip` naming another HMC: cross-HMC moves are not modelled), `HSCLA9CE`,
-//! `HSCLA32F` (warning, exit 0), `HSCLA319` (with its `VIOS_DETAILED_ERROR` block),
-//! `HSCL3680`, `HSCL3681`, `HSCL1558`, `HSCL0DB4`. The reference has no code for the
-//! others; these are this simulator's:
+//! Verified codes are used with the text or meaning docs/formats.md gives ("HMC: HSCL
+//! codes"): `HSCL0238` (system not Operating), `HSCL8012` (managed system, partition or
+//! profile not found), `HSCL3653` (`--ip` naming another HMC: cross-HMC moves are not
+//! modelled), `HSCLA9CE`, `HSCLA32F` (warning, exit 0), `HSCLA319` (with its
+//! `VIOS_DETAILED_ERROR` block), `HSCL3680`, `HSCL3681`, `HSCL1558`, `HSCL0DB4`. No code is
+//! published for the others; these are this simulator's:
 //!
 //! | code | when |
 //! |---|---|
@@ -103,8 +103,9 @@
 //! | `HSCL2D0A` | lslic: the system is off or unreachable |
 //! | `HSCL2D0B` | lslic: the estate gives the system no firmware |
 //!
-//! Changing the remote restart capability on POWER7 prints the seed blog's code-less
-//! "An error occurred while changing the partition named ..." text.
+//! Changing the remote restart capability on POWER7 prints the published code-less
+//! "An error occurred while changing the partition named ..." text (docs/formats.md,
+//! "HMC: rrstartlpar").
 //!
 //! # Simulated durations
 //!

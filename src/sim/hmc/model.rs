@@ -63,8 +63,8 @@ pub fn is_down(state: &SystemState) -> bool {
     )
 }
 
-/// The HMC cannot show live partition states: they print `Not Available` (hmc.md §5.2;
-/// the seed saw this right after `chsysstate -o off --immed`).
+/// The HMC cannot show live partition states: they print `Not Available` (docs/formats.md,
+/// "HMC: partition states": seen right after `chsysstate -o off --immed`).
 pub fn hides_partitions(state: &SystemState) -> bool {
     !matches!(
         state,
@@ -76,7 +76,7 @@ pub fn hides_partitions(state: &SystemState) -> bool {
 }
 
 /// The HMC does not know the system's capabilities now: `*_capable` flags and limits
-/// print `unavailable` (hmc.md §4.3).
+/// print `unavailable` (docs/formats.md, "HMC: lssyscfg -r sys").
 pub fn capabilities_unknown(state: &SystemState) -> bool {
     matches!(
         state,

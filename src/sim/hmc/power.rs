@@ -1,5 +1,5 @@
-//! `chsysstate`: power control of managed systems and partitions (hmc.md §6), with the
-//! transitions of §6.3 played out over simulated time.
+//! `chsysstate`: power control of managed systems and partitions, with the transitions of
+//! docs/formats.md, "HMC: chsysstate", played out over simulated time.
 //!
 //! Power-on policy (the simulator's choice): when a system reaches `Operating`, its
 //! partitions with `auto_start` (by default the VIOS) are started; client partitions

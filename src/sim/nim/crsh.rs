@@ -1,8 +1,9 @@
 //! `/usr/lpp/bos.sysmgt/nim/methods/c_rsh CLIENT COMMAND...`: the remote execution the
-//! nimadm pre-flight uses (aix-wpar-nim.md §8.4). The simulated client answers a few
-//! commands: `hostname`, `oslevel [-s|-r]`, `lssrc -s nimsh`, `ls [-d] /bos_inst`,
-//! `rm -r /bos_inst` (the leftover multibos directory of §8.3 is the client object's
-//! simulator-only `bos_inst_dir`), `multibos -R` (which, as S004 warns, leaves
+//! nimadm pre-flight uses (docs/procedures.md, "nimadm pre-flight"). The simulated client
+//! answers a few commands: `hostname`, `oslevel [-s|-r]`, `lssrc -s nimsh`,
+//! `ls [-d] /bos_inst`, `rm -r /bos_inst` (the leftover multibos directory of
+//! docs/formats.md, "NIM: nimadm", is the client object's simulator-only `bos_inst_dir`),
+//! `multibos -R` (which, as the published report of that failure warns, leaves
 //! `/bos_inst` behind). As with the real c_rsh the remote exit status is not passed
 //! back: c_rsh exits 0 once it reached the client. A client that is not running gives
 //! `timedout` on stderr and exit 1.

@@ -1,5 +1,5 @@
-//! NIM high availability (aix-wpar-nim.md §7.3): `nim -o sync` from the primary to an
-//! alternate master, and `nim -o takeover` on the alternate.
+//! NIM high availability (docs/formats.md, "NIM: alternate master"): `nim -o sync` from
+//! the primary to an alternate master, and `nim -o takeover` on the alternate.
 //!
 //! **sync** `nim [-F] -o sync -a force=yes [-a replicate=yes] [-a reset_clients=yes] ALT`
 //! (run on the primary; `ALT` is an `alternate_master` object naming an estate NIM host
@@ -9,8 +9,9 @@
 //! kept, the primary appears as an `alternate_master` object, every machine is reset
 //! (ready, no allocations) and every resource is unallocated. A resource whose file the
 //! alternate lacks is dropped (`Removing ...`, the `0518-307` lines), unless
-//! `replicate=yes` copies it (`Replicating resource ...`). The output is that of S003 and
-//! S000. An unreachable alternate gives 0042-006.
+//! `replicate=yes` copies it (`Replicating resource ...`). The output is the published
+//! one (IBM's alternate-master technote and a field report, both named in docs/formats.md,
+//! "NIM: alternate master"). An unreachable alternate gives 0042-006.
 //!
 //! **takeover** `nim -o takeover [-a show_progress=yes] OLD` (run on the alternate; `OLD`
 //! is the `alternate_master` object of the old master, present after a sync): every
@@ -29,7 +30,7 @@ use crate::sim::estate::{NimHost, SimNimObject};
 use crate::sim::reply::Reply;
 use crate::sim::world::World;
 
-/// The summary table header of a NIM operation (S000).
+/// The summary table header of a NIM operation (docs/formats.md, "NIM: nim -o").
 fn summary(script: &mut Script, title: &str, rows: &[(String, &str)]) {
     script.out(format!(
         "                        \"{title}\" Operation Summary"

@@ -1,9 +1,10 @@
-//! `lsnim` (aix-wpar-nim.md §6): the plain `name class type` listing (name and class
-//! padded to 16, `%-16s %-16s %s`), `-l` stanzas (three blanks, attribute names padded to
-//! the longest of that object, ` = `, the value; an empty value leaves `name =`), `-c
-//! CLASS`, `-t TYPE` (with a machine operand: the resources of that type allocated to
-//! it), `-a ATTR ...` and `-q OPERATION`. A missing object prints `0042-053` on stderr
-//! after the objects that were found, exit status 53.
+//! `lsnim` (docs/formats.md, "NIM: lsnim" to "NIM: other lsnim forms"): the plain
+//! `name class type` listing (name and class padded to 16, `%-16s %-16s %s`), `-l`
+//! stanzas (three blanks, attribute names padded to the longest of that object, ` = `, the
+//! value; an empty value leaves `name =`), `-c CLASS`, `-t TYPE` (with a machine operand:
+//! the resources of that type allocated to it), `-a ATTR ...` and `-q OPERATION`. A
+//! missing object prints `0042-053` on stderr after the objects that were found, exit
+//! status 53.
 
 use super::{failure, msg, nim_host};
 use crate::sim::aix::getopt::getopt;

@@ -1,13 +1,15 @@
 //! The simulated NIM master: `lsnim` (plain, `-l`, `-c`, `-t`, `-a`, `-q`), the `nim`
 //! operations an ops console needs (reset, allocate, deallocate, check, lslpp, sync,
-//! takeover) and `c_rsh` for the nimadm pre-flight of aix-wpar-nim.md §8.4.
+//! takeover) and `c_rsh` for the nimadm pre-flight of docs/procedures.md, "nimadm
+//! pre-flight".
 //!
-//! The database is the host's `objects` list (aix-wpar-nim.md §6.3/§6.4 spelling and
-//! order). HANIM follows §7.3: `nim -o sync -a force=yes [-a replicate=yes] ALT` on the
-//! primary replaces the alternate master's database with a reset copy of its own (the
-//! alternate host is the estate NIM host the `alternate_master` object names); `nim -o
-//! takeover OLD` on the alternate makes it the `current_master` of every client. A
-//! master that is not a client's current master gets 0042-378 from `nim -o lslpp`.
+//! The database is the host's `objects` list (spelling and order of docs/formats.md,
+//! "NIM: lsnim -l"). HANIM follows "NIM: alternate master" there:
+//! `nim -o sync -a force=yes [-a replicate=yes] ALT` on the primary replaces the alternate
+//! master's database with a reset copy of its own (the alternate host is the estate NIM
+//! host the `alternate_master` object names); `nim -o takeover OLD` on the alternate makes
+//! it the `current_master` of every client. A master that is not a client's current
+//! master gets 0042-378 from `nim -o lslpp`.
 
 pub mod crsh;
 pub mod hanim;

@@ -1,8 +1,10 @@
 //! The NIM message lines the simulated master prints. NIM commands exit with the
-//! three-digit code of their fatal error, modulo 256 (aix-wpar-nim.md §0.4).
+//! three-digit code of their fatal error, modulo 256 (docs/formats.md, "NIM: messages").
 //!
-//! **\[ref\]**: the text is that of aix-wpar-nim.md (§6.7, §9) or the seeds it cites.
-//! **\[chosen\]**: the simulator's own wording and code where no source showed one.
+//! **\[ref\]**: the host's text, as docs/formats.md gives it ("NIM: messages", "NIM: other
+//! lsnim forms", "AIX and NIM: other codes") or as the published source a section names
+//! prints it. **\[chosen\]**: the simulator's own wording and code where no source showed
+//! one.
 
 /// A NIM failure: lines for stderr and the exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +51,8 @@ pub fn no_object(cmd: &str, name: &str) -> NimError {
     )
 }
 
-/// `0042-378 m_lslpp: The current master for ...` **\[ref\]** (S003, wrapped as there).
+/// `0042-378 m_lslpp: The current master for ...` **\[ref\]** (IBM's alternate-master
+/// technote, wrapped as there; docs/formats.md, "NIM: messages").
 pub fn not_current_master(client: &str, current: &str) -> NimError {
     NimError::new(
         378,
@@ -63,7 +66,8 @@ pub fn not_current_master(client: &str, current: &str) -> NimError {
     )
 }
 
-/// `0042-006 <method>: (From_Master) connect Connection refused` **\[ref\]** (S003).
+/// `0042-006 <method>: (From_Master) connect Connection refused` **\[ref\]**
+/// ("NIM: messages").
 pub fn refused(method: &str, host: &str) -> NimError {
     NimError::new(
         6,
@@ -76,13 +80,13 @@ pub fn refused(method: &str, host: &str) -> NimError {
     )
 }
 
-/// `0042-372 c_switch_master: ...` **\[ref\]** (S003): a client that does not know this
-/// master (`sync_required = yes`) refuses the takeover.
+/// `0042-372 c_switch_master: ...` **\[ref\]** ("NIM: messages"): a client that does not
+/// know this master (`sync_required = yes`) refuses the takeover.
 pub const NOT_SWITCHABLE: &str =
     "0042-372 c_switch_master: The client is not configured to allow this master to execute this command";
 
 /// A reset of a machine in the middle of an operation without `-F` **\[chosen\]**
-/// (the rule is \[ref\] §6.5: such a machine needs `nim -Fo reset`).
+/// (the rule is \[ref\], "NIM: reset and deallocate": such a machine needs `nim -Fo reset`).
 pub fn reset_needs_force(name: &str, cstate: &str) -> NimError {
     NimError::new(
         204,
@@ -107,7 +111,7 @@ pub fn busy(method: &str, name: &str, cstate: &str) -> NimError {
 }
 
 /// A database sync over an existing database without `force` **\[chosen\]** (the rule
-/// is \[ref\] §7.3).
+/// is \[ref\], "NIM: alternate master").
 pub fn sync_needs_force(alternate: &str) -> NimError {
     NimError::new(
         206,

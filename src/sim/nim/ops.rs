@@ -1,9 +1,10 @@
-//! `nim [-F] -o OPERATION [-a attr=value ...] OBJECT...` (aix-wpar-nim.md §7.1, §7.2).
+//! `nim [-F] -o OPERATION [-a attr=value ...] OBJECT...` (docs/formats.md, "NIM: nim -o").
 //!
 //! * `reset`: Cstate back to `ready for a NIM operation` (1 s), `info` dropped, the old
 //!   Cstate kept in `prev_state`. A machine whose operation is *being performed* (a BOS
 //!   install that died, a customisation, an alt_disk_install...) needs `-F` (or
-//!   `-a force=yes`), as §6.5 says; one where an operation was only *enabled* does not.
+//!   `-a force=yes`), as docs/formats.md, "NIM: reset and deallocate", says; one where an
+//!   operation was only *enabled* does not.
 //!   Resources stay allocated. On a resource it makes `Rstate` ready.
 //! * `deallocate -a subclass=all | -a TYPE=NAME`: drops the allocation attributes
 //!   (`spot`, `lpp_source`, `boot`...) and `control`, and lowers each resource's

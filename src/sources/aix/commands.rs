@@ -1,13 +1,14 @@
 //! Builders for the AIX commands powerdeck runs in a global environment: `lswpar` and the
-//! WPAR lifecycle (aix-wpar-nim.md §1–§2, §4.11).
+//! WPAR lifecycle (docs/formats.md, the "AIX: ..." sections; docs/procedures.md,
+//! "WPAR recovery").
 //!
 //! Every builder returns a [`RemoteCommand`] with `LC_ALL=C` in front, so that messages and
 //! `Return Status = ...` lines come out in English whatever the host's profile sets. WPAR
 //! names, files and directories are separate words, checked with
 //! [`check_name`](crate::sources::command::check_name): empty, NUL-holding and `-`-leading
 //! values are refused with an [`ArgumentError`](crate::sources::command::ArgumentError)
-//! (WPAR names cannot start with `-`, aix-wpar-nim.md §1.2; a relative path can be written
-//! `./-x`).
+//! (WPAR names cannot start with `-`, docs/formats.md, "AIX: WPAR names"; a relative path
+//! can be written `./-x`).
 
 use crate::sources::command::{Built, Locale, RemoteCommand};
 
@@ -21,13 +22,13 @@ const VOLUME_GROUP: &str = "volume group name";
 
 /// `lswpar -cq [W ...]`: the WPARs (all, or the named ones) as colon-delimited rows
 /// without a header, in the default field order `name:state:type:hostname:directory:
-/// rootvgwpar` (aix-wpar-nim.md §1.9).
+/// rootvgwpar` (docs/formats.md, "AIX: lswpar -c").
 pub fn lswpar(wpars: &[&str]) -> Built {
     read("lswpar").flag("-cq").names(WPAR, wpars)
 }
 
 /// `lswpar -c -a f1,f2 [W ...]`: chosen fields, colon-delimited, with the `#f1:f2` header
-/// line that says which column is which (aix-wpar-nim.md §1.9).
+/// line that says which column is which (docs/formats.md, "AIX: lswpar -c").
 pub fn lswpar_fields(fields: &[&'static str], wpars: &[&str]) -> Built {
     debug_assert!(
         !fields.is_empty()
@@ -43,12 +44,12 @@ pub fn lswpar_fields(fields: &[&'static str], wpars: &[&str]) -> Built {
         .names(WPAR, wpars)
 }
 
-/// `lswpar -G W`: the general paragraph of one WPAR (aix-wpar-nim.md §1.5).
+/// `lswpar -G W`: the general paragraph of one WPAR (docs/formats.md, "AIX: lswpar -G").
 pub fn lswpar_general(wpar: &str) -> Built {
     read("lswpar").flag("-G").name(WPAR, wpar)
 }
 
-/// `startwpar [-v] W` (aix-wpar-nim.md §2.3).
+/// `startwpar [-v] W` (docs/formats.md, "AIX: startwpar and stopwpar").
 pub fn startwpar(wpar: &str, verbose: bool) -> Built {
     let command = change("startwpar");
     let command = if verbose { command.flag("-v") } else { command };
@@ -56,7 +57,8 @@ pub fn startwpar(wpar: &str, verbose: bool) -> Built {
 }
 
 /// `stopwpar [-F] [-v] W`; `-F` forces processes down and unmounts remote file systems
-/// (aix-wpar-nim.md §2.4, the stuck-WPAR recovery of §4.11).
+/// (docs/formats.md, "AIX: startwpar and stopwpar"; the stuck-WPAR recovery of
+/// docs/procedures.md, "WPAR recovery").
 pub fn stopwpar(wpar: &str, force: bool, verbose: bool) -> Built {
     let mut command = change("stopwpar");
     if force {
@@ -69,7 +71,7 @@ pub fn stopwpar(wpar: &str, force: bool, verbose: bool) -> Built {
 }
 
 /// `rmwpar [-F] [-p] W`; `-F` removes a broken WPAR (and stops it first), `-p` keeps its
-/// local file systems for `mkwpar -p` (aix-wpar-nim.md §2.5).
+/// local file systems for `mkwpar -p` (docs/formats.md, "AIX: rmwpar").
 pub fn rmwpar(wpar: &str, force: bool, preserve: bool) -> Built {
     let mut command = change("rmwpar");
     if force {
@@ -82,7 +84,7 @@ pub fn rmwpar(wpar: &str, force: bool, preserve: bool) -> Built {
 }
 
 /// `savewpar [-i] -f FILE W`: back a WPAR up to a file or device; `-i` writes image.data
-/// first (aix-wpar-nim.md §2.8).
+/// first (docs/formats.md, "AIX: savewpar").
 pub fn savewpar(wpar: &str, backup: &str, image_data: bool) -> Built {
     let command = change("savewpar");
     let command = if image_data {
@@ -101,12 +103,12 @@ pub struct Restore<'a> {
     /// `-s`: start the WPAR once restored.
     pub start: bool,
     /// `-C`: accept an image saved on an older AIX level (the WPAR then needs
-    /// `migwpar`, aix-wpar-nim.md §4.7).
+    /// `migwpar`, docs/procedures.md, "WPAR move").
     pub compatible: bool,
 }
 
 /// `restwpar -f FILE [-n NAME] [-C] [-s]`: recreate a WPAR from a savewpar image
-/// (aix-wpar-nim.md §2.9).
+/// (docs/formats.md, "AIX: restwpar").
 pub fn restwpar(backup: &str, restore: Restore<'_>) -> Built {
     let mut command = change("restwpar").option("-f", BACKUP, backup)?;
     if let Some(new_name) = restore.new_name {
@@ -122,7 +124,8 @@ pub fn restwpar(backup: &str, restore: Restore<'_>) -> Built {
 }
 
 /// `mkwpar -f SPEC [-p]`: create a WPAR from a specification file; `-p` (last, since it
-/// takes an optional name) reattaches preserved file systems (aix-wpar-nim.md §2.1, §4.12).
+/// takes an optional name) reattaches preserved file systems (docs/formats.md,
+/// "AIX: mkwpar"; docs/procedures.md, "WPAR recovery").
 pub fn mkwpar_from_spec(spec: &str, preserve: bool) -> Built {
     let command = change("mkwpar").option("-f", SPEC, spec)?;
     Ok(if preserve {
@@ -133,7 +136,8 @@ pub fn mkwpar_from_spec(spec: &str, preserve: bool) -> Built {
 }
 
 /// `mkwpar -w -e W -o FILE`: write the specification of an existing WPAR to a file without
-/// creating anything; it still writes a file, so it is a change (aix-wpar-nim.md §2.1).
+/// creating anything; it still writes a file, so it is a change (docs/formats.md,
+/// "AIX: mkwpar").
 pub fn mkwpar_write_spec(wpar: &str, spec: &str) -> Built {
     change("mkwpar")
         .flag("-w")
@@ -142,7 +146,7 @@ pub fn mkwpar_write_spec(wpar: &str, spec: &str) -> Built {
 }
 
 /// `syncwpar W` (shared WPAR) or `syncwpar -D W` (detached WPAR): bring a WPAR's software
-/// in line with the global environment (aix-wpar-nim.md §2.7).
+/// in line with the global environment (docs/formats.md, "AIX: syncwpar").
 pub fn syncwpar(wpar: &str, detached: bool) -> Built {
     let command = change("syncwpar");
     let command = if detached {
@@ -154,7 +158,7 @@ pub fn syncwpar(wpar: &str, detached: bool) -> Built {
 }
 
 /// `migwpar [-d DIR] W`: migrate a WPAR after its global moved from AIX 6 to 7; a detached
-/// WPAR needs the install images in `-d` (aix-wpar-nim.md §2.10).
+/// WPAR needs the install images in `-d` (docs/formats.md, "AIX: migwpar").
 pub fn migwpar(wpar: &str, images: Option<&str>) -> Built {
     let mut command = change("migwpar");
     if let Some(images) = images {
@@ -164,7 +168,7 @@ pub fn migwpar(wpar: &str, images: Option<&str>) -> Built {
 }
 
 /// `umount -f DIR`: force off a mount left by the global environment under a WPAR stuck in
-/// `T` (aix-wpar-nim.md §4.11 step 3).
+/// `T` (docs/procedures.md, "WPAR recovery", step 3).
 pub fn umount_force(mount_point: &str) -> Built {
     change("umount").flag("-f").name(MOUNT, mount_point)
 }
@@ -176,13 +180,13 @@ pub fn oslevel() -> RemoteCommand {
 }
 
 /// `mount`: the table of mounted file systems, to find mounts the global environment left
-/// under a WPAR's directory (aix-wpar-nim.md §4.11 step 1).
+/// under a WPAR's directory (docs/procedures.md, "WPAR recovery", step 1).
 pub fn mount_table() -> RemoteCommand {
     read("mount")
 }
 
 /// `lsfs -u W`: the file systems of a WPAR's mount group, with their sizes in 512-byte
-/// blocks (aix-wpar-nim.md §4.4 step 2, §4.6 step 2).
+/// blocks (docs/procedures.md, "WPAR move", step 2).
 pub fn lsfs_mount_group(wpar: &str) -> Built {
     read("lsfs").option("-u", WPAR, wpar)
 }

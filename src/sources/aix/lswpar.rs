@@ -1,5 +1,6 @@
 //! `lswpar` output: the default table, the delimited `-c`/`-d`/`-q`/`-a` forms and the
-//! `-G` general paragraphs (aix-wpar-nim.md §1).
+//! `-G` general paragraphs (docs/formats.md, "AIX: lswpar", "AIX: lswpar -c",
+//! "AIX: lswpar -G").
 //!
 //! All three read into [`Wpar`]. Unknown state or type letters are kept in `Other`;
 //! a line that cannot be read becomes a [`Diagnostic`](crate::sources::Diagnostic); output that is only an AIX
@@ -10,7 +11,8 @@ use crate::estate::{Wpar, WparState, WparType};
 use crate::sources::{AixMessage, HostError, Parsed};
 
 /// Field names `lswpar -c` prints when no `-a` is given, in order: the table's columns
-/// (§1.9; only `name` and `state` are verified in that position).
+/// (docs/formats.md, "AIX: lswpar -c"; only `name` and `state` are verified in that
+/// position).
 pub const DEFAULT_LSWPAR_FIELDS: &[&str] = &[
     "name",
     "state",
@@ -133,7 +135,7 @@ pub fn parse_lswpar_delimited(
 }
 
 /// Reads `lswpar -G`: per WPAR a `=====` line, `<name> - <State>`, `=====`, then
-/// `Label:   value` lines (§1.5).
+/// `Label:   value` lines (docs/formats.md, "AIX: lswpar -G").
 ///
 /// Fills type, rootvg, owner, hostname, directory, auto start, private /usr,
 /// checkpointable, OStype and UUID; other labels (routing, script, application...) are

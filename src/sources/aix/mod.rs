@@ -1,5 +1,5 @@
 //! AIX global environments: reading `lswpar`, the verdict of WPAR lifecycle
-//! commands, and building those commands (aix-wpar-nim.md §1, §2).
+//! commands, and building those commands (docs/formats.md, the "AIX: ..." sections).
 
 pub mod commands;
 pub mod lswpar;

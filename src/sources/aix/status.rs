@@ -1,6 +1,7 @@
 //! The verdict of a WPAR lifecycle command (`startwpar -v`, `stopwpar -v`, `syncwpar`,
 //! `syncroot`...): its `Return Status = ...` line and the AIX messages it printed
-//! (aix-wpar-nim.md §0.4, §2.3–2.7, §5).
+//! (docs/formats.md, "AIX: messages", "AIX: startwpar and stopwpar" to "AIX: syncwpar",
+//! "AIX: 0960 messages").
 
 use crate::sources::AixMessage;
 

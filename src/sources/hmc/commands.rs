@@ -1,12 +1,14 @@
-//! Builders for the HMC commands powerdeck runs (hmc.md §4–§12).
+//! Builders for the HMC commands powerdeck runs (docs/formats.md, the "HMC: ..." sections
+//! from "HMC: lssyscfg" to "HMC: lshmc -V").
 //!
-//! Every builder returns a [`RemoteCommand`] with `LANG=C` in front (hmc.md §1.6), a fixed
-//! program and typed arguments; names become separate words or fields of an attribute list
-//! encoded by [`crate::sources::quote`]. Names are checked with [`check_name`]: a name that
-//! is empty, holds a NUL byte or starts with `-` is refused with an [`ArgumentError`].
+//! Every builder returns a [`RemoteCommand`] with `LANG=C` in front (docs/formats.md,
+//! "HMC: locale"), a fixed program and typed arguments; names become separate words or
+//! fields of an attribute list encoded by [`crate::sources::quote`]. Names are checked with
+//! [`check_name`]: a name that is empty, holds a NUL byte or starts with `-` is refused
+//! with an [`ArgumentError`].
 //!
-//! Option order follows the real command lines quoted in the reference (for example
-//! `migrlpar -o v -m SRC -t DST -p LPAR`, §9.1).
+//! Option order follows the published command lines given in docs/formats.md (for example
+//! `migrlpar -o v -m SRC -t DST -p LPAR`, "HMC: migrlpar").
 
 use crate::sources::command::{check_name, ArgumentError, Built, Locale, RemoteCommand};
 use crate::sources::quote::{hmc_attributes, hmc_list, is_attribute_name, HmcAttr};
@@ -24,7 +26,8 @@ const DIRECTORY: &str = "repository directory";
 const KEY: &str = "SSH private key";
 const LEVEL: &str = "LIC level";
 
-/// `lssyscfg -r sys [-m SYS] [-F fields]`: every managed system, or one (hmc.md §4.1).
+/// `lssyscfg -r sys [-m SYS] [-F fields]`: every managed system, or one
+/// (docs/formats.md, "HMC: lssyscfg").
 pub fn lssyscfg_sys(system: Option<&str>, fields: &[&'static str]) -> Built {
     let mut command = read("lssyscfg").flags(&["-r", "sys"]);
     if let Some(system) = system {
@@ -34,7 +37,7 @@ pub fn lssyscfg_sys(system: Option<&str>, fields: &[&'static str]) -> Built {
 }
 
 /// `lssyscfg -r lpar -m SYS [--filter lpar_names=...] [-F fields]`: the partitions of a
-/// system, all of them when `lpar_names` is empty (hmc.md §4.1, §4.2).
+/// system, all of them when `lpar_names` is empty (docs/formats.md, "HMC: lssyscfg").
 pub fn lssyscfg_lpar(system: &str, lpar_names: &[&str], fields: &[&'static str]) -> Built {
     let command = read("lssyscfg")
         .flags(&["-r", "lpar"])
@@ -44,7 +47,8 @@ pub fn lssyscfg_lpar(system: &str, lpar_names: &[&str], fields: &[&'static str])
 }
 
 /// `lssyscfg -r prof -m SYS [--filter lpar_names=...,profile_names=...] [-F fields]`:
-/// partition profiles; an empty name list leaves that filter out (hmc.md §4.1, §4.5).
+/// partition profiles; an empty name list leaves that filter out (docs/formats.md,
+/// "HMC: lssyscfg", "HMC: lssyscfg -r prof").
 pub fn lssyscfg_prof(
     system: &str,
     lpar_names: &[&str],
@@ -64,7 +68,8 @@ pub fn lssyscfg_prof(
     with_fields(command, fields)
 }
 
-/// `lshwres -r rspool -m SYS`: the reserved storage device pool (hmc.md §8.1).
+/// `lshwres -r rspool -m SYS`: the reserved storage device pool (docs/formats.md,
+/// "HMC: reserved storage").
 pub fn lshwres_rspool(system: &str) -> Built {
     read("lshwres")
         .flags(&["-r", "rspool"])
@@ -72,13 +77,13 @@ pub fn lshwres_rspool(system: &str) -> Built {
 }
 
 /// `lshwres -r rspool -m SYS --rsubtype rsdev`: the devices in the reserved storage pool
-/// (hmc.md §8.1).
+/// (docs/formats.md, "HMC: reserved storage").
 pub fn lshwres_rsdev(system: &str) -> Built {
     Ok(lshwres_rspool(system)?.flags(&["--rsubtype", "rsdev"]))
 }
 
 /// `lslic -m SYS -t sys [-F fields]`: installed, activated and accepted firmware levels
-/// (hmc.md §11.1).
+/// (docs/formats.md, "HMC: lslic").
 pub fn lslic_sys(system: &str, fields: &[&'static str]) -> Built {
     let command = read("lslic")
         .option("-m", SYSTEM, system)?
@@ -87,7 +92,8 @@ pub fn lslic_sys(system: &str, fields: &[&'static str]) -> Built {
 }
 
 /// `lslic -m SYS -t sys -r REPO [...] -F retrievable_release,concurrent_retrievable_level,
-/// disruptive_retrievable_level`: what a repository offers (hmc.md §11.1, §11.3 step 2).
+/// disruptive_retrievable_level`: what a repository offers (docs/formats.md, "HMC: lslic",
+/// and step 2 of "HMC: firmware update paths").
 pub fn lslic_retrievable(system: &str, repository: &LicRepository<'_>) -> Built {
     let command = read("lslic")
         .option("-m", SYSTEM, system)?
@@ -104,7 +110,7 @@ pub fn lslic_retrievable(system: &str, repository: &LicRepository<'_>) -> Built 
 }
 
 /// `lslparmigr -r lpar -m SYS [--filter lpar_names=...] [-F fields]`: migration state and
-/// progress of partitions (hmc.md §9.4).
+/// progress of partitions (docs/formats.md, "HMC: lslparmigr").
 pub fn lslparmigr_lpar(system: &str, lpar_names: &[&str], fields: &[&'static str]) -> Built {
     let command = read("lslparmigr")
         .flags(&["-r", "lpar"])
@@ -125,7 +131,7 @@ pub enum RefcodeOf<'a> {
 }
 
 /// `lsrefcode -r sys|lpar -m SYS [-n N] [--filter lpar_names=...] [-F fields]`: current
-/// (and with `-n`, previous) reference codes (hmc.md §7).
+/// (and with `-n`, previous) reference codes (docs/formats.md, "HMC: lsrefcode").
 pub fn lsrefcode(
     system: &str,
     of: RefcodeOf<'_>,
@@ -150,13 +156,13 @@ pub fn lsrefcode(
     with_fields(command, fields)
 }
 
-/// `lshmc -V`: the HMC version and service pack (hmc.md §12).
+/// `lshmc -V`: the HMC version and service pack (docs/formats.md, "HMC: lshmc -V").
 pub fn lshmc_version() -> RemoteCommand {
     read("lshmc").flag("-V")
 }
 
 /// `lsrsdevsize -m SYS -p LPAR`: the reserved storage device size a partition needs
-/// (hmc.md §8.1).
+/// (docs/formats.md, "HMC: reserved storage").
 pub fn lsrsdevsize(system: &str, lpar: &str) -> Built {
     read("lsrsdevsize")
         .option("-m", SYSTEM, system)?
@@ -164,7 +170,7 @@ pub fn lsrsdevsize(system: &str, lpar: &str) -> Built {
 }
 
 /// `lsmemdev -r avail -m SYS -p VIOS1,VIOS2`: disks the VIOS can give to the reserved
-/// storage pool (hmc.md §8.1). At least one VIOS is required.
+/// storage pool (docs/formats.md, "HMC: reserved storage"). At least one VIOS is required.
 pub fn lsmemdev_avail(system: &str, vios_names: &[&str]) -> Built {
     read("lsmemdev")
         .flags(&["-r", "avail"])
@@ -173,7 +179,7 @@ pub fn lsmemdev_avail(system: &str, vios_names: &[&str]) -> Built {
         .arg(VIOS_LIST, vios_list(vios_names)?)
 }
 
-/// A Live Partition Mobility operation (`migrlpar -o`, hmc.md §9.1).
+/// A Live Partition Mobility operation (`migrlpar -o`, docs/formats.md, "HMC: migrlpar").
 ///
 /// Exists so that a target system is given exactly for the operations that take one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +201,7 @@ pub enum MigrationOp<'a> {
 }
 
 /// `migrlpar -o v|m -m SRC -t DST -p LPAR` or `migrlpar -o s|r -m SRC -p LPAR`
-/// (hmc.md §9.1).
+/// (docs/formats.md, "HMC: migrlpar").
 pub fn migrlpar(source: &str, lpar: &str, op: MigrationOp<'_>) -> Built {
     let (letter, target) = match op {
         MigrationOp::Validate { target } => ("v", Some(target)),
@@ -212,7 +218,7 @@ pub fn migrlpar(source: &str, lpar: &str, op: MigrationOp<'_>) -> Built {
     command.option("-p", LPAR, lpar)
 }
 
-/// A remote restart operation (`rrstartlpar -o`, hmc.md §10.1–10.2).
+/// A remote restart operation (`rrstartlpar -o`, docs/formats.md, "HMC: rrstartlpar").
 ///
 /// Exists so that a target is given exactly for validate and restart, and `--retaindev`
 /// only where it means something (cleanup keeps the reserved storage device in the pool).
@@ -249,7 +255,7 @@ pub enum RemoteRestartOp<'a> {
 
 /// `rrstartlpar -o validate|restart -m SRC -t DST -p LPAR` or
 /// `rrstartlpar -o cleanup|cancel|recover -m SRC -p LPAR [--retaindev] [--force]`
-/// (hmc.md §10.1–10.3).
+/// (docs/formats.md, "HMC: rrstartlpar").
 pub fn rrstartlpar(source: &str, lpar: &str, op: RemoteRestartOp<'_>) -> Built {
     let (word, target, retain_device, force) = match op {
         RemoteRestartOp::Validate { target } => ("validate", Some(target), false, false),
@@ -277,7 +283,8 @@ pub fn rrstartlpar(source: &str, lpar: &str, op: RemoteRestartOp<'_>) -> Built {
     Ok(command)
 }
 
-/// A managed system power operation (`chsysstate -r sys -o`, hmc.md §6.1–6.2).
+/// A managed system power operation (`chsysstate -r sys -o`, docs/formats.md,
+/// "HMC: chsysstate").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SystemPowerOp {
     /// `-o on`: power on and start partitions by their policy.
@@ -292,7 +299,8 @@ pub enum SystemPowerOp {
     RestartImmediate,
 }
 
-/// `chsysstate -r sys -m SYS -o on|onstandby|off [--immed [--restart]]` (hmc.md §6.1).
+/// `chsysstate -r sys -m SYS -o on|onstandby|off [--immed [--restart]]` (docs/formats.md,
+/// "HMC: chsysstate").
 pub fn chsysstate_sys(system: &str, op: SystemPowerOp) -> Built {
     let words: &[&'static str] = match op {
         SystemPowerOp::On => &["-o", "on"],
@@ -307,7 +315,8 @@ pub fn chsysstate_sys(system: &str, op: SystemPowerOp) -> Built {
         .flags(words))
 }
 
-/// A partition power operation (`chsysstate -r lpar -o`, hmc.md §6.1–6.2).
+/// A partition power operation (`chsysstate -r lpar -o`, docs/formats.md,
+/// "HMC: chsysstate").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LparPowerOp<'a> {
     /// `-o on [-f PROFILE]`: activate, with a profile or with the current configuration.
@@ -328,7 +337,7 @@ pub enum LparPowerOp<'a> {
 }
 
 /// `chsysstate -r lpar -m SYS -o on|shutdown|osshutdown -n LPAR [-f PROFILE] [--immed]`
-/// (hmc.md §6.1).
+/// (docs/formats.md, "HMC: chsysstate").
 pub fn chsysstate_lpar(system: &str, lpar: &str, op: LparPowerOp<'_>) -> Built {
     let word = match op {
         LparPowerOp::On { .. } => "on",
@@ -353,7 +362,8 @@ pub fn chsysstate_lpar(system: &str, lpar: &str, op: LparPowerOp<'_>) -> Built {
 }
 
 /// `chhwres -r rspool -m SYS -o a -a vios_names=...`: create the reserved storage device
-/// pool served by these VIOS (hmc.md §8.1). At least one VIOS is required.
+/// pool served by these VIOS (docs/formats.md, "HMC: reserved storage"). At least one VIOS
+/// is required.
 pub fn chhwres_rspool_create(system: &str, vios_names: &[&str]) -> Built {
     let vios = names_attr("vios_names", VIOS, vios_names)?
         .ok_or(ArgumentError::Empty { what: VIOS_LIST })?;
@@ -365,7 +375,8 @@ pub fn chhwres_rspool_create(system: &str, vios_names: &[&str]) -> Built {
 }
 
 /// `chhwres -r rspool -m SYS -o a -p VIOS --rsubtype rsdev --device DEV --manual`: add a
-/// disk of a VIOS to the reserved storage pool, for remote restart use (hmc.md §8.1).
+/// disk of a VIOS to the reserved storage pool, for remote restart use (docs/formats.md,
+/// "HMC: reserved storage").
 pub fn chhwres_rsdev_add(system: &str, vios: &str, device: &str) -> Built {
     Ok(change("chhwres")
         .flags(&["-r", "rspool"])
@@ -393,7 +404,8 @@ pub struct RsDeviceAssignment<'a> {
 }
 
 /// `chsyscfg -r lpar -m SYS -i "name=LPAR,primary_rs_vios_name=...,secondary_rs_vios_name=...,
-/// rs_device_name=..."`: assign a reserved storage device to a partition (hmc.md §8.1).
+/// rs_device_name=..."`: assign a reserved storage device to a partition (docs/formats.md,
+/// "HMC: reserved storage").
 pub fn chsyscfg_rs_device(system: &str, assignment: &RsDeviceAssignment<'_>) -> Built {
     let mut attrs = vec![
         single("name", LPAR, assignment.lpar)?,
@@ -410,7 +422,8 @@ pub fn chsyscfg_rs_device(system: &str, assignment: &RsDeviceAssignment<'_>) -> 
         .arg("attribute list", hmc_attributes(&attrs))
 }
 
-/// Where `lslic -r` and `updlic -r` find firmware (hmc.md §11.1–11.2).
+/// Where `lslic -r` and `updlic -r` find firmware (docs/formats.md, "HMC: lslic",
+/// "HMC: updlic").
 ///
 /// Exists so that each repository carries exactly the options it needs. There is
 /// deliberately no password: `--passwd` on a command line would end up in plans,
@@ -449,7 +462,8 @@ pub enum LicRepository<'a> {
     },
 }
 
-/// What `updlic` does with the level it retrieves (hmc.md §11.2–11.3).
+/// What `updlic` does with the level it retrieves (docs/formats.md, "HMC: updlic",
+/// "HMC: firmware update paths").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LicUpdateOp {
     /// `-o a`: retrieve, install and activate.
@@ -478,7 +492,7 @@ pub enum LicLevel<'a> {
 }
 
 /// `updlic -o a|i|u -m SYS -t sys -r REPO [...] -l LEVEL [--allowpoweroff]`: update the
-/// system firmware (hmc.md §11.2).
+/// system firmware (docs/formats.md, "HMC: updlic").
 pub fn updlic(
     system: &str,
     op: LicUpdateOp,
@@ -506,14 +520,16 @@ pub fn updlic(
     Ok(command)
 }
 
-/// `updlic -o c -m SYS`: accept the activated level (copy T-side to P-side, hmc.md §11.2).
+/// `updlic -o c -m SYS`: accept the activated level (copy T-side to P-side,
+/// docs/formats.md, "HMC: updlic").
 pub fn updlic_accept(system: &str) -> Built {
     change("updlic")
         .flags(&["-o", "c"])
         .option("-m", SYSTEM, system)
 }
 
-/// `refdev -m SYS -p LPAR`: refresh the remote restart data of a partition (hmc.md §10.4).
+/// `refdev -m SYS -p LPAR`: refresh the remote restart data of a partition
+/// (docs/formats.md, "HMC: refdev").
 pub fn refdev(system: &str, lpar: &str) -> Built {
     change("refdev")
         .option("-m", SYSTEM, system)?
@@ -623,7 +639,8 @@ fn single(
     Ok(HmcAttr::single(attribute, name))
 }
 
-/// A non-empty comma list of checked VIOS names, elements quoted as in hmc.md §1.2.
+/// A non-empty comma list of checked VIOS names, elements quoted as in docs/formats.md,
+/// "HMC: quoting".
 fn vios_list(names: &[&str]) -> Result<String, ArgumentError> {
     if names.is_empty() {
         return Err(ArgumentError::Empty { what: VIOS_LIST });

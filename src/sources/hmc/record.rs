@@ -1,5 +1,6 @@
 //! The HMC listing grammar: `attr=value` records with two-level CSV quoting, and the
-//! `-F` delimited form (hmc.md §1.2–1.4).
+//! `-F` delimited form (docs/formats.md, "HMC: records", "HMC: quoting", "HMC: -F and
+//! --header", "HMC: empty listings").
 
 use std::borrow::Cow;
 
@@ -365,8 +366,8 @@ const NAME_BYTES: [bool; 256] = {
 };
 
 /// Splits a list value (`vios1,vios2`, `""a,b"",c` after the field level) into its
-/// elements: the second CSV level of hmc.md §1.2. `none` and the empty string are the
-/// empty list.
+/// elements: the second CSV level of docs/formats.md, "HMC: quoting". `none` and the empty
+/// string are the empty list.
 pub fn split_list(value: &str) -> Vec<String> {
     if value.is_empty() || value == "none" {
         return Vec::new();

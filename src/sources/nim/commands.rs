@@ -1,4 +1,5 @@
-//! Builders for the NIM commands powerdeck runs on a NIM master (aix-wpar-nim.md §6–§7).
+//! Builders for the NIM commands powerdeck runs on a NIM master (docs/formats.md, the
+//! "NIM: ..." sections).
 //!
 //! Every builder returns a [`RemoteCommand`] with `LC_ALL=C` in front: NIM prints states
 //! such as `ready for a NIM operation` in the host's language otherwise. Object names are
@@ -15,12 +16,13 @@ const TYPE: &str = "NIM object type";
 const ALTERNATE: &str = "alternate master object name";
 const OLD_MASTER: &str = "NIM master object name";
 
-/// `lsnim`: every object as `name class type` (aix-wpar-nim.md §6.2).
+/// `lsnim`: every object as `name class type` (docs/formats.md, "NIM: lsnim").
 pub fn lsnim() -> RemoteCommand {
     read("lsnim")
 }
 
-/// `lsnim -l [NAME]`: long stanzas of every object, or of one (aix-wpar-nim.md §6.3).
+/// `lsnim -l [NAME]`: long stanzas of every object, or of one (docs/formats.md,
+/// "NIM: lsnim -l").
 pub fn lsnim_long(object: Option<&str>) -> Built {
     let command = read("lsnim").flag("-l");
     match object {
@@ -30,7 +32,7 @@ pub fn lsnim_long(object: Option<&str>) -> Built {
 }
 
 /// `lsnim -c CLASS -l`: long stanzas of one class, e.g. every machine
-/// (aix-wpar-nim.md §6.7).
+/// (docs/formats.md, "NIM: other lsnim forms").
 pub fn lsnim_class(class: &NimClass) -> Built {
     Ok(read("lsnim")
         .option("-c", CLASS, class.as_str())?
@@ -38,13 +40,14 @@ pub fn lsnim_class(class: &NimClass) -> Built {
 }
 
 /// `lsnim -t TYPE`: the objects of one type (`standalone`, `alternate_master`, `spot` ...)
-/// (aix-wpar-nim.md §6.7).
+/// (docs/formats.md, "NIM: other lsnim forms").
 pub fn lsnim_type(object_type: &str) -> Built {
     read("lsnim").option("-t", TYPE, object_type)
 }
 
 /// `nim [-F] -o reset CLIENT`: put a stuck machine back to `ready for a NIM operation`;
-/// `-F` overrides the safety checks. It does not deallocate (aix-wpar-nim.md §7.2).
+/// `-F` overrides the safety checks. It does not deallocate (docs/formats.md,
+/// "NIM: reset and deallocate").
 pub fn nim_reset(client: &str, force: bool) -> Built {
     let command = change("nim");
     let command = if force { command.flag("-F") } else { command };
@@ -52,7 +55,7 @@ pub fn nim_reset(client: &str, force: bool) -> Built {
 }
 
 /// `nim -o deallocate -a subclass=all CLIENT`: release every resource allocated to a
-/// machine, the usual step after a reset (aix-wpar-nim.md §7.2).
+/// machine, the usual step after a reset (docs/formats.md, "NIM: reset and deallocate").
 pub fn nim_deallocate_all(client: &str) -> Built {
     change("nim")
         .flags(&["-o", "deallocate", "-a", "subclass=all"])
@@ -62,7 +65,8 @@ pub fn nim_deallocate_all(client: &str) -> Built {
 /// `nim -o sync -a force=yes -a replicate=yes [-a reset_clients=yes] ALTERNATE`, run on the
 /// primary master: copy the NIM database (overwriting the one `niminit` created) and the
 /// missing resources to the alternate master object `ALTERNATE`; `reset_clients` also
-/// rebuilds the clients' master lists (aix-wpar-nim.md §7.3 step 6 and its cron example).
+/// rebuilds the clients' master lists (docs/procedures.md, "NIM alternate master", step 5;
+/// docs/formats.md, "NIM: alternate master", for the daily cron job).
 pub fn nim_sync(alternate: &str, reset_clients: bool) -> Built {
     let command = change("nim").flags(&["-o", "sync", "-a", "force=yes", "-a", "replicate=yes"]);
     let command = if reset_clients {
@@ -75,7 +79,7 @@ pub fn nim_sync(alternate: &str, reset_clients: bool) -> Built {
 
 /// `nim -o takeover -a show_progress=yes OLD_MASTER`, run on the alternate that should
 /// become master: take control of the clients of the master object `OLD_MASTER`
-/// (aix-wpar-nim.md §7.3 step 7).
+/// (docs/procedures.md, "NIM alternate master", step 7).
 pub fn nim_takeover(old_master: &str) -> Built {
     change("nim")
         .flags(&["-o", "takeover", "-a", "show_progress=yes"])
@@ -83,22 +87,24 @@ pub fn nim_takeover(old_master: &str) -> Built {
 }
 
 /// `nim -o check OBJECT`: check a client or SPOT; a SPOT check may rebuild boot images
-/// (`sync_roots`), so it is a change (aix-wpar-nim.md §7.2).
+/// (`sync_roots`), so it is a change (docs/formats.md, "NIM: nim -o").
 pub fn nim_check(object: &str) -> Built {
     change("nim").flags(&["-o", "check"]).name(OBJECT, object)
 }
 
 /// `nim -o lslpp CLIENT`: the software on a client, as its master sees it; fails with
-/// `0042-378` on a master that is not the client's current one (aix-wpar-nim.md §7.2).
+/// `0042-378` on a master that is not the client's current one (docs/formats.md,
+/// "NIM: nim -o").
 pub fn nim_lslpp(client: &str) -> Built {
     read("nim").flags(&["-o", "lslpp"]).name(CLIENT, client)
 }
 
-/// The path of NIM's remote execution method on the master (aix-wpar-nim.md §8.4).
+/// The path of NIM's remote execution method on the master (docs/procedures.md,
+/// "nimadm pre-flight").
 pub const C_RSH: &str = "/usr/lpp/bos.sysmgt/nim/methods/c_rsh";
 
 /// A command the master runs on a client through `c_rsh` for the nimadm pre-flight
-/// (aix-wpar-nim.md §8.3, §8.4).
+/// (docs/formats.md, "NIM: nimadm"; docs/procedures.md, "nimadm pre-flight").
 ///
 /// Exists so that only these fixed command lines ever reach the client's shell: `c_rsh`
 /// hands its words to a remote shell, which would re-read any value put there.
@@ -131,7 +137,8 @@ impl ClientCommand {
 
 /// `c_rsh CLIENT COMMAND...`: run one of the fixed [`ClientCommand`]s on a NIM client
 /// from the master. Only `rm -r /bos_inst` changes anything. `c_rsh` exits 0 once it
-/// reached the client, whatever the remote command did (aix-wpar-nim.md §8.4 item 3).
+/// reached the client, whatever the remote command did (docs/procedures.md,
+/// "nimadm pre-flight", item 3).
 pub fn c_rsh(client: &str, command: ClientCommand) -> Built {
     let base = match command {
         ClientCommand::RemoveBosInst => change(C_RSH),

@@ -1,5 +1,5 @@
 //! `lsnim` output on a NIM master: the plain `name class type` listing and the
-//! `lsnim -l` stanzas (aix-wpar-nim.md §6.2, §6.3).
+//! `lsnim -l` stanzas (docs/formats.md, "NIM: lsnim", "NIM: lsnim -l").
 //!
 //! A missing object (`0042-053 lsnim: there is no NIM object named "x"`) is
 //! `Err(HostError::Aix)` when nothing else was printed; next to records it becomes a

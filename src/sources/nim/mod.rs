@@ -1,4 +1,5 @@
-//! NIM masters: reading `lsnim` and building `lsnim`/`nim` commands (aix-wpar-nim.md §6, §7).
+//! NIM masters: reading `lsnim` and building `lsnim`/`nim` commands (docs/formats.md, the
+//! "NIM: ..." sections).
 
 pub mod commands;
 pub mod lsnim;
