@@ -344,8 +344,22 @@ fn hmc_commands(n: &Names) -> Result<Vec<RemoteCommand>, ArgumentError> {
         hmc::migrlpar(sys, lpar, MigrationOp::Migrate { target: dst })?,
         hmc::migrlpar(sys, lpar, MigrationOp::Stop)?,
         hmc::migrlpar(sys, lpar, MigrationOp::Recover)?,
-        hmc::rrstartlpar(sys, lpar, RemoteRestartOp::Validate { target: dst })?,
-        hmc::rrstartlpar(sys, lpar, RemoteRestartOp::Restart { target: dst })?,
+        hmc::rrstartlpar(
+            sys,
+            lpar,
+            RemoteRestartOp::Validate {
+                target: dst,
+                no_connection: false,
+            },
+        )?,
+        hmc::rrstartlpar(
+            sys,
+            lpar,
+            RemoteRestartOp::Restart {
+                target: dst,
+                no_connection: false,
+            },
+        )?,
         hmc::rrstartlpar(
             sys,
             lpar,
@@ -714,7 +728,10 @@ fn rspool_creation_matches_the_seed_blog() {
 fn reference_command_lines_are_reproduced() {
     let cases: Vec<(RemoteCommand, &str)> = vec![
         (
-            hmc::rrstartlpar("source-machine", "rrlpar", RemoteRestartOp::Validate { target: "dest-machine" }).unwrap(),
+            hmc::rrstartlpar("source-machine", "rrlpar", RemoteRestartOp::Validate {
+                target: "dest-machine",
+                no_connection: false,
+            }).unwrap(),
             "rrstartlpar -o validate -m source-machine -t dest-machine -p rrlpar",
         ),
         (

@@ -1244,7 +1244,6 @@ fn remote_restart_refusals() {
         "Error",
         "Error - Dump in progress",
         "Initializing",
-        "No Connection",
     ] {
         ok(&mut world, &format!("simctl state hmc down {state}"));
         let reply = run(
@@ -1253,7 +1252,32 @@ fn remote_restart_refusals() {
             "rrstartlpar -o validate -m down -t dst -p rr1",
         );
         assert_eq!(reply.exit_status, 0, "{state}: {}", reply.stdout_text());
+        // --noconnection is for a source the HMC cannot see, and only for that.
+        refused(
+            &mut world,
+            "rrstartlpar -o validate -m down -t dst -p rr1 --noconnection",
+            "HSCLA9E6",
+        );
     }
+    // No Connection: the HMC cannot tell whether the partitions still run, so the
+    // restart needs --noconnection (the operator's word that they are down).
+    ok(&mut world, "simctl state hmc down No Connection");
+    refused(
+        &mut world,
+        "rrstartlpar -o validate -m down -t dst -p rr1",
+        "HSCLA9E5",
+    );
+    refused(
+        &mut world,
+        "rrstartlpar -o restart -m down -t dst -p rr1",
+        "HSCLA9E5",
+    );
+    let reply = run(
+        &mut world,
+        "hmc",
+        "rrstartlpar -o validate -m down -t dst -p rr1 --noconnection",
+    );
+    assert_eq!(reply.exit_status, 0, "{}", reply.stdout_text());
     for state in ["Operating", "Standby", "Recovery"] {
         ok(&mut world, &format!("simctl state hmc down {state}"));
         refused(
@@ -2481,7 +2505,10 @@ fn builder_commands_are_accepted() {
             line(commands::rrstartlpar(
                 "s824-01",
                 "prdapp03",
-                RemoteRestartOp::Validate { target: "s924-01" },
+                RemoteRestartOp::Validate {
+                    target: "s924-01",
+                    no_connection: false,
+                },
             )),
         ),
         (

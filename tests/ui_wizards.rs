@@ -738,6 +738,7 @@ async fn read_only_console_never_runs_and_the_executor_would_refuse() {
     live.app.requests.push(Request::Execute {
         plan: Box::new(plan),
         confirmation: "s824-01".to_string(),
+        attestation: None,
         choices: Vec::new(),
     });
     let mut wizard = live.app.wizard.take().unwrap();

@@ -13,8 +13,9 @@ use powerdeck::refresh::{SourceData, SourceSnapshot};
 use powerdeck::sim::estate::FaultAction;
 use powerdeck::sim::Estate;
 use powerdeck::ssh::SshTransport;
+use powerdeck::wizard::catalogue::{self, Request};
 use powerdeck::wizard::{
-    cleanup, relocate, remote_restart, CleanupChoices, EstateView, ExecEvent, Executor, Journal,
+    cleanup, relocate, CleanupChoices, EstateView, ExecEvent, Executor, Journal,
     RemoteRestartChoices, StepOutcome,
 };
 use tokio::sync::mpsc;
@@ -115,7 +116,20 @@ async fn remote_restart_the_failed_system_then_clean_up() {
         parallelism: 2,
         ..Default::default()
     };
-    let plan = remote_restart(EstateView::new(&before), "s824-01", "s924-01", &choices).unwrap();
+    let request = Request::RemoteRestart {
+        from: "s824-01".into(),
+        to: "s924-01".into(),
+        choices,
+    };
+    // Capacity is read over SSH before the plan is built.
+    let plan = catalogue::plan(lab.transport.as_ref(), EstateView::new(&before), &request)
+        .await
+        .unwrap();
+    assert!(
+        plan.notes.iter().any(|n| n.starts_with("capacity: ")),
+        "{:?}",
+        plan.notes
+    );
     let (tx, rx) = mpsc::channel(1024);
     let collector = tokio::spawn(drain(rx));
     let summary = lab

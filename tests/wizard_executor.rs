@@ -110,6 +110,7 @@ fn relocation_plan() -> Plan {
         wizard: "relocate",
         title: "Relocate app01".into(),
         confirm_name: "app01".into(),
+        attestation: None,
         steps: vec![check, migrate, wait],
         parallelism: 1,
         notes: Vec::new(),
@@ -328,7 +329,10 @@ async fn parallel_groups_stay_within_the_bound() {
                 commands::rrstartlpar(
                     "p7-01",
                     &format!("lpar{n}"),
-                    commands::RemoteRestartOp::Restart { target: "p9-01" },
+                    commands::RemoteRestartOp::Restart {
+                        target: "p9-01",
+                        no_connection: false,
+                    },
                 )
                 .unwrap(),
                 "restart",
@@ -340,6 +344,7 @@ async fn parallel_groups_stay_within_the_bound() {
         wizard: "remote-restart",
         title: "restart".into(),
         confirm_name: "p7-01".into(),
+        attestation: None,
         steps,
         parallelism: 2,
         notes: Vec::new(),

@@ -7,8 +7,10 @@ use powerdeck::config::SourceKind;
 use powerdeck::estate::{Lpar, ManagedSystem, MigrationState};
 use powerdeck::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use powerdeck::sources::hmc;
+use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
+use powerdeck::wizard::remote_restart::remote_restart;
 use powerdeck::wizard::{
-    cleanup, relocate, remote_restart, CleanupChoices, EstateView, PlanErrorKind,
+    cleanup, relocate, CleanupChoices, EstateView, Plan, PlanError, PlanErrorKind,
     RemoteRestartChoices, StepKind,
 };
 
@@ -61,14 +63,15 @@ fn estate() -> Vec<SourceSnapshot> {
                 system(
                     "name=p7-01,type_model=9117-MMD,serial_num=1000AAA,state=Error - Dump in progress",
                     "name=p7-01-vios1,lpar_id=1,lpar_env=vioserver,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=0\n\
-                     name=rrapp1,lpar_id=11,lpar_env=aixlinux,state=Not Available,remote_restart_capable=1,simplified_remote_restart_capable=0,remote_restart_status=Remote Restartable,rs_device_name=hdisk988\n\
+                     name=rrapp1,lpar_id=11,lpar_env=aixlinux,state=Not Available,remote_restart_capable=1,simplified_remote_restart_capable=0,remote_restart_status=Remote Restartable,rs_device_name=hdisk988,lpar_avail_priority=127,curr_lpar_proc_compat_mode=POWER7\n\
                      name=rrapp2,lpar_id=12,lpar_env=aixlinux,state=Not Available,remote_restart_capable=1,simplified_remote_restart_capable=0,remote_restart_status=Remote Restartable\n\
-                     name=srrweb,lpar_id=13,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Remote Restartable\n\
+                     name=srrweb,lpar_id=13,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Remote Restartable,lpar_avail_priority=200,curr_lpar_proc_compat_mode=POWER7\n\
+                     name=p9only,lpar_id=16,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Remote Restartable,lpar_avail_priority=10,curr_lpar_proc_compat_mode=POWER9\n\
                      name=neveron,lpar_id=14,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Invalid\n\
                      name=plain,lpar_id=15,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=0\n",
                 ),
                 system(
-                    "name=p9-01,type_model=9009-42A,serial_num=7800AAA,state=Operating,active_lpar_mobility_capable=1",
+                    "name=p9-01,type_model=9009-42A,serial_num=7800AAA,state=Operating,active_lpar_mobility_capable=1,powervm_lpar_remote_restart_capable=1,powervm_lpar_simplified_remote_restart_capable=1,\"lpar_proc_compat_modes=default,POWER7,POWER8,POWER9\"",
                     &format!(
                         "name=app01,lpar_id=3,{LPAR}\n\
                          name=db01,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive\n\
@@ -80,12 +83,16 @@ fn estate() -> Vec<SourceSnapshot> {
                     ),
                 ),
                 system(
-                    "name=p9-02,type_model=9009-42A,serial_num=7800BBB,state=Operating,active_lpar_mobility_capable=1",
+                    "name=p9-02,type_model=9009-42A,serial_num=7800BBB,state=Operating,active_lpar_mobility_capable=1,powervm_lpar_remote_restart_capable=0,powervm_lpar_simplified_remote_restart_capable=1,\"lpar_proc_compat_modes=default,POWER7,POWER8\"",
                     &format!("name=clash01,lpar_id=2,{LPAR}\n"),
                 ),
                 system(
                     "name=off-01,type_model=9009-42A,serial_num=7800CCC,state=Power Off",
                     "",
+                ),
+                system(
+                    "name=lost-01,type_model=9009-42A,serial_num=7800DDD,state=No Connection",
+                    "name=lostapp,lpar_id=3,lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1,remote_restart_status=Remote Restartable,curr_lpar_proc_compat_mode=POWER8\n",
                 ),
                 back,
             ],
@@ -193,6 +200,48 @@ fn hostile_names_are_quoted_in_plans() {
     );
 }
 
+/// Room for everything, and a one-profile size for every partition of `system`.
+fn roomy(snapshots: &[SourceSnapshot], system: &str) -> CapacityFacts {
+    let sizes = EstateView::new(snapshots)
+        .find_system(system)
+        .iter()
+        .flat_map(|found| &found.data.lpars)
+        .map(|lpar| PartitionSize {
+            lpar: lpar.name.clone(),
+            profile: "default_profile".into(),
+            memory_mb: 8192,
+            proc_units: 0.5,
+        })
+        .collect();
+    CapacityFacts {
+        free_memory_mb: 1 << 20,
+        free_proc_units: 64.0,
+        sizes,
+    }
+}
+
+fn restart(
+    snapshots: &[SourceSnapshot],
+    from: &str,
+    to: &str,
+    choices: &RemoteRestartChoices,
+) -> Result<Plan, PlanError> {
+    remote_restart(
+        EstateView::new(snapshots),
+        from,
+        to,
+        choices,
+        &roomy(snapshots, from),
+    )
+}
+
+fn one_at_a_time() -> RemoteRestartChoices {
+    RemoteRestartChoices {
+        parallelism: 1,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn remote_restart_every_restartable_partition() {
     let snapshots = estate();
@@ -200,7 +249,7 @@ fn remote_restart_every_restartable_partition() {
         parallelism: 2,
         ..Default::default()
     };
-    let plan = remote_restart(EstateView::new(&snapshots), "p7-01", "p9-01", &choices).unwrap();
+    let plan = restart(&snapshots, "p7-01", "p9-01", &choices).unwrap();
     let lines = lines(&plan);
     assert!(
         lines.contains(&"LANG=C rrstartlpar -o validate -m p7-01 -t p9-01 -p rrapp1".to_string())
@@ -218,49 +267,145 @@ fn remote_restart_every_restartable_partition() {
     );
     assert!(!lines.iter().any(|l| l.contains("vios")));
     assert!(!lines.iter().any(|l| l.contains("-p plain")));
+    assert!(!lines.iter().any(|l| l.contains("--noconnection")));
+    assert!(plan.attestation.is_none());
     assert_eq!(plan.parallelism, 2);
     assert!(plan
         .notes
         .iter()
         .any(|n| n.contains("rrapp2") && n.contains("reserved storage")));
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.starts_with("capacity: 3 partition(s) need 24576 MB")));
     let restarts: Vec<_> = plan
         .steps
         .iter()
         .filter(|s| s.kind == StepKind::Change)
         .collect();
-    assert_eq!(restarts.len(), 2);
+    assert_eq!(restarts.len(), 3);
     assert!(restarts.iter().all(|s| s.group == Some(1)));
 }
 
-#[test]
-fn remote_restart_follows_priorities() {
-    let snapshots = estate();
-    let choices = RemoteRestartChoices {
-        priorities: vec![("srrweb".into(), 1), ("rrapp1".into(), 5)],
-        parallelism: 1,
-        ..Default::default()
-    };
-    let plan = remote_restart(EstateView::new(&snapshots), "p7-01", "p9-01", &choices).unwrap();
-    let restarts: Vec<_> = plan
-        .steps
+fn restart_order(plan: &Plan) -> Vec<String> {
+    plan.steps
         .iter()
         .filter(|s| s.kind == StepKind::Change)
-        .map(|s| s.line())
-        .collect();
-    assert!(restarts[0].ends_with("-p srrweb") && restarts[1].ends_with("-p rrapp1"));
+        .map(|s| s.line().rsplit(' ').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn remote_restart_order_is_availability_priority_unless_the_operator_says() {
+    let snapshots = estate();
+    let plan = restart(&snapshots, "p7-01", "p9-01", &one_at_a_time()).unwrap();
+    assert_eq!(restart_order(&plan), ["srrweb", "rrapp1", "p9only"]);
+    assert!(plan
+        .notes
+        .contains(&"restart order: srrweb, rrapp1, p9only".to_string()));
+    let choices = RemoteRestartChoices {
+        order: vec!["p9only".into(), "rrapp1".into()],
+        ..one_at_a_time()
+    };
+    let plan = restart(&snapshots, "p7-01", "p9-01", &choices).unwrap();
+    assert_eq!(restart_order(&plan), ["p9only", "rrapp1", "srrweb"]);
+    let stranger = RemoteRestartChoices {
+        order: vec!["nosuch".into()],
+        ..one_at_a_time()
+    };
+    let error = restart(&snapshots, "p7-01", "p9-01", &stranger).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Invalid, "{error}");
+}
+
+#[test]
+fn remote_restart_sums_what_lands_on_the_target() {
+    let snapshots = estate();
+    let view = EstateView::new(&snapshots);
+    let mut tight = roomy(&snapshots, "p7-01");
+    tight.free_memory_mb = 20_000;
+    let error = remote_restart(view, "p7-01", "p9-01", &one_at_a_time(), &tight).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error
+            .reason
+            .contains("3 partition(s) need 24576 MB and 1.50 processing units; p9-01 has 20000 MB"),
+        "{error}"
+    );
+    assert!(error.reason.contains("only srrweb, rrapp1 fit"), "{error}");
+    tight.free_memory_mb = 1 << 20;
+    tight.free_proc_units = 0.25;
+    let error = remote_restart(view, "p7-01", "p9-01", &one_at_a_time(), &tight).unwrap_err();
+    assert!(error.reason.contains("none of them fits"), "{error}");
+    let unknown = CapacityFacts {
+        sizes: Vec::new(),
+        ..roomy(&snapshots, "p7-01")
+    };
+    let error = remote_restart(view, "p7-01", "p9-01", &one_at_a_time(), &unknown).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::CannotTell, "{error}");
+}
+
+#[test]
+fn remote_restart_checks_the_target_can_take_each_partition() {
+    let snapshots = estate();
+    let only = |name: &str| RemoteRestartChoices {
+        lpars: vec![name.into()],
+        ..one_at_a_time()
+    };
+    let error = restart(&snapshots, "p7-01", "p9-02", &only("rrapp1")).unwrap_err();
+    assert!(
+        error
+            .reason
+            .contains("does not support PowerVM remote restart"),
+        "{error}"
+    );
+    let error = restart(&snapshots, "p7-01", "p9-02", &only("p9only")).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error
+            .reason
+            .contains("runs in POWER9 mode, which p9-02 does not support"),
+        "{error}"
+    );
+    assert!(restart(&snapshots, "p7-01", "p9-02", &only("srrweb")).is_ok());
+}
+
+#[test]
+fn remote_restart_from_no_connection_needs_the_flag_and_an_attestation() {
+    let snapshots = estate();
+    let plan = restart(&snapshots, "lost-01", "p9-01", &one_at_a_time()).unwrap();
+    let lines = lines(&plan);
+    let rr: Vec<_> = lines.iter().filter(|l| l.contains("rrstartlpar")).collect();
+    assert_eq!(rr.len(), 2, "validate and restart: {lines:?}");
+    assert!(rr.iter().all(|l| l.ends_with("--noconnection")), "{rr:?}");
+    let attestation = plan.attestation.as_ref().unwrap();
+    assert_eq!(attestation.phrase, "lost-01 partitions are down");
+    assert!(attestation.statement.contains("shared disks"));
+    assert!(plan.notes.iter().any(|n| n.contains("--noconnection")));
+}
+
+#[test]
+fn remote_restart_bounds_its_parallelism() {
+    let snapshots = estate();
+    for parallelism in [0, 17] {
+        let choices = RemoteRestartChoices {
+            parallelism,
+            ..Default::default()
+        };
+        let error = restart(&snapshots, "p7-01", "p9-01", &choices).unwrap_err();
+        assert_eq!(error.kind, PlanErrorKind::Invalid, "{error}");
+    }
 }
 
 #[test]
 fn remote_restart_refusals() {
     let snapshots = estate();
-    let view = EstateView::new(&snapshots);
     let refused = |from: &str, to: &str, lpars: &[&str]| {
         let choices = RemoteRestartChoices {
             lpars: lpars.iter().map(|l| l.to_string()).collect(),
             parallelism: 1,
             ..Default::default()
         };
-        remote_restart(view, from, to, &choices).unwrap_err().reason
+        restart(&snapshots, from, to, &choices).unwrap_err().reason
     };
     assert!(refused("p9-01", "p9-02", &[]).contains("p9-01 is Operating"));
     assert!(refused("p7-01", "off-01", &[]).contains("must be Operating"));
@@ -269,8 +414,11 @@ fn remote_restart_refusals() {
     assert!(refused("p7-01", "p9-01", &["neveron"]).contains("Invalid"));
     assert!(refused("p7-01", "p9-01", &["plain"]).contains("not a remote-restart-capable"));
     assert!(refused("nosuch", "p9-01", &[]).contains("no managed system"));
-    let choices = RemoteRestartChoices::default();
-    let kind = |from: &str, to: &str| remote_restart(view, from, to, &choices).unwrap_err().kind;
+    let kind = |from: &str, to: &str| {
+        restart(&snapshots, from, to, &one_at_a_time())
+            .unwrap_err()
+            .kind
+    };
     assert_eq!(kind("nosuch", "p9-01"), PlanErrorKind::NotFound);
     assert_eq!(kind("p9-01", "p9-02"), PlanErrorKind::Refused);
     assert_eq!(kind("p7-01", "p7-01"), PlanErrorKind::Invalid);

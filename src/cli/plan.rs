@@ -34,7 +34,11 @@ pub enum PlanArgs {
         /// Only these partitions (repeatable); default: every restartable one.
         #[arg(long = "lpar", value_name = "NAME")]
         lpars: Vec<String>,
-        /// Restarts that run at the same time.
+        /// Restart these first, in this order; the rest follow by availability priority
+        /// (lpar_avail_priority, highest first).
+        #[arg(long, value_name = "NAME,NAME,...", value_delimiter = ',')]
+        order: Vec<String>,
+        /// Restarts that run at the same time (1 to 16).
         #[arg(long, value_name = "N", default_value_t = DEFAULT_PARALLELISM)]
         parallel: usize,
     },
@@ -240,13 +244,14 @@ fn request(args: &PlanArgs) -> Result<Request, PlanError> {
             from,
             to,
             lpars,
+            order,
             parallel,
         } => Request::RemoteRestart {
             from: from.clone(),
             to: to.clone(),
             choices: RemoteRestartChoices {
                 lpars: lpars.clone(),
-                priorities: Vec::new(),
+                order: order.clone(),
                 parallelism: *parallel,
             },
         },

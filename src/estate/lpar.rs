@@ -212,6 +212,25 @@ impl Lpar {
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.get(name)
     }
+
+    /// `lpar_avail_priority` (0–255, higher restarts first); `None` when the HMC did
+    /// not list it or listed something else than a number.
+    pub fn avail_priority(&self) -> Option<u8> {
+        self.attribute("lpar_avail_priority")?.trim().parse().ok()
+    }
+
+    /// The processor compatibility mode it runs in now (`curr_lpar_proc_compat_mode`),
+    /// else the one it asks for (`desired_lpar_proc_compat_mode`).
+    pub fn proc_compat_mode(&self) -> Option<&str> {
+        [
+            "curr_lpar_proc_compat_mode",
+            "desired_lpar_proc_compat_mode",
+        ]
+        .iter()
+        .filter_map(|name| self.attribute(name))
+        .map(str::trim)
+        .find(|mode| !mode.is_empty() && *mode != "unavailable" && *mode != "null")
+    }
 }
 
 /// A partition profile (`lssyscfg -r prof`): what the partition gets at activation.

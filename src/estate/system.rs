@@ -143,6 +143,9 @@ pub struct SystemCapabilities {
     pub inactive_lpar_mobility: Option<bool>,
     pub remote_restart: Option<bool>,
     pub simplified_remote_restart: Option<bool>,
+    /// `lpar_proc_compat_modes`: the processor compatibility modes partitions may run
+    /// in here; empty when the HMC did not say.
+    pub proc_compat_modes: Vec<String>,
 }
 
 /// A managed system (CEC) as one HMC sees it.

@@ -86,6 +86,8 @@ pub enum Request {
         plan: Box<crate::wizard::Plan>,
         /// What the operator typed (the executor checks it again).
         confirmation: String,
+        /// What the operator typed to attest the plan's attestation, if it has one.
+        attestation: Option<String>,
         /// What the operator chose, for the journal.
         choices: Vec<String>,
     },

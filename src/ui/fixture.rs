@@ -284,6 +284,10 @@ fn system_data(sim: &SimSystem) -> SystemData {
             inactive_lpar_mobility: Some(sim.lpm_capable),
             remote_restart: Some(sim.rr_capable),
             simplified_remote_restart: Some(sim.srr_capable),
+            proc_compat_modes: crate::sim::hmc::compat_modes(sim)
+                .iter()
+                .map(|mode| mode.to_string())
+                .collect(),
         },
         firmware: sim
             .firmware
@@ -303,7 +307,7 @@ fn system_data(sim: &SimSystem) -> SystemData {
     let lpars: Vec<Lpar> = sim
         .lpars
         .iter()
-        .map(|l| lpar(l, running, sim.rspool.as_ref()))
+        .map(|l| lpar(sim, l, running, sim.rspool.as_ref()))
         .collect();
     let rs_devices = sim
         .rspool
@@ -339,7 +343,12 @@ fn system_data(sim: &SimSystem) -> SystemData {
     }
 }
 
-fn lpar(sim: &SimLpar, system_running: bool, pool: Option<&crate::sim::estate::SimRsPool>) -> Lpar {
+fn lpar(
+    system: &SimSystem,
+    sim: &SimLpar,
+    system_running: bool,
+    pool: Option<&crate::sim::estate::SimRsPool>,
+) -> Lpar {
     let rmc_state = sim
         .rmc_state
         .clone()
@@ -370,7 +379,12 @@ fn lpar(sim: &SimLpar, system_running: bool, pool: Option<&crate::sim::estate::S
         .as_ref()
         .map_or("null", RemoteRestartStatus::as_str)
         .to_string();
-    let pairs: [(&str, &str); 31] = [
+    let priority = sim
+        .lpar_avail_priority
+        .unwrap_or(if sim.env.is_vios() { 191 } else { 127 })
+        .to_string();
+    let mode = crate::sim::hmc::curr_mode(system, sim);
+    let pairs: [(&str, &str); 32] = [
         ("name", &sim.name),
         ("lpar_id", &id),
         ("lpar_env", sim.env.as_str()),
@@ -398,7 +412,8 @@ fn lpar(sim: &SimLpar, system_running: bool, pool: Option<&crate::sim::estate::S
         ("rmc_state", rmc_state.as_str()),
         ("rmc_ipaddr", &sim.rmc_ipaddr),
         ("time_ref", "0"),
-        ("lpar_avail_priority", "127"),
+        ("lpar_avail_priority", &priority),
+        ("curr_lpar_proc_compat_mode", &mode),
         ("desired_mem", &memory),
         ("max_mem", &max_memory),
         ("desired_proc_units", &units),

@@ -57,8 +57,9 @@ impl<R: Exec> Services<R> {
             Request::Execute {
                 plan,
                 confirmation,
+                attestation,
                 choices,
-            } => self.execute(*plan, confirmation, choices),
+            } => self.execute(*plan, confirmation, attestation, choices),
             Request::LoadJournal => self.load_journal(),
             Request::ReadFacts(request) => self.read_facts(request),
             other => return Some(other),
@@ -68,7 +69,13 @@ impl<R: Exec> Services<R> {
 
     /// Runs a confirmed plan in a task of its own: its events, then its summary, come
     /// back as `Action::Exec` and `Action::RunEnded`.
-    pub fn execute(&self, plan: Plan, confirmation: String, choices: Vec<String>) {
+    pub fn execute(
+        &self,
+        plan: Plan,
+        confirmation: String,
+        attestation: Option<String>,
+        choices: Vec<String>,
+    ) {
         let runner = self.runner.clone();
         let path = self.journal.clone();
         let read_only = self.read_only;
@@ -88,6 +95,9 @@ impl<R: Exec> Services<R> {
                 }
             };
             let mut executor = Executor::new(runner, journal, read_only);
+            if let Some(typed) = attestation {
+                executor.attest(typed);
+            }
             if let Some(poll) = poll {
                 executor.poll_interval = poll;
             }

@@ -5,6 +5,7 @@
 //! go through this list, so a new wizard is its builder file plus one entry here (and a
 //! [`Request`] variant carrying its choices).
 
+use super::capacity::{self, CapacityFacts};
 use super::{
     cleanup, firmware, firmware_accept, nim_ops, nim_reset, nim_sync, nim_takeover,
     nimadm_preflight, relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery,
@@ -65,6 +66,8 @@ pub enum FactNeed {
     WparMounts,
     /// Whether a NIM client has a leftover `/bos_inst`.
     Nimadm,
+    /// The target's free memory and processors, and the partitions' sizes.
+    Capacity,
 }
 
 /// A wizard's entry in the catalogue.
@@ -95,7 +98,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "remote restart: partitions of a failed system (RR source)",
         key: 'R',
         subject: Subject::System,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::Capacity,
     },
     WizardSpec {
         id: WizardId::Relocate,
@@ -282,6 +285,13 @@ pub enum FactsQuery {
     },
     /// Whether a NIM client has a leftover `/bos_inst`.
     Nimadm { master: String, client: String },
+    /// Free memory and processors of `target`, and the profiles of `source`'s
+    /// partitions, through `hmc`.
+    Capacity {
+        hmc: String,
+        source: String,
+        target: String,
+    },
 }
 
 /// What a [`FactsQuery`] found.
@@ -296,6 +306,8 @@ pub enum Facts {
     Mounts(Vec<String>),
     /// For a nimadm pre-flight.
     Nimadm(NimadmFacts),
+    /// For a remote restart.
+    Capacity(CapacityFacts),
 }
 
 impl FactsQuery {
@@ -311,6 +323,9 @@ impl FactsQuery {
             FactsQuery::Nimadm { master, client } => {
                 format!("c_rsh {client} ls -d /bos_inst through {master}")
             }
+            FactsQuery::Capacity { hmc, source, target } => format!(
+                "free memory and processors of {target} and the profiles of {source}'s partitions ({hmc})"
+            ),
         }
     }
 
@@ -332,6 +347,13 @@ impl FactsQuery {
                     .await
                     .map(Facts::Nimadm)
             }
+            FactsQuery::Capacity {
+                hmc,
+                source,
+                target,
+            } => capacity::read_capacity(exec, hmc, source, target)
+                .await
+                .map(Facts::Capacity),
         }
     }
 }
@@ -358,6 +380,14 @@ impl Request {
     /// estate can itself fail (a WPAR that is not there).
     pub fn facts_query(&self, view: EstateView<'_>) -> Result<Option<FactsQuery>, PlanError> {
         Ok(match self {
+            Request::RemoteRestart { from, to, choices } => {
+                let (checked, _) = remote_restart::check_choices(view, from, to, choices)?;
+                Some(FactsQuery::Capacity {
+                    hmc: checked.hmc,
+                    source: checked.source,
+                    target: checked.target,
+                })
+            }
             Request::WparMove { wpar, from, to, .. } => Some(FactsQuery::WparMove {
                 wpar: wpar.clone(),
                 from: from.clone(),
@@ -383,7 +413,14 @@ impl Request {
     /// Builds the plan from the estate and the facts read for it: pure.
     pub fn build(&self, view: EstateView<'_>, facts: &Facts) -> Result<Plan, PlanError> {
         match self {
-            Request::RemoteRestart { from, to, choices } => remote_restart(view, from, to, choices),
+            Request::RemoteRestart { from, to, choices } => {
+                let Facts::Capacity(capacity) = facts else {
+                    return Err(PlanError::cannot_tell(
+                        "the target's free capacity and the partitions' sizes were not read",
+                    ));
+                };
+                remote_restart::remote_restart(view, from, to, choices, capacity)
+            }
             Request::Relocate { lpar, to } => relocate(view, lpar, to),
             Request::Cleanup { system, choices } => cleanup(view, system, *choices),
             Request::Firmware { system, choices } => firmware(view, system, choices),

@@ -167,6 +167,7 @@ pub fn cleanup(
         wizard: "cleanup",
         title: format!("Clean up {name}"),
         confirm_name: name.clone(),
+        attestation: None,
         steps,
         parallelism: 1,
         notes,

@@ -132,6 +132,7 @@ pub struct Executor<R> {
     /// Longest a single command may take.
     pub command_timeout: Duration,
     journal_errors: Vec<String>,
+    attested: Option<String>,
 }
 
 impl<R: Exec> Executor<R> {
@@ -147,7 +148,14 @@ impl<R: Exec> Executor<R> {
             poll_interval: Duration::from_secs(10),
             command_timeout: Duration::from_secs(4 * 3600),
             journal_errors: Vec::new(),
+            attested: None,
         }
+    }
+
+    /// What the operator typed to attest the plan's [`Attestation`](super::Attestation);
+    /// a plan that carries one runs only when it matches.
+    pub fn attest(&mut self, typed: impl Into<String>) {
+        self.attested = Some(typed.into());
     }
 
     /// Runs `plan` from step `from` (0 for a new run). `confirmation` is what the
@@ -181,6 +189,9 @@ impl<R: Exec> Executor<R> {
         };
         let mut choices = choices;
         choices.push(format!("confirmation typed: {confirmation:?}"));
+        if let (Some(attestation), Some(typed)) = (&plan.attestation, &self.attested) {
+            choices.push(format!("attested: {:?} ({})", typed, attestation.statement));
+        }
         if from > 0 {
             choices.push(format!("resumed at step {}", from + 1));
         }
@@ -195,7 +206,15 @@ impl<R: Exec> Executor<R> {
                 plan.confirm_name
             ))
         } else {
-            None
+            plan.attestation
+                .as_ref()
+                .filter(|a| self.attested.as_deref() != Some(a.phrase.as_str()))
+                .map(|attestation| {
+                    format!(
+                        "not attested: {} Type {:?} to attest it",
+                        attestation.statement, attestation.phrase
+                    )
+                })
         };
         if let Some(reason) = refusal {
             let index = from.min(plan.steps.len().saturating_sub(1));

@@ -503,6 +503,7 @@ pub fn firmware(
             level.words(choices.disruptive.is_none())
         ),
         confirm_name: name.clone(),
+        attestation: None,
         steps,
         parallelism: 1,
         notes,
@@ -596,6 +597,7 @@ pub fn firmware_accept(view: EstateView<'_>, system: &str) -> Result<Plan, PlanE
         wizard: "firmware-accept",
         title: format!("Accept firmware level {activated} on {name}"),
         confirm_name: name.clone(),
+        attestation: None,
         steps,
         parallelism: 1,
         notes: vec![format!(

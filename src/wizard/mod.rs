@@ -1,6 +1,7 @@
 //! Guided wizards: plans built as pure functions of the estate and the operator's
 //! choices, shown in full, confirmed by name, then run step by step.
 
+pub mod capacity;
 pub mod catalogue;
 pub mod cleanup;
 pub mod condition;
@@ -22,9 +23,9 @@ pub use journal::{Journal, JournalRecord};
 pub use nim_ops::{
     nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimSyncChoices, NimadmFacts,
 };
-pub use plan::{Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
+pub use plan::{Attestation, Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
 pub use relocate::relocate;
-pub use remote_restart::{remote_restart, RemoteRestartChoices};
+pub use remote_restart::RemoteRestartChoices;
 pub use view::EstateView;
 pub use wpar_move::{wpar_move, SourceAfterMove, WparMoveChoices, WparMoveFacts};
 pub use wpar_recovery::{wpar_recover, WparRecoveryChoices};

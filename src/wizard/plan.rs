@@ -178,11 +178,23 @@ pub struct Plan {
     pub title: String,
     /// The name the operator must type to confirm (the LPAR or system at stake).
     pub confirm_name: String,
+    /// A fact the operator must attest, typed separately, before anything changes.
+    pub attestation: Option<Attestation>,
     pub steps: Vec<Step>,
     /// How many steps of one group may run at once.
     pub parallelism: usize,
     /// Things the operator should know before confirming.
     pub notes: Vec<String>,
+}
+
+/// A fact powerdeck cannot check and the operator must vouch for, in a confirmation of
+/// its own (the partitions of a system in `No Connection` are really down).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attestation {
+    /// What the operator attests, and why it matters.
+    pub statement: String,
+    /// The words to type.
+    pub phrase: String,
 }
 
 impl Plan {

@@ -538,6 +538,7 @@ pub fn wpar_move(
         wizard: "wpar-move",
         title: format!("Move WPAR {wpar} from {from} to {to}"),
         confirm_name: wpar.to_string(),
+        attestation: None,
         steps,
         parallelism: 1,
         notes,

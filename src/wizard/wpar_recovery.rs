@@ -276,6 +276,7 @@ pub fn wpar_recover(
         wizard: "wpar-recover",
         title: format!("Recover {state} WPAR {wpar} on {host}"),
         confirm_name: wpar.to_string(),
+        attestation: None,
         steps,
         parallelism: 1,
         notes,

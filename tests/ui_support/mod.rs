@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use powerdeck::ui::{self, App, ConsoleOptions};
+use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
+use powerdeck::wizard::catalogue::{Facts, FactsQuery};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -39,10 +41,52 @@ pub fn draw(app: &mut App, width: u16, height: u16) -> String {
     terminal(app, width, height).backend().to_string()
 }
 
-/// Sends one terminal event through the key map and `update`.
+/// Sends one terminal event through the key map and `update`, then answers the
+/// capacity reads it asked for (see [`answer_capacity`]).
 pub fn send(app: &mut App, event: Event) {
     if let Some(action) = ui::action_for(app, &event) {
         ui::update(app, action);
+    }
+    answer_capacity(app);
+}
+
+/// Screen tests run without hosts: a capacity read (remote restart) is answered at once
+/// with room for everything, every partition 4 GB and 0.5 processing units in its
+/// current profile. Other reads stay pending, as they would without services; the
+/// tests over the simulator (`Live`) read the real answers.
+pub fn answer_capacity(app: &mut App) {
+    let pending = std::mem::take(&mut app.requests);
+    for request in pending {
+        let ui::Request::ReadFacts(query @ FactsQuery::Capacity { .. }) = request else {
+            app.requests.push(request);
+            continue;
+        };
+        let sizes = app
+            .snapshots
+            .values()
+            .filter_map(|snapshot| match &snapshot.data {
+                powerdeck::refresh::SourceData::Hmc(systems) => Some(systems),
+                _ => None,
+            })
+            .flatten()
+            .flat_map(|system| &system.lpars)
+            .map(|lpar| PartitionSize {
+                lpar: lpar.name.clone(),
+                profile: lpar
+                    .curr_profile
+                    .clone()
+                    .or(lpar.default_profile.clone())
+                    .unwrap_or_default(),
+                memory_mb: 4096,
+                proc_units: 0.5,
+            })
+            .collect();
+        let facts = Facts::Capacity(CapacityFacts {
+            free_memory_mb: 1 << 20,
+            free_proc_units: 256.0,
+            sizes,
+        });
+        ui::update(app, ui::Action::FactsRead(query, Ok(facts)));
     }
 }
 

@@ -267,6 +267,9 @@ pub struct SimLpar {
     pub max_memory_mb: Option<u64>,
     /// Desired processing units.
     pub proc_units: f64,
+    /// `lpar_avail_priority` (0–255); defaults to 191 for a VIOS and 127 otherwise.
+    #[serde(default)]
+    pub lpar_avail_priority: Option<u8>,
     /// Original remote restart (needs a reserved storage device).
     #[serde(default)]
     pub rr: bool,

@@ -414,7 +414,12 @@ pub fn lpar_record(
             },
         )
         .text("time_ref", "0")
-        .text("lpar_avail_priority", if vios { "191" } else { "127" })
+        .text(
+            "lpar_avail_priority",
+            lpar.lpar_avail_priority
+                .unwrap_or(if vios { 191 } else { 127 })
+                .to_string(),
+        )
         .text("desired_lpar_proc_compat_mode", model::desired_mode(lpar))
         .text("curr_lpar_proc_compat_mode", model::curr_mode(system, lpar))
         .text("suspend_capable", "0")

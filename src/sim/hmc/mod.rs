@@ -76,6 +76,9 @@
 //! | `HSCLA9E2` | rrstartlpar: no reserved storage pool on the target (PowerVM RR) |
 //! | `HSCLA9E3` | rrstartlpar: source and destination are the same system |
 //! | `HSCLA9E4` | rrstartlpar: the restart failed part-way (fault injection) |
+//! | `HSCLA9E5` | rrstartlpar: source in `No Connection` without `--noconnection` |
+//! | `HSCLA9E6` | rrstartlpar: `--noconnection` for a source that is not in `No Connection` |
+//! | `HSCLA9E7` | rrstartlpar: the partition's processor compatibility mode is not supported on the target |
 //! | `HSCL2B01` | chsysstate sys on: the system is not powered off |
 //! | `HSCL2B02` | chsysstate sys off: not in a state that can be powered off |
 //! | `HSCL2B03` | chsysstate lpar: the partition is in a passing state |
@@ -133,6 +136,7 @@ mod args;
 mod chsyscfg;
 mod clock;
 mod listing;
+mod lshwres;
 mod lslic;
 mod lslparmigr;
 mod lssyscfg;
@@ -140,6 +144,8 @@ mod messages;
 mod migration;
 mod misc;
 mod model;
+
+pub use model::{compat_modes, curr_mode};
 mod power;
 mod profile;
 mod remote_restart;
@@ -187,7 +193,7 @@ pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Re
     let hmc = model::hmc(world, host)?;
     Some(match program {
         "lssyscfg" => lssyscfg::run(hmc, now, argv),
-        "lshwres" => rspool::lshwres(hmc, argv),
+        "lshwres" => lshwres::run(hmc, argv),
         "lsmemdev" => rspool::lsmemdev(hmc, argv),
         "lsrsdevsize" => rspool::lsrsdevsize(hmc, argv),
         "lslic" => lslic::run(hmc, argv),

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use super::args::{Args, Spec};
 use super::{messages, model, rspool};
-use crate::estate::{LparState, RemoteRestartStatus};
+use crate::estate::{LparState, RemoteRestartStatus, SystemState};
 use crate::sim::estate::hmc::{LparRuntime, RemoteRestartRun, RunStatus};
 use crate::sim::estate::{HmcHost, SimLpar, SimSystem};
 use crate::sim::reply::{Reply, Stream};
@@ -151,6 +151,7 @@ fn validate(hmc: &HmcHost, args: &Args) -> Result<Plan, Reply> {
     let target = &hmc.systems[target_index];
     let lpar = &source.lpars[lpar_index];
     rules(hmc, source_index, target_index, lpar)
+        .and_then(|()| connection_rule(source, args.has("--noconnection")))
         .map_err(|reply| messages::after(VALIDATE_TIME, reply))?;
     Ok(Plan {
         source: source.name.clone(),
@@ -261,8 +262,42 @@ fn rules(
             ),
         ));
     }
+    let mode = model::curr_mode(source, lpar);
+    if !model::compat_modes(target).contains(&mode.as_str()) {
+        return Err(messages::hscl(
+            "HSCLA9E7",
+            format!(
+                "The partition {name} runs in the {mode} processor compatibility mode, which the destination managed system {} does not support.",
+                target.name
+            ),
+        ));
+    }
     model::check_capacity(hmc, target_index, lpar, ("HSCLA9D5", "HSCLA9D6"))?;
     Ok(())
+}
+
+/// A source in `No Connection` cannot tell the HMC whether its partitions still run:
+/// the operator must say so with `--noconnection`. Without that state the flag is
+/// refused too, so it is never given out of habit. Both messages are this simulator's.
+fn connection_rule(source: &SimSystem, no_connection: bool) -> Result<(), Reply> {
+    let unreachable = source.state == SystemState::NoConnection;
+    match (unreachable, no_connection) {
+        (true, false) => Err(messages::hscl(
+            "HSCLA9E5",
+            format!(
+                "The managed system {} is in the No Connection state: the management console cannot verify that its partitions are stopped. Use --noconnection only after verifying that they are.",
+                source.name
+            ),
+        )),
+        (false, true) => Err(messages::hscl(
+            "HSCLA9E6",
+            format!(
+                "The --noconnection option is only valid when the managed system {} is in the No Connection state.",
+                source.name
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn in_progress(name: &str) -> Reply {

@@ -19,12 +19,6 @@ use crate::sim::world::World;
 /// How long `chhwres -r rspool` works.
 pub const CHANGE_TIME: Duration = Duration::from_secs(5);
 
-const LSHWRES: Spec = Spec {
-    values: &["-r", "-m", "--rsubtype", "--filter", "--level"],
-    flags: &[],
-    listing: true,
-};
-
 const POOL_ATTRS: &[&str] = &["state", "vios_names", "vios_ids"];
 
 const DEVICE_ATTRS: &[&str] = &[
@@ -66,18 +60,9 @@ pub fn unsupported(system: &SimSystem) -> Reply {
     )
 }
 
-/// Runs `lshwres` (only `-r rspool` is simulated).
-pub fn lshwres(hmc: &HmcHost, argv: &[String]) -> Reply {
+/// Runs `lshwres -r rspool` (arguments already parsed by [`super::lshwres`]).
+pub fn lshwres(hmc: &HmcHost, args: &Args) -> Reply {
     let result = (|| {
-        let args = Args::parse(argv, &LSHWRES)?;
-        if args.help {
-            return Ok(Reply::ok(
-                "Usage: lshwres -r rspool -m managed-system [--rsubtype rsdev] [-F [attribute-names] [--header]] [--help]\n",
-            ));
-        }
-        if args.get("-r") != Some("rspool") {
-            return Err(messages::usage(&["-r"]));
-        }
         if args.get("--filter").is_some() {
             return Err(messages::usage(&["--filter"]));
         }

@@ -76,6 +76,29 @@ pub fn lshwres_rspool(system: &str) -> Built {
         .option("-m", SYSTEM, system)
 }
 
+/// What `lshwres --level sys` reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemResource {
+    /// `-r mem`: memory, in MB.
+    Memory,
+    /// `-r proc`: processors and processing units.
+    Processors,
+}
+
+/// `lshwres -r mem|proc -m SYS --level sys -F fields`: what a system has and has free
+/// (docs/formats.md, "HMC: lshwres -r mem|proc").
+pub fn lshwres_sys(system: &str, resource: SystemResource, fields: &[&'static str]) -> Built {
+    let word = match resource {
+        SystemResource::Memory => "mem",
+        SystemResource::Processors => "proc",
+    };
+    let command = read("lshwres")
+        .flags(&["-r", word])
+        .option("-m", SYSTEM, system)?
+        .flags(&["--level", "sys"]);
+    with_fields(command, fields)
+}
+
 /// `lshwres -r rspool -m SYS --rsubtype rsdev`: the devices in the reserved storage pool
 /// (docs/formats.md, "HMC: reserved storage").
 pub fn lshwres_rsdev(system: &str) -> Built {
@@ -228,11 +251,16 @@ pub enum RemoteRestartOp<'a> {
     Validate {
         /// The destination managed system.
         target: &'a str,
+        /// `--noconnection`: the source is in `No Connection`, so the HMC cannot see
+        /// whether the partition still runs.
+        no_connection: bool,
     },
     /// `-o restart`: validate, then restart the partition on `target`.
     Restart {
         /// The destination managed system.
         target: &'a str,
+        /// `--noconnection`, as for `Validate`.
+        no_connection: bool,
     },
     /// `-o cleanup`: clean up the source after a successful restart.
     Cleanup {
@@ -257,15 +285,21 @@ pub enum RemoteRestartOp<'a> {
 /// `rrstartlpar -o cleanup|cancel|recover -m SRC -p LPAR [--retaindev] [--force]`
 /// (docs/formats.md, "HMC: rrstartlpar").
 pub fn rrstartlpar(source: &str, lpar: &str, op: RemoteRestartOp<'_>) -> Built {
-    let (word, target, retain_device, force) = match op {
-        RemoteRestartOp::Validate { target } => ("validate", Some(target), false, false),
-        RemoteRestartOp::Restart { target } => ("restart", Some(target), false, false),
+    let (word, target, retain_device, force, no_connection) = match op {
+        RemoteRestartOp::Validate {
+            target,
+            no_connection,
+        } => ("validate", Some(target), false, false, no_connection),
+        RemoteRestartOp::Restart {
+            target,
+            no_connection,
+        } => ("restart", Some(target), false, false, no_connection),
         RemoteRestartOp::Cleanup {
             retain_device,
             force,
-        } => ("cleanup", None, retain_device, force),
-        RemoteRestartOp::Cancel { force } => ("cancel", None, false, force),
-        RemoteRestartOp::Recover { force } => ("recover", None, false, force),
+        } => ("cleanup", None, retain_device, force, false),
+        RemoteRestartOp::Cancel { force } => ("cancel", None, false, force, false),
+        RemoteRestartOp::Recover { force } => ("recover", None, false, force, false),
     };
     let mut command = change("rrstartlpar")
         .flags(&["-o", word])
@@ -279,6 +313,9 @@ pub fn rrstartlpar(source: &str, lpar: &str, op: RemoteRestartOp<'_>) -> Built {
     }
     if force {
         command = command.flag("--force");
+    }
+    if no_connection {
+        command = command.flag("--noconnection");
     }
     Ok(command)
 }

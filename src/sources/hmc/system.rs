@@ -26,6 +26,14 @@ impl FromRecord for ManagedSystem {
                 "powervm_lpar_simplified_remote_restart_capable" => {
                     capabilities.simplified_remote_restart = flag(value)
                 }
+                "lpar_proc_compat_modes" => {
+                    capabilities.proc_compat_modes = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|mode| !mode.is_empty() && *mode != "unavailable")
+                        .map(str::to_string)
+                        .collect()
+                }
                 _ => {}
             }
         }

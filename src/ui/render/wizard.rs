@@ -452,21 +452,35 @@ fn confirm(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
         .iter()
         .filter(|s| s.kind == StepKind::Change)
         .count();
-    let lines = [
-        Line::styled(
-            format!("{changes} step(s) change the estate; the others check, validate and wait."),
-            theme.popup,
-        ),
-        Line::from(vec![
-            Span::styled("To run it, type ", theme.popup),
-            Span::styled(
-                plan.confirm_name.clone(),
-                theme.popup.add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(" and press enter.", theme.popup),
-        ]),
-        Line::styled("Esc cancels: nothing has run yet.", theme.muted),
-    ];
+    let attesting = plan
+        .attestation
+        .as_ref()
+        .filter(|_| wizard.attested.is_none());
+    let mut lines = vec![Line::styled(
+        format!("{changes} step(s) change the estate; the others check, validate and wait."),
+        theme.popup,
+    )];
+    let (what, word) = match attesting {
+        Some(attestation) => {
+            let width = usize::from(area.width.saturating_sub(4)).max(20);
+            lines.extend(
+                wrap(&attestation.statement, width)
+                    .into_iter()
+                    .map(|text| Line::styled(text, theme.warning)),
+            );
+            (attestation.phrase.clone(), "To attest it, type ")
+        }
+        None => (plan.confirm_name.clone(), "To run it, type "),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(word, theme.popup),
+        Span::styled(what, theme.popup.add_modifier(Modifier::BOLD)),
+        Span::styled(" and press enter.", theme.popup),
+    ]));
+    lines.push(Line::styled(
+        "Esc cancels: nothing has run yet.",
+        theme.muted,
+    ));
     let height = lines.len() as u16 + 4;
     let popup = Rect {
         y: area.y + area.height.saturating_sub(height),
@@ -492,7 +506,14 @@ fn confirm(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
     }
     let y = inner.y + lines.len() as u16 + 1;
     let prompt = Line::from(vec![
-        Span::styled("name: ", theme.muted),
+        Span::styled(
+            if attesting.is_some() {
+                "attest: "
+            } else {
+                "name: "
+            },
+            theme.muted,
+        ),
         Span::styled(wizard.typed.clone(), theme.prompt),
     ]);
     frame

@@ -158,6 +158,7 @@ fn back(app: &mut App) {
             Some(stage) => {
                 wizard.stage = stage;
                 wizard.typed.clear();
+                wizard.attested = None;
                 wizard.scroll = 0;
                 // A late answer to a read left behind is ignored.
                 if stage == Stage::Choose {
@@ -200,7 +201,7 @@ fn next(app: &mut App) {
             if matches!(wizard.kind, WizardKind::RemoteRestart { .. }) {
                 advance(wizard, Stage::Partitions);
             } else {
-                show_plan(app);
+                to_plan(app);
             }
         }
         Stage::Partitions => {
@@ -209,14 +210,13 @@ fn next(app: &mut App) {
                 .as_ref()
                 .is_some_and(|w| w.partitions.iter().any(|p| p.chosen));
             if chosen {
-                show_plan(app);
+                to_plan(app);
             } else {
                 app.say("Choose at least one partition (space includes it)");
             }
         }
-        Stage::Options => show_plan(app),
+        Stage::Options => to_plan(app),
         Stage::Choose => {
-            let snapshots = all_snapshots(app);
             let Some(wizard) = app.wizard.as_mut() else {
                 return;
             };
@@ -227,17 +227,7 @@ fn next(app: &mut App) {
                 app.say(format!("{} cannot: {}", choice.label, choice.note));
                 return;
             }
-            let query = wizard
-                .request()
-                .and_then(|request| request.facts_query(EstateView::new(&snapshots)));
-            match query {
-                Ok(Some(query)) => read_then_plan(app, query),
-                Ok(None) => show_plan(app),
-                Err(error) => {
-                    wizard.plan = Some(Err(error));
-                    advance(wizard, Stage::Plan);
-                }
-            }
+            to_plan(app);
         }
         Stage::Plan => {
             let Some(wizard) = app.wizard.as_mut() else {
@@ -269,6 +259,25 @@ fn next(app: &mut App) {
         Stage::Confirm => text_accept(app),
         Stage::Running => app.say("The plan is running: it stops by itself at the first failure"),
         Stage::Finished => app.wizard = None,
+    }
+}
+
+/// Goes to the plan screen: reads the facts the plan needs first, when it needs some.
+fn to_plan(app: &mut App) {
+    let snapshots = all_snapshots(app);
+    let Some(wizard) = app.wizard.as_mut() else {
+        return;
+    };
+    let query = wizard
+        .request()
+        .and_then(|request| request.facts_query(EstateView::new(&snapshots)));
+    match query {
+        Ok(Some(query)) => read_then_plan(app, query),
+        Ok(None) => show_plan(app),
+        Err(error) => {
+            wizard.plan = Some(Err(error));
+            advance(wizard, Stage::Plan);
+        }
     }
 }
 
@@ -416,6 +425,25 @@ pub fn text_accept(app: &mut App) {
     let Some(plan) = wizard.plan().cloned() else {
         return;
     };
+    if let Some(attestation) = plan
+        .attestation
+        .as_ref()
+        .filter(|_| wizard.attested.is_none())
+    {
+        let typed = std::mem::take(&mut wizard.typed);
+        if typed == attestation.phrase {
+            wizard.attested = Some(typed);
+            let message = format!("Attested. Now type {} to run this plan", plan.confirm_name);
+            app.say(message);
+        } else {
+            let message = format!(
+                "Type {:?} to attest it, only once you have checked (esc cancels)",
+                attestation.phrase
+            );
+            app.say(message);
+        }
+        return;
+    }
     if wizard.typed != plan.confirm_name {
         let typed = wizard.typed.clone();
         let message = if typed.is_empty() {
@@ -441,6 +469,7 @@ pub fn text_accept(app: &mut App) {
     app.requests.push(Request::Execute {
         plan: Box::new(plan),
         confirmation,
+        attestation: wizard.attested.take(),
         choices,
     });
     app.message = None;
@@ -526,6 +555,7 @@ fn recovery(app: &mut App) {
         wizard: plan.wizard,
         title: format!("Recovery: {}", plan.title),
         confirm_name: plan.confirm_name.clone(),
+        attestation: None,
         steps: summary.recovery.clone(),
         parallelism: 1,
         notes: vec![

@@ -303,6 +303,8 @@ pub struct Wizard {
     pub scroll: usize,
     /// What has been typed into the confirmation.
     pub typed: String,
+    /// The plan's attestation, once typed (asked before the confirmation).
+    pub attested: Option<String>,
     /// The run, once confirmed.
     pub run: Option<Run>,
     /// Put aside while its plan runs (the console is usable meanwhile).
@@ -338,6 +340,7 @@ impl Wizard {
             plan: None,
             scroll: 0,
             typed: String::new(),
+            attested: None,
             run: None,
             hidden: false,
             choices: Vec::new(),

@@ -259,13 +259,8 @@ fn open_remote_restart(view: EstateView<'_>, hmc: &str, system: &str) -> Result<
                 .join("; ")
         ));
     }
-    // The builder's own order when no priorities are given: by name, restartable first.
-    candidates.sort_by(|a, b| {
-        a.blocked
-            .is_some()
-            .cmp(&b.blocked.is_some())
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    // Restart order: availability priority, highest first; those that cannot go last.
+    candidates.sort_by_key(|c| c.blocked.is_some());
     let partitions: Vec<PartitionChoice> = candidates
         .into_iter()
         .map(|c| PartitionChoice {
@@ -278,16 +273,6 @@ fn open_remote_restart(view: EstateView<'_>, hmc: &str, system: &str) -> Result<
             blocked: c.blocked,
         })
         .collect();
-    let needs_srr = partitions.iter().filter(|p| p.chosen).any(|p| {
-        source
-            .lpar(&p.name)
-            .is_some_and(|l| l.simplified_remote_restart_capable)
-    });
-    let needs_rr = partitions.iter().filter(|p| p.chosen).any(|p| {
-        source
-            .lpar(&p.name)
-            .is_some_and(|l| l.needs_reserved_storage())
-    });
     let choices = RemoteRestartChoices {
         parallelism: super::DEFAULT_PARALLELISM,
         ..RemoteRestartChoices::default()
@@ -299,26 +284,11 @@ fn open_remote_restart(view: EstateView<'_>, hmc: &str, system: &str) -> Result<
                 target.hmc
             ));
         }
-        match wizard::remote_restart(view, system, &target.system().name, &choices) {
+        match remote_restart::check_choices(view, system, &target.system().name, &choices) {
             Err(error) => Fit::No(error.reason),
-            Ok(_) => {
-                let caps = &target.system().capabilities;
-                if needs_srr && caps.simplified_remote_restart == Some(false) {
-                    Fit::Doubtful(
-                        "not simplified-remote-restart capable: the HMC's validation is likely to refuse"
-                            .into(),
-                    )
-                } else if needs_rr && caps.remote_restart == Some(false) {
-                    Fit::Doubtful(
-                        "not remote-restart capable: the HMC's validation is likely to refuse"
-                            .into(),
-                    )
-                } else if needs_srr {
-                    Fit::Good("Operating, simplified remote restart capable".into())
-                } else {
-                    Fit::Good("Operating".into())
-                }
-            }
+            Ok(_) => Fit::Good(
+                "Operating; supports the partitions' remote restart and processor modes".into(),
+            ),
         }
     });
     if targets.is_empty() {

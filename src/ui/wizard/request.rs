@@ -29,11 +29,7 @@ impl Wizard {
                     from: system.clone(),
                     to: target()?,
                     choices: RemoteRestartChoices {
-                        priorities: lpars
-                            .iter()
-                            .enumerate()
-                            .map(|(at, name)| (name.clone(), at as u32))
-                            .collect(),
+                        order: lpars.clone(),
                         lpars,
                         parallelism: self.parallelism,
                     },
