@@ -6,12 +6,19 @@
 //! header row, tables separated by a blank line: `sources`, `systems`, `lpars`,
 //! `rspool_devices`, `wpars`, `nim_objects` (NIM attributes as `name=value` pairs joined
 //! by `;`).
+//!
+//! Both are printed to a terminal and opened in spreadsheets, and every value comes from a
+//! host. JSON escapes every control character of [`text::is_control`]; a CSV cell shows
+//! them with [`text::visible`] (a backslash that could start an escape is doubled), and a
+//! cell a spreadsheet would read as a formula gets a leading `'` (see `csv_cell`).
 
+use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
 use crate::estate::{SourceData, SourceSnapshot, SourceStatus};
+use crate::text;
 
 /// The whole inventory document.
 #[derive(Debug, Serialize)]
@@ -229,9 +236,10 @@ impl Inventory {
 
     /// The JSON document of the contract.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|error| {
+        let json = serde_json::to_string_pretty(self).unwrap_or_else(|error| {
             format!("{{\"error\": \"cannot encode the inventory: {error}\"}}")
-        })
+        });
+        escape_json_controls(&json)
     }
 
     /// The CSV tables (see the module documentation for the layout).
@@ -419,11 +427,32 @@ fn table(out: &mut String, kind: &str, header: &[&str], rows: impl Iterator<Item
     }
 }
 
+/// Writes the control characters serde_json leaves as they are (DEL, C1, U+2028, U+2029,
+/// the bidi controls; it escapes C0 itself) as `\uXXXX`. They can only occur inside
+/// strings, where the escape means the same character, so the document keeps its meaning.
+fn escape_json_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c >= '\x7f' && text::is_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One CSV cell as printed: control characters shown by [`text::visible`]; a cell that
+/// starts with `=`, `+`, `-`, `@`, tab or CR, which a spreadsheet would run as a formula,
+/// prefixed with `'` (the OWASP CSV injection rule; no column holds a negative number);
+/// then quoted as RFC 4180 says when it holds `,` or `"` (or starts like a `# kind` line).
 fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) || cell.starts_with(['#', ' ']) {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let cell = format!("{}{}", if formula { "'" } else { "" }, text::visible(cell));
+    if cell.contains([',', '"']) || cell.starts_with(['#', ' ']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
-        cell.to_string()
+        cell
     }
 }
 
@@ -481,5 +510,26 @@ mod tests {
         assert_eq!(csv_cell("Not Activated"), "Not Activated");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\\tx");
+        assert_eq!(csv_cell("\r=1"), "'\\r=1");
+        assert_eq!(csv_cell("a=b-c"), "a=b-c");
+        assert_eq!(csv_cell("lpar\n1\x1b[2J"), "lpar\\n1\\e[2J");
+        assert_eq!(csv_cell("C:\\x"), "C:\\\\x");
+    }
+
+    #[test]
+    fn json_escapes_every_control_character() {
+        let json = escape_json_controls("{\"a\": \"x\u{7f}\u{9b}\u{2028}\u{202e}\\u001b\"}");
+        assert_eq!(json, "{\"a\": \"x\\u007f\\u009b\\u2028\\u202e\\u001b\"}");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["a"], "x\u{7f}\u{9b}\u{2028}\u{202e}\u{1b}");
     }
 }

@@ -8,5 +8,6 @@ pub mod refresh;
 pub mod sim;
 pub mod sources;
 pub mod ssh;
+pub mod text;
 pub mod ui;
 pub mod wizard;

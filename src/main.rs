@@ -12,7 +12,10 @@ fn main() -> std::process::ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("powerdeck: {error:#}");
+            eprintln!(
+                "powerdeck: {}",
+                powerdeck::text::visible_lines(&format!("{error:#}"))
+            );
             std::process::ExitCode::from(1)
         }
     }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use powerdeck::inventory::Inventory;
 use powerdeck::refresh::{self, Source};
+use powerdeck::text::{visible, visible_lines};
 
 use super::setup::Setup;
 
@@ -33,11 +34,11 @@ pub async fn run(setup: &Setup, args: &InventoryArgs) -> color_eyre::Result<Exit
     for source in inventory.sources.iter().filter(|s| s.error.is_some()) {
         eprintln!(
             "powerdeck: {} ({}): {}",
-            source.name,
+            visible(&source.name),
             serde_json::to_string(&source.status)
                 .unwrap_or_default()
                 .trim_matches('"'),
-            source.error.as_deref().unwrap_or_default()
+            visible_lines(source.error.as_deref().unwrap_or_default())
         );
     }
     Ok(if inventory.complete() {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
 use powerdeck::config::Config;
+use powerdeck::text::visible;
 
 /// Unlocks every encrypted identity file of the config that no agent can provide, by
 /// asking on the terminal (three tries each). Does nothing without a terminal or when
@@ -30,11 +31,14 @@ pub fn unlock_identity_files(config: &Config) -> color_eyre::Result<()> {
         .filter(|file| powerdeck::ssh::needs_passphrase(file))
     {
         for attempt in 1..=3 {
-            let passphrase = ask(&format!("Passphrase for {}: ", file.display()))?;
+            let file_name = file.display().to_string();
+            let passphrase = ask(&format!("Passphrase for {}: ", visible(&file_name)))?;
             match powerdeck::ssh::unlock(file, &passphrase) {
                 Ok(()) => break,
-                Err(message) if attempt < 3 => eprintln!("{message}; try again"),
-                Err(message) => eprintln!("{message}; logins with this key will fail"),
+                Err(message) if attempt < 3 => eprintln!("{}; try again", visible(&message)),
+                Err(message) => {
+                    eprintln!("{}; logins with this key will fail", visible(&message))
+                }
             }
         }
     }

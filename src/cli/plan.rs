@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use powerdeck::refresh;
+use powerdeck::text::{visible, visible_lines};
 use powerdeck::wizard::catalogue::{self, Request, DEFAULT_PARALLELISM};
 use powerdeck::wizard::{
     wpar_move, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareRepo,
@@ -212,8 +213,8 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
     for snapshot in snapshots.iter().filter(|s| s.error.is_some()) {
         eprintln!(
             "powerdeck: warning: {}: {}",
-            snapshot.name,
-            snapshot.error.as_deref().unwrap_or_default()
+            visible(&snapshot.name),
+            visible_lines(snapshot.error.as_deref().unwrap_or_default())
         );
     }
     let view = EstateView::new(&snapshots);
@@ -227,7 +228,7 @@ pub async fn run(setup: &Setup, args: &PlanArgs) -> color_eyre::Result<ExitCode>
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            eprintln!("powerdeck: cannot plan: {error}");
+            eprintln!("powerdeck: cannot plan: {}", visible(&error.to_string()));
             Ok(ExitCode::from(1))
         }
     }

@@ -8,6 +8,7 @@ use color_eyre::eyre::{eyre, WrapErr};
 use powerdeck::sim::server::{ServeOptions, Simulator};
 use powerdeck::sim::Estate;
 use powerdeck::sim::{client_files, generate};
+use powerdeck::text::visible;
 
 /// Options of `powerdeck sim`.
 #[derive(Debug, clap::Args)]
@@ -66,10 +67,10 @@ pub async fn run(args: SimArgs) -> color_eyre::Result<ExitCode> {
     for host in &simulator.hosts {
         println!(
             "{:<10} {:<4} {} ({})",
-            host.name,
+            visible(&host.name),
             format!("{:?}", host.kind).to_lowercase(),
             host.addr,
-            host.user
+            visible(&host.user)
         );
     }
     if let Some(path) = &args.write_config {

@@ -17,6 +17,8 @@
 
 use std::borrow::Cow;
 
+use crate::text;
+
 /// Quotes one argument word for a POSIX shell (HMC restricted bash, AIX ksh, dash).
 ///
 /// Words made only of `[A-Za-z0-9_@%+=:,./-]` (and not empty) come back unchanged, so plans
@@ -41,6 +43,64 @@ pub fn shell(word: &str) -> Cow<'_, str> {
     }
     quoted.push('\'');
     Cow::Owned(quoted)
+}
+
+/// Quotes one argument word for a shell script that people read (`powerdeck plan`).
+///
+/// Exists because [`shell`] keeps a word's control characters as they are inside its
+/// quotes: a shell reads them right, but printed they reach the terminal of whoever
+/// reviews the script, and a newline makes the rest of a name look like a line of its
+/// own. A word without a [`text::is_control`] character is quoted by [`shell`]. In a word
+/// with one, each newline is written `"$nl"` (the script sets `nl` first, with
+/// [`SCRIPT_NEWLINE`]), each run of other control characters `"$(printf '\ooo...')"` (the
+/// octal bytes of their UTF-8), and the text between goes through [`shell`]; the pieces
+/// touch, so the program still receives exactly the original word.
+pub fn script_word(word: &str) -> Cow<'_, str> {
+    if !word.chars().any(text::is_control) {
+        return shell(word);
+    }
+    let mut quoted = String::with_capacity(word.len() * 2);
+    let mut plain = String::new();
+    let mut octal = String::new();
+    for c in word.chars() {
+        if !text::is_control(c) {
+            push_printf(&mut quoted, &mut octal);
+            plain.push(c);
+            continue;
+        }
+        push_plain(&mut quoted, &mut plain);
+        if c == '\n' {
+            push_printf(&mut quoted, &mut octal);
+            quoted.push_str("\"$nl\"");
+        } else {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                octal.push_str(&format!("\\{byte:03o}"));
+            }
+        }
+    }
+    push_plain(&mut quoted, &mut plain);
+    push_printf(&mut quoted, &mut octal);
+    Cow::Owned(quoted)
+}
+
+/// The script line that sets `nl` to one newline for [`script_word`]; the `.` keeps the
+/// command substitution from dropping it.
+pub const SCRIPT_NEWLINE: &str = "nl=$(printf '\\n.'); nl=${nl%.}";
+
+/// Appends `plain` quoted by [`shell`], if any, and empties it.
+fn push_plain(quoted: &mut String, plain: &mut String) {
+    if !plain.is_empty() {
+        quoted.push_str(&shell(plain));
+        plain.clear();
+    }
+}
+
+/// Appends a `printf` of the octal escapes in `octal`, if any, and empties it.
+fn push_printf(quoted: &mut String, octal: &mut String) {
+    if !octal.is_empty() {
+        quoted.push_str(&format!("\"$(printf '{octal}')\""));
+        octal.clear();
+    }
 }
 
 /// Bytes that no POSIX shell (nor bash outside POSIX mode) treats specially anywhere in an
@@ -185,6 +245,24 @@ mod tests {
         assert_eq!(shell("~root"), "'~root'");
         assert_eq!(shell("$(reboot)"), "'$(reboot)'");
         assert_eq!(shell("zespół"), "'zespół'");
+    }
+
+    #[test]
+    fn script_words_print_no_control_character() {
+        assert_eq!(script_word("lpar1"), "lpar1");
+        assert_eq!(script_word("it's"), shell("it's"));
+        assert_eq!(
+            script_word("a\x1b]52;c;eA==\x07 b"),
+            "a\"$(printf '\\033')\"']52;c;eA=='\"$(printf '\\007')\"' b'"
+        );
+        assert_eq!(script_word("x\n;y\n"), "x\"$nl\"';y'\"$nl\"");
+        assert_eq!(
+            script_word("\r\u{202e}"),
+            "\"$(printf '\\015\\342\\200\\256')\""
+        );
+        for word in ["a\nb", "\x1b[2J", "p\u{85}q", "w$(x)\t'"] {
+            assert!(!script_word(word).chars().any(text::is_control), "{word:?}");
+        }
     }
 
     #[test]

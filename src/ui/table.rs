@@ -1,11 +1,13 @@
 //! The table every view shows: columns, rows of cells with a symbol and a tone, and what
 //! each row stands for (so Enter knows where to go).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Tone;
+use crate::text;
 
 /// What a row stands for: the object Enter drills into and `d` describes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -212,10 +214,20 @@ pub struct Table {
 
 impl Table {
     /// A table; computes the search text of each row and the column widths.
+    ///
+    /// Cell texts and the title are made [`text::visible`] here, the one place every view
+    /// (detail views included) passes through: a control character in a name shows as an
+    /// escape (`\n`, `\e`) instead of vanishing, so two different names never look alike,
+    /// and widths, sorting and the filter all see what is drawn.
     pub fn new(title: impl Into<String>, columns: Vec<Column>, mut rows: Vec<Row>) -> Table {
         let mut widths: Vec<u16> = columns.iter().map(|c| c.title.width() as u16 + 1).collect();
         for row in &mut rows {
             let mut search = String::new();
+            for cell in &mut row.cells {
+                if let Cow::Owned(shown) = text::visible(&cell.text) {
+                    cell.text = shown;
+                }
+            }
             for (index, cell) in row.cells.iter().enumerate() {
                 if index > 0 {
                     search.push('\u{1f}');
@@ -244,7 +256,7 @@ impl Table {
             }
         }
         Table {
-            title: title.into(),
+            title: text::visible(&title.into()).into_owned(),
             columns,
             rows,
             empty: "Nothing here yet".to_string(),
@@ -382,5 +394,21 @@ mod tests {
         );
         assert_eq!(table.widths, [9, 3]);
         assert_eq!(table.rows[0].search, "running\u{1f}abcdef");
+    }
+
+    #[test]
+    fn control_characters_show_in_cells_and_title() {
+        let table = Table::new(
+            "LPARs on p\x1b]8;;",
+            vec![Column::new("N", 0, 30)],
+            vec![
+                Row::new(RowKey::None, "", vec![Cell::text("a\nb")]),
+                Row::new(RowKey::None, "", vec![Cell::text("a\\nb")]),
+            ],
+        );
+        assert_eq!(table.title, "LPARs on p\\e]8;;");
+        assert_eq!(table.rows[0].cells[0].text, "a\\nb");
+        assert_eq!(table.rows[1].cells[0].text, "a\\\\nb");
+        assert_eq!(table.widths, [5]);
     }
 }

@@ -13,6 +13,7 @@ use super::view::{EstateView, SystemRef};
 use super::PlanError;
 use crate::estate::{Lpar, LparState, RmcState, SystemState};
 use crate::sources::hmc::commands::{self, LicLevel, LicRepository, LicUpdateOp, LparPowerOp};
+use crate::sources::quote;
 
 /// How long a system may take to come back after a disruptive activation.
 pub const RESTART_TIMEOUT: Duration = Duration::from_secs(2 * 3600);
@@ -489,7 +490,8 @@ pub fn firmware(
         ),
     );
     notes.push(format!(
-        "the new level is not accepted by this plan: once it has proven itself, run `powerdeck plan firmware-accept --system {name}`"
+        "the new level is not accepted by this plan: once it has proven itself, run `powerdeck plan firmware-accept --system {}`",
+        quote::shell(&name)
     ));
     Ok(Plan {
         wizard: "firmware",

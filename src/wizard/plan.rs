@@ -1,10 +1,12 @@
 //! A plan: the exact, ordered commands a wizard will run, each with its reason.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::estate::{LparState, SystemState, WparState};
 use crate::sources::command::Effect;
-use crate::sources::RemoteCommand;
+use crate::sources::{quote, RemoteCommand};
+use crate::text;
 
 /// What a step is for; it decides how the executor treats it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -205,54 +207,107 @@ impl Plan {
 
     /// The plan as a shell script for a change ticket: each step a comment saying why
     /// and on which host, then the exact command line, one per line.
+    ///
+    /// Names come from the hosts and may hold anything: every comment goes through
+    /// [`text::visible`], so a newline in a name cannot end it and start a command, and
+    /// every command line through `script_line`, so no control character is printed.
     pub fn to_script(&self) -> String {
-        let mut text = format!(
-            "#!/bin/sh\n# powerdeck plan: {}\n# {}\n",
-            self.wizard, self.title
-        );
+        let mut text = String::from("#!/bin/sh\n");
+        comment(&mut text, &format!("powerdeck plan: {}", self.wizard));
+        comment(&mut text, &self.title);
         for note in &self.notes {
-            text.push_str(&format!("# note: {note}\n"));
+            comment(&mut text, &format!("note: {note}"));
         }
         if self.parallelism > 1 && self.steps.iter().any(|s| s.group.is_some()) {
-            text.push_str(&format!(
-                "# steps marked [parallel N] run up to {} at a time\n",
-                self.parallelism
-            ));
+            comment(
+                &mut text,
+                &format!(
+                    "steps marked [parallel N] run up to {} at a time",
+                    self.parallelism
+                ),
+            );
+        }
+        let recoveries = self.steps.iter().flat_map(|step| match &step.on_failure {
+            OnFailure::Recover(recovery) => recovery.as_slice(),
+            OnFailure::Stop => &[],
+        });
+        if self
+            .steps
+            .iter()
+            .chain(recoveries)
+            .any(|step| step.command.args().iter().any(|arg| arg.contains('\n')))
+        {
+            comment(
+                &mut text,
+                "nl holds a newline, for the names below that contain one",
+            );
+            text.push_str(quote::SCRIPT_NEWLINE);
+            text.push('\n');
         }
         for (number, step) in self.steps.iter().enumerate() {
             let parallel = step
                 .group
                 .map(|group| format!(" [parallel {group}]"))
                 .unwrap_or_default();
-            text.push_str(&format!(
-                "\n# {}. {:?}{parallel} on {}: {}\n",
-                number + 1,
-                step.kind,
-                step.host,
-                step.why
-            ));
+            text.push('\n');
+            comment(
+                &mut text,
+                &format!(
+                    "{}. {:?}{parallel} on {}: {}",
+                    number + 1,
+                    step.kind,
+                    step.host,
+                    step.why
+                ),
+            );
             if let (Some(condition), Some(timeout)) = (&step.until, step.timeout) {
-                text.push_str(&format!(
-                    "#    repeat until {} (at most {} s)\n",
-                    describe(condition),
-                    timeout.as_secs()
-                ));
+                comment(
+                    &mut text,
+                    &format!(
+                        "   repeat until {} (at most {} s)",
+                        describe(condition),
+                        timeout.as_secs()
+                    ),
+                );
             }
-            text.push_str(&step.line());
+            text.push_str(&script_line(&step.command));
             text.push('\n');
             if let OnFailure::Recover(recovery) = &step.on_failure {
                 for step in recovery {
                     text.push_str(&format!(
                         "#    if it fails, on {}: {} ({})\n",
-                        step.host,
-                        step.line(),
-                        step.why
+                        text::visible(&step.host),
+                        script_line(&step.command),
+                        text::visible(&step.why)
                     ));
                 }
             }
         }
         text
     }
+}
+
+/// Appends `# words` as one comment line of a script, whatever the words contain.
+fn comment(script: &mut String, words: &str) {
+    script.push_str("# ");
+    script.push_str(&text::visible(words));
+    script.push('\n');
+}
+
+/// The command line as a `plan` script prints it: [`RemoteCommand::line`] with every
+/// word through [`quote::script_word`], so a name's control characters are written as
+/// `printf` escapes instead of being printed (identical to `line` for every other name).
+///
+/// Exists so that the script runs exactly the step's argument vector while its text,
+/// printed or pasted into a ticket, carries nothing a terminal acts on.
+fn script_line(command: &RemoteCommand) -> String {
+    command
+        .locale_prefix()
+        .map(|locale| Cow::Borrowed(locale.assignment()))
+        .into_iter()
+        .chain(command.argv().into_iter().map(quote::script_word))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A condition in words.

@@ -19,6 +19,7 @@ use super::PlanError;
 use crate::estate::{WparState, WparType};
 use crate::exec::Exec;
 use crate::sources::aix::commands as aix;
+use crate::sources::quote;
 
 /// The operator's choices for a WPAR recovery.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,7 +155,8 @@ pub fn wpar_recover(
             StepKind::Change,
             built(aix::umount_force(mount))?,
             format!(
-                "unmount {mount}: the global mounted it under {wpar} ({inside} inside), so stopwpar cannot unmount the WPAR (0960-630); `fuser -cx {mount}` shows who still uses it"
+                "unmount {mount}: the global mounted it under {wpar} ({inside} inside), so stopwpar cannot unmount the WPAR (0960-630); `fuser -cx {}` shows who still uses it",
+                quote::shell(mount)
             ),
         ));
     }
@@ -264,7 +266,8 @@ pub fn wpar_recover(
         )?);
     } else {
         notes.push(format!(
-            "{wpar} is left Defined: start it with startwpar {wpar} (or plan again with --start)"
+            "{wpar} is left Defined: start it with startwpar {} (or plan again with --start)",
+            quote::shell(wpar)
         ));
     }
     if state == WparState::Broken && !choices.recreate {

@@ -25,7 +25,7 @@ pub(super) fn render(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) 
     let theme = &app.theme;
     let title = format!(
         " {} · {} {} ",
-        wizard.title,
+        crate::text::visible(&wizard.title),
         wizard.position(),
         wizard.stage.label()
     );
@@ -251,7 +251,8 @@ fn push_wrapped(
 ) {
     let indent: usize = first.iter().map(|s| s.content.width()).sum();
     let mut head = Some(first);
-    for piece in split(text, (width as usize).saturating_sub(indent)) {
+    let text = crate::text::visible(text);
+    for piece in split(&text, (width as usize).saturating_sub(indent)) {
         let mut spans = head
             .take()
             .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
