@@ -33,6 +33,7 @@ use powerdeck::sources::command::RemoteCommand;
 use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
 use powerdeck::text::{is_control, visible};
 use powerdeck::ui::{self, Action, App, ConsoleOptions, Stage};
+use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
 use powerdeck::wizard::{
     self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, NimSyncChoices, NimadmFacts,
     OnFailure, Plan, RemoteRestartChoices, SourceAfterMove, Step, StepKind, WparMoveChoices,
@@ -175,7 +176,7 @@ fn hmc_estate() -> SourceSnapshot {
             ),
             system(
                 SYS_DST,
-                "name=dst,type_model=9009-42A,serial_num=7800BBB,state=Operating,active_lpar_mobility_capable=1",
+                "name=dst,type_model=9009-42A,serial_num=7800BBB,state=Operating,active_lpar_mobility_capable=1,powervm_lpar_simplified_remote_restart_capable=1,\"lpar_proc_compat_modes=default,POWER8,POWER9\"",
                 levels(131, 131, 131),
                 &[],
             ),
@@ -186,11 +187,11 @@ fn hmc_estate() -> SourceSnapshot {
                 &[
                     (
                         Some(LPAR_LINK),
-                        format!("name=l,lpar_id=11,{SRR},remote_restart_status=Remote Restartable").as_str(),
+                        format!("name=l,lpar_id=11,{SRR},remote_restart_status=Remote Restartable,curr_lpar_proc_compat_mode=POWER8").as_str(),
                     ),
                     (
                         Some(LPAR_BIDI),
-                        format!("name=l,lpar_id=12,{SRR},remote_restart_status=Remote Restartable").as_str(),
+                        format!("name=l,lpar_id=12,{SRR},remote_restart_status=Remote Restartable,curr_lpar_proc_compat_mode=POWER8").as_str(),
                     ),
                 ],
             ),
@@ -348,10 +349,25 @@ fn every_plan() -> Vec<Plan> {
             },
         )
     };
+    let roomy = |view: EstateView<'_>, system: &str| CapacityFacts {
+        free_memory_mb: 1 << 20,
+        free_proc_units: 256.0,
+        sizes: view
+            .find_system(system)
+            .iter()
+            .flat_map(|found| &found.data.lpars)
+            .map(|lpar| PartitionSize {
+                lpar: lpar.name.clone(),
+                profile: lpar.curr_profile.clone().unwrap_or_default(),
+                memory_mb: 4096,
+                proc_units: 0.5,
+            })
+            .collect(),
+    };
     let plans = [
         wizard::relocate(view, LPAR_NEWLINE, SYS_DST),
         wizard::relocate(view, LPAR_SUBST, SYS_DST),
-        wizard::remote_restart(
+        wizard::remote_restart::remote_restart(
             view,
             SYS_FAILED,
             SYS_DST,
@@ -359,6 +375,7 @@ fn every_plan() -> Vec<Plan> {
                 parallelism: 2,
                 ..Default::default()
             },
+            &roomy(view, SYS_FAILED),
         ),
         wizard::cleanup(view, SYS_BACK, CleanupChoices::default()),
         firmware(None),
@@ -620,6 +637,7 @@ proptest! {
             wizard: "test",
             title: words.join(" "),
             confirm_name: String::new(),
+            attestation: None,
             steps: vec![Step::new("h", StepKind::Check, command, words.join(" "))],
             parallelism: 1,
             notes: words.clone(),

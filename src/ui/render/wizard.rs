@@ -465,11 +465,14 @@ fn confirm(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
         Some(attestation) => {
             let width = usize::from(area.width.saturating_sub(4)).max(20);
             lines.extend(
-                wrap(&attestation.statement, width)
+                wrap(&crate::text::visible(&attestation.statement), width)
                     .into_iter()
                     .map(|text| Line::styled(text, theme.warning)),
             );
-            (attestation.phrase.clone(), "To attest it, type ")
+            (
+                crate::text::visible(&attestation.phrase).into_owned(),
+                "To attest it, type ",
+            )
         }
         None => (plan.confirm_name.clone(), "To run it, type "),
     };
