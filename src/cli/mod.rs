@@ -2,6 +2,7 @@
 
 mod console;
 mod inventory;
+mod logging;
 mod passphrase;
 mod plan;
 mod setup;
@@ -29,6 +30,17 @@ pub struct Cli {
     /// Colour theme: dark, light, high-contrast, colorblind, or a user theme's name.
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
+    /// How much to write to the log ($XDG_STATE_HOME/powerdeck/powerdeck.log).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LEVEL",
+        env = "POWERDECK_LOG",
+        ignore_case = true,
+        default_value_t = logging::LogLevel::Info
+    )]
+    pub log_level: logging::LogLevel,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,6 +59,13 @@ pub enum Command {
 
 /// Runs the command line; the exit code follows the contract.
 pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
+    logging::start(cli.log_level, &logging::default_path());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command = ?cli.command,
+        demo = cli.demo,
+        "powerdeck started"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

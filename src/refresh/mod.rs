@@ -6,7 +6,7 @@ pub mod hmc;
 pub mod host;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
@@ -26,12 +26,36 @@ pub struct Source {
     pub interval: Duration,
 }
 
-/// Reads one source once.
+/// Reads one source once, and logs the cycle: its duration and how it ended.
 pub async fn refresh_source<T: Exec>(transport: Arc<T>, source: &Source) -> SourceSnapshot {
-    match source.kind {
+    let started = Instant::now();
+    let snapshot = match source.kind {
         SourceKind::Hmc => hmc::refresh(transport, &source.name).await,
         SourceKind::Aix => host::refresh_aix(transport.as_ref(), &source.name).await,
         SourceKind::Nim => host::refresh_nim(transport.as_ref(), &source.name).await,
+    };
+    log_cycle(&snapshot, started.elapsed());
+    snapshot
+}
+
+/// One line per refresh cycle: debug when everything was read, info when part was,
+/// warn when nothing was.
+fn log_cycle(snapshot: &SourceSnapshot, took: Duration) {
+    let source = snapshot.name.as_str();
+    let kind = snapshot.kind.as_str();
+    let elapsed_ms = took.as_millis() as u64;
+    let error = snapshot.error.as_deref();
+    match snapshot.status {
+        SourceStatus::Ok => tracing::debug!(source, kind, elapsed_ms, "refreshed"),
+        SourceStatus::Partial => tracing::info!(
+            source,
+            kind,
+            elapsed_ms,
+            problems = snapshot.problems.len(),
+            error,
+            "refreshed in part"
+        ),
+        SourceStatus::Error => tracing::warn!(source, kind, elapsed_ms, error, "refresh failed"),
     }
 }
 

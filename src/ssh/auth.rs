@@ -133,15 +133,25 @@ impl IdentityFile {
     }
 }
 
-/// Logs `target.user` in on an SSH connection whose host key was already accepted.
+/// Logs `target.user` in on an SSH connection whose host key was already accepted, and
+/// says how (`ssh-agent key SHA256:...`, `key FILE (SHA256:...)`, `password from $VAR`).
 ///
-/// `agent` is the ssh-agent socket to try first (normally `$SSH_AUTH_SOCK`).
+/// `agent` is the ssh-agent socket to try first (normally `$SSH_AUTH_SOCK`). Each method
+/// is logged as it is tried, by name and fingerprint only.
 pub(super) async fn authenticate<H: client::Handler>(
     handle: &mut client::Handle<H>,
     target: &Target,
     agent: Option<&Path>,
-) -> Result<(), SshError> {
+) -> Result<String, SshError> {
     let host = target.address();
+    let trying = |method: &str| {
+        tracing::debug!(
+            host = target.name.as_str(),
+            user = target.user.as_str(),
+            method,
+            "trying login"
+        )
+    };
     let lost = |err: russh::Error| SshError::Connect {
         host: target.host.clone(),
         port: target.port,
@@ -179,6 +189,8 @@ pub(super) async fn authenticate<H: client::Handler>(
                         })
                         .collect();
                     for key in &keys {
+                        let method = format!("ssh-agent key {}", fingerprint(key));
+                        trying(&method);
                         let hash = rsa_hash(handle, key.algorithm().is_rsa()).await;
                         match handle
                             .authenticate_publickey_with(
@@ -189,7 +201,7 @@ pub(super) async fn authenticate<H: client::Handler>(
                             )
                             .await
                         {
-                            Ok(AuthResult::Success) => return Ok(()),
+                            Ok(AuthResult::Success) => return Ok(method),
                             Ok(AuthResult::Failure { .. }) => {}
                             Err(err) => tried.push(format!(
                                 "ssh-agent key {}: signing failed ({err})",
@@ -221,6 +233,8 @@ pub(super) async fn authenticate<H: client::Handler>(
                 {
                     continue;
                 }
+                let method = format!("key {} ({})", path.display(), fingerprint(key.public_key()));
+                trying(&method);
                 let hash = rsa_hash(handle, key.algorithm().is_rsa()).await;
                 let result = handle
                     .authenticate_publickey(
@@ -230,13 +244,9 @@ pub(super) async fn authenticate<H: client::Handler>(
                     .await
                     .map_err(lost)?;
                 if result.success() {
-                    return Ok(());
+                    return Ok(method);
                 }
-                tried.push(format!(
-                    "key {} ({}) not accepted",
-                    path.display(),
-                    fingerprint(key.public_key())
-                ));
+                tried.push(format!("{method} not accepted"));
             }
             IdentityFile::Encrypted { path, public } => {
                 let through_agent = public.as_ref().is_some_and(|public| {
@@ -264,23 +274,29 @@ pub(super) async fn authenticate<H: client::Handler>(
     if let Some(variable) = &target.password_env {
         match std::env::var(variable) {
             Ok(password) if !password.is_empty() => {
+                let method = format!("password from ${variable}");
+                trying(&method);
                 let result = handle
                     .authenticate_password(target.user.clone(), password.clone())
                     .await
                     .map_err(lost)?;
                 match result {
-                    AuthResult::Success => return Ok(()),
+                    AuthResult::Success => return Ok(method),
                     AuthResult::Failure {
                         remaining_methods, ..
                     } => {
-                        if remaining_methods.contains(&MethodKind::KeyboardInteractive)
-                            && keyboard_interactive(handle, &target.user, &password)
+                        if remaining_methods.contains(&MethodKind::KeyboardInteractive) {
+                            let interactive =
+                                format!("keyboard-interactive, password from ${variable}");
+                            trying(&interactive);
+                            if keyboard_interactive(handle, &target.user, &password)
                                 .await
                                 .map_err(lost)?
-                        {
-                            return Ok(());
+                            {
+                                return Ok(interactive);
+                            }
                         }
-                        tried.push(format!("password from ${variable} not accepted"));
+                        tried.push(format!("{method} not accepted"));
                     }
                 }
             }

@@ -66,6 +66,8 @@ struct Inner {
     channels: Arc<Semaphore>,
     /// `host` or `[host]:port`, for messages.
     address: String,
+    /// The target's name in the config, for the log.
+    name: String,
     /// Why the connection ended, when russh or the host told us.
     ended: Arc<Mutex<Option<String>>>,
     /// The jump host's session, kept alive as long as this one; its channel slot for
@@ -222,7 +224,38 @@ impl Session {
         }
     }
 
+    /// Runs `line` and logs it: host, command line, duration and exit status, or why it
+    /// did not finish.
     async fn run(
+        &self,
+        line: &str,
+        timeout: Duration,
+        sink: Option<mpsc::Sender<OutputChunk>>,
+    ) -> Result<CommandOutput, SshError> {
+        let started = Instant::now();
+        let result = self.run_channel(line, timeout, sink).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let host = self.inner.name.as_str();
+        match &result {
+            Ok(output) => tracing::debug!(
+                host,
+                command = line,
+                elapsed_ms,
+                exit_status = output.exit_status,
+                "command run"
+            ),
+            Err(error) => tracing::warn!(
+                host,
+                command = line,
+                elapsed_ms,
+                %error,
+                "command did not finish"
+            ),
+        }
+        result
+    }
+
+    async fn run_channel(
         &self,
         line: &str,
         timeout: Duration,
@@ -378,6 +411,8 @@ impl Collected {
 /// The russh handler: applies powerdeck's host-key policy and records why a
 /// connection ended.
 struct HostKeyPolicy {
+    /// The target's name in the config, for the log.
+    name: String,
     host: String,
     port: u16,
     known_hosts: PathBuf,
@@ -389,15 +424,18 @@ struct HostKeyPolicy {
 }
 
 impl HostKeyPolicy {
+    /// Accepts or refuses the offered key, and logs the decision with its fingerprint.
     fn decide(&self, offered: &PublicKeyOrCertificate) -> Result<(), SshError> {
         let address = known_hosts::host_pattern(&self.host, self.port);
+        let host = self.name.as_str();
         let key = match offered {
             PublicKeyOrCertificate::PublicKey { key, .. } => key,
             PublicKeyOrCertificate::Certificate(_) => {
+                tracing::warn!(host, %address, "host certificate refused: not supported");
                 return Err(SshError::HostKeyUnsupported {
                     host: address,
                     what: "host certificate".to_string(),
-                })
+                });
             }
         };
         let known_hosts_error = |err: std::io::Error| SshError::KnownHosts {
@@ -407,7 +445,11 @@ impl HostKeyPolicy {
         let status = known_hosts::check(&self.known_hosts, &self.host, self.port, key)
             .map_err(known_hosts_error)?;
         match status {
-            HostKeyStatus::Known => Ok(()),
+            HostKeyStatus::Known => {
+                let fingerprint = known_hosts::fingerprint(key);
+                tracing::debug!(host, %address, %fingerprint, "host key known");
+                Ok(())
+            }
             HostKeyStatus::Unknown {
                 fingerprint,
                 line_to_add,
@@ -415,8 +457,23 @@ impl HostKeyPolicy {
             } => {
                 if self.accept_new && other_key_lines.is_empty() {
                     known_hosts::append(&self.known_hosts, &self.host, self.port, key)
-                        .map_err(known_hosts_error)
+                        .map_err(known_hosts_error)?;
+                    tracing::info!(
+                        host,
+                        %address,
+                        %fingerprint,
+                        known_hosts = %self.known_hosts.display(),
+                        "new host key accepted and recorded"
+                    );
+                    Ok(())
                 } else {
+                    tracing::warn!(
+                        host,
+                        %address,
+                        %fingerprint,
+                        known_hosts = %self.known_hosts.display(),
+                        "unknown host key refused"
+                    );
                     Err(SshError::UnknownHostKey {
                         host: address,
                         fingerprint,
@@ -429,22 +486,42 @@ impl HostKeyPolicy {
                 fingerprint,
                 known_line_number,
                 path,
-            } => Err(SshError::HostKeyChanged {
-                host: address,
-                fingerprint,
-                known_hosts: path,
-                line: known_line_number,
-            }),
+            } => {
+                tracing::error!(
+                    host,
+                    %address,
+                    %fingerprint,
+                    known_hosts = %path.display(),
+                    line = known_line_number,
+                    "changed host key refused"
+                );
+                Err(SshError::HostKeyChanged {
+                    host: address,
+                    fingerprint,
+                    known_hosts: path,
+                    line: known_line_number,
+                })
+            }
             HostKeyStatus::Revoked {
                 fingerprint,
                 line_number,
                 path,
-            } => Err(SshError::HostKeyRevoked {
-                host: address,
-                fingerprint,
-                known_hosts: path,
-                line: line_number,
-            }),
+            } => {
+                tracing::error!(
+                    host,
+                    %address,
+                    %fingerprint,
+                    known_hosts = %path.display(),
+                    line = line_number,
+                    "revoked host key refused"
+                );
+                Err(SshError::HostKeyRevoked {
+                    host: address,
+                    fingerprint,
+                    known_hosts: path,
+                    line: line_number,
+                })
+            }
         }
     }
 }
@@ -478,6 +555,11 @@ impl client::Handler for HostKeyPolicy {
             ),
             DisconnectReason::Error(err) => (err.to_string(), Err(err)),
         };
+        tracing::info!(
+            host = self.name.as_str(),
+            reason = text.as_str(),
+            "connection ended"
+        );
         if let Ok(mut ended) = self.ended.lock() {
             ended.get_or_insert(text);
         }
@@ -521,6 +603,14 @@ fn connect_boxed<'a>(
     agent: Option<&'a Path>,
 ) -> ConnectFuture<'a> {
     Box::pin(async move {
+        tracing::debug!(
+            host = target.name.as_str(),
+            address = target.host.as_str(),
+            port = target.port,
+            user = target.user.as_str(),
+            jump = target.jump.as_deref().map(Target::address),
+            "connecting"
+        );
         let via = match &target.jump {
             Some(jump) => Some(connect_boxed(jump, settings, agent).await?),
             None => None,
@@ -531,23 +621,56 @@ fn connect_boxed<'a>(
             reason,
         };
         let timeout = settings.connect_timeout;
-        tokio::time::timeout(timeout, connect_hop(target, settings, agent, via))
+        let started = Instant::now();
+        let connected = tokio::time::timeout(timeout, connect_hop(target, settings, agent, via))
             .await
             .map_err(|_| {
                 connect_error(format!(
                     "no SSH login within {} s (connect_timeout_secs)",
                     timeout.as_secs_f64()
                 ))
-            })?
+            })
+            .and_then(|connected| connected);
+        log_connect(target, &connected, started);
+        connected.map(|(session, _)| session)
     })
 }
 
+/// Logs how one hop's connection ended: the login that was accepted, or the error.
+fn log_connect(target: &Target, connected: &Result<(Session, String), SshError>, started: Instant) {
+    let host = target.name.as_str();
+    let jump = target.jump.as_deref().map(Target::address);
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match connected {
+        Ok((_, login)) => tracing::info!(
+            host,
+            address = target.host.as_str(),
+            port = target.port,
+            user = target.user.as_str(),
+            jump,
+            login = login.as_str(),
+            elapsed_ms,
+            "connected"
+        ),
+        Err(error) => tracing::warn!(
+            host,
+            address = target.host.as_str(),
+            port = target.port,
+            jump,
+            elapsed_ms,
+            %error,
+            "connection failed"
+        ),
+    }
+}
+
+/// Connects one hop and logs in; returns the session and how the login was accepted.
 async fn connect_hop(
     target: &Target,
     settings: &Settings,
     agent: Option<&Path>,
     via: Option<Session>,
-) -> Result<Session, SshError> {
+) -> Result<(Session, String), SshError> {
     let connect_error = |reason: String| SshError::Connect {
         host: target.host.clone(),
         port: target.port,
@@ -564,6 +687,7 @@ async fn connect_hop(
     let refusal = Arc::new(Mutex::new(None));
     let ended = Arc::new(Mutex::new(None));
     let policy = HostKeyPolicy {
+        name: target.name.clone(),
         host: target.host.clone(),
         port: target.port,
         known_hosts: settings.known_hosts.clone(),
@@ -621,15 +745,17 @@ async fn connect_hop(
             );
         }
     };
-    auth::authenticate(&mut handle, target, agent).await?;
-    Ok(Session {
+    let login = auth::authenticate(&mut handle, target, agent).await?;
+    let session = Session {
         inner: Arc::new(Inner {
             handle,
             channels: Arc::new(Semaphore::new(settings.max_channels.max(1))),
             address: target.address(),
+            name: target.name.clone(),
             ended,
             via,
             _tunnel_slot: tunnel_slot,
         }),
-    })
+    };
+    Ok((session, login))
 }

@@ -12,8 +12,10 @@
 //! - [`Pool`] keeps one [`Session`] per target name, coalesces concurrent first connects,
 //!   and reconnects with backoff when a session dropped.
 //!
-//! Secrets (passwords, private keys) never appear in an [`SshError`] or anywhere else
-//! this module produces text.
+//! Connection attempts, host-key decisions, logins and every command (with its duration
+//! and exit status) are recorded as `tracing` events; the command line decides where
+//! they go. Secrets (passwords, passphrases, private keys) never appear in an
+//! [`SshError`], an event, or anywhere else this module produces text.
 
 #![warn(missing_docs)]
 

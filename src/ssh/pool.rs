@@ -166,6 +166,11 @@ impl Pool {
                     ..
                 }) if reconnects < RECONNECTS_PER_CALL => {
                     reconnects += 1;
+                    tracing::info!(
+                        host = target.name.as_str(),
+                        command = line,
+                        "the connection dropped before the command was sent; reconnecting"
+                    );
                     self.discard(target, &session).await;
                 }
                 Err(SshError::Timeout { host, during, .. }) => {
@@ -212,10 +217,14 @@ impl Pool {
         let waiting_since = Instant::now();
         let mut state = tokio::time::timeout_at(deadline, slot.state.lock())
             .await
-            .map_err(|_| SshError::Timeout {
-                host: target.address(),
-                during: "waiting for the connection".to_string(),
-                after: timeout,
+            .map_err(|_| {
+                let error = SshError::Timeout {
+                    host: target.address(),
+                    during: "waiting for the connection".to_string(),
+                    after: timeout,
+                };
+                tracing::warn!(host = target.name.as_str(), %error, "timed out");
+                error
             })?;
         if state.target.as_ref() == Some(target) {
             if let Some(session) = &state.session {
@@ -231,7 +240,14 @@ impl Pool {
                 }
             }
         }
-        state.session = None;
+        if state.session.take().is_some() {
+            let why = if state.target.as_ref() == Some(target) {
+                "the connection was lost; reconnecting"
+            } else {
+                "the host's settings changed; connecting anew"
+            };
+            tracing::info!(host = target.name.as_str(), "{why}");
+        }
         state.target = Some(target.clone());
         match self.connect_with_retries(target, deadline).await {
             Ok(session) => {
@@ -268,6 +284,12 @@ impl Pool {
             if Instant::now() + delay >= deadline {
                 return Err(error);
             }
+            tracing::info!(
+                host = target.name.as_str(),
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "connecting again after a failed attempt"
+            );
             tokio::time::sleep(delay).await;
         }
     }

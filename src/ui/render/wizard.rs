@@ -2,6 +2,8 @@
 //! on it, and the message line. The plan and the summary are built as lines wrapped to
 //! the width (so the exact command lines are never cut off) and scrolled.
 
+use std::borrow::Cow;
+
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -175,27 +177,14 @@ fn scrolled(frame: &mut Frame, lines: &[Line<'_>], scroll: usize, area: Rect) {
 
 /// Splits prose into lines of at most `width` cells at spaces (a longer word is split).
 fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let fits = line.width() + usize::from(!line.is_empty()) + word.width() <= width;
-        if !fits && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if word.width() > width {
-            let mut pieces = wrap(word, width);
-            line = pieces.pop().unwrap_or_default();
-            lines.extend(pieces);
-            continue;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
+    let options = textwrap::Options::new(width.max(8))
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
 }
 
 /// Splits text into pieces of at most `width` cells anywhere (for command lines: the
