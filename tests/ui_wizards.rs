@@ -718,9 +718,10 @@ async fn a_halted_remote_restart_offers_its_recovery_never_a_rerun() {
     let restarts = records
         .iter()
         .filter(|r| {
-            r.command
-                .as_deref()
-                .is_some_and(|c| c.contains("-o restart") && c.contains("prddb02"))
+            r.event == "sent"
+                && r.command
+                    .as_deref()
+                    .is_some_and(|c| c.contains("-o restart") && c.contains("prddb02"))
         })
         .count();
     assert_eq!(restarts, 1);

@@ -268,9 +268,10 @@ async fn a_connection_dropped_mid_migration_halts_rereads_and_journals() {
     let migrations = records
         .iter()
         .filter(|r| {
-            r.command
-                .as_deref()
-                .is_some_and(|c| c.contains("migrlpar -o m"))
+            r.event == "sent"
+                && r.command
+                    .as_deref()
+                    .is_some_and(|c| c.contains("migrlpar -o m"))
         })
         .count();
     assert_eq!(migrations, 1, "the migration was sent once, never re-run");

@@ -571,7 +571,7 @@ async fn wpar_moves_from_aix61_to_aix71() {
     assert!(hosts.contains(&"aixprd02") && hosts.contains(&"aixprd01"));
     let restore = records
         .iter()
-        .find(|r| r.command.as_deref().is_some_and(|c| c.contains("restwpar")))
+        .find(|r| r.event == "step" && r.command.as_deref().is_some_and(|c| c.contains("restwpar")))
         .unwrap();
     assert_eq!(restore.host.as_deref(), Some("aixprd01"));
     assert!(restore.stderr.as_deref().unwrap().contains("0960-507"));

@@ -172,13 +172,20 @@ async fn completes_and_journals_every_step() {
     assert!(events.contains(&ExecEvent::Completed));
     let records = Journal::read(&path).unwrap();
     let kinds: Vec<_> = records.iter().map(|r| r.event.as_str()).collect();
-    assert_eq!(kinds, ["run-started", "step", "step", "step", "run-ended"]);
     assert_eq!(
-        records[2].command.as_deref(),
-        Some("LANG=C migrlpar -o m -m p9-01 -t p9-02 -p app01")
+        kinds,
+        ["run-started", "step", "sent", "step", "step", "run-ended"],
+        "the migration is journaled as sent before it goes out"
     );
-    assert_eq!(records[2].exit_status, Some(0));
-    assert_eq!(records[4].outcome.as_deref(), Some("completed"));
+    for sent_then_done in &records[2..4] {
+        assert_eq!(
+            sent_then_done.command.as_deref(),
+            Some("LANG=C migrlpar -o m -m p9-01 -t p9-02 -p app01")
+        );
+    }
+    assert_eq!(records[2].exit_status, None);
+    assert_eq!(records[3].exit_status, Some(0));
+    assert_eq!(records[5].outcome.as_deref(), Some("completed"));
     assert!(records[0].choices.iter().any(|c| c.contains("app01")));
 }
 
@@ -354,4 +361,127 @@ async fn parallel_groups_stay_within_the_bound() {
     assert!(summary.completed());
     assert_eq!(runner.calls().len(), 6);
     assert_eq!(runner.most_at_once.load(Ordering::SeqCst), 2);
+}
+
+fn restart_group(count: usize, parallelism: usize) -> Plan {
+    let steps = (0..count)
+        .map(|n| {
+            Step::new(
+                "hmc01",
+                StepKind::Change,
+                commands::rrstartlpar(
+                    "p7-01",
+                    &format!("lpar{n}"),
+                    commands::RemoteRestartOp::Restart {
+                        target: "p9-01",
+                        no_connection: false,
+                    },
+                )
+                .unwrap(),
+                "restart",
+            )
+            .in_group(1)
+        })
+        .collect();
+    Plan {
+        wizard: "remote-restart",
+        title: "restart".into(),
+        confirm_name: "p7-01".into(),
+        attestation: None,
+        steps,
+        parallelism,
+        notes: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_failure_in_a_parallel_group_launches_no_further_change() {
+    let path = journal_path("group-stop");
+    let failed = Ok(CommandOutput::new(
+        "HSCLA9E4 The remote restart of the partition lpar1 failed.\n",
+        "",
+        1,
+    ));
+    let runner = Scripted::default()
+        .answer("-p lpar1", vec![failed])
+        .answer("rrstartlpar", vec![ok("")]);
+    let (summary, runner, _) = run(runner, &restart_group(6, 2), false, "p7-01", &path).await;
+    assert_eq!(summary.halted_at, Some(1));
+    let calls = runner.calls();
+    // lpar0 and lpar1 were in flight together; once lpar1 failed nothing else went out.
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let ran: Vec<usize> = summary.ran.iter().map(|(step, _)| *step).collect();
+    assert_eq!(ran, [0, 1], "both in-flight steps are read back");
+    assert_eq!(summary.not_run, [2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn a_change_is_journaled_as_sent_before_it_goes_out() {
+    let path = journal_path("sent-first");
+    let runner = Scripted::default().answer("rrstartlpar", vec![ok("")]);
+    let (summary, _, _) = run(runner, &restart_group(2, 1), false, "p7-01", &path).await;
+    assert!(summary.completed());
+    let records = Journal::read(&path).unwrap();
+    let events: Vec<(String, Option<usize>)> =
+        records.iter().map(|r| (r.event.clone(), r.step)).collect();
+    assert_eq!(
+        events,
+        [
+            ("run-started".to_string(), None),
+            ("sent".to_string(), Some(0)),
+            ("step".to_string(), Some(0)),
+            ("sent".to_string(), Some(1)),
+            ("step".to_string(), Some(1)),
+            ("run-ended".to_string(), None),
+        ]
+    );
+    assert!(records[1].command.as_deref().unwrap().contains("-p lpar0"));
+}
+
+#[tokio::test]
+async fn without_a_journal_no_change_is_sent() {
+    let runner = Arc::new(Scripted::default().answer("rrstartlpar", vec![ok("")]));
+    let mut executor = Executor::new(runner.clone(), None, false);
+    executor.journal_problem("the journal /x/journal.jsonl cannot be opened (disk full)");
+    let (tx, _rx) = mpsc::channel(1024);
+    let summary = executor
+        .execute(&restart_group(2, 1), 0, "p7-01", Vec::new(), tx)
+        .await;
+    assert!(runner.calls().is_empty(), "{:?}", runner.calls());
+    assert_eq!(summary.halted_at, Some(0));
+    assert!(
+        matches!(&summary.ran[0].1, StepOutcome::Refused(why) if why.contains("disk full")),
+        "{:?}",
+        summary.ran
+    );
+}
+
+#[tokio::test]
+async fn an_unwritable_journal_stops_the_change_before_it_is_sent() {
+    let path = journal_path("full");
+    let journal = Journal::open(&path).unwrap();
+    // The file goes away and a directory takes its place: appends now fail.
+    std::fs::remove_file(&path).unwrap();
+    let runner = Arc::new(Scripted::default().answer("rrstartlpar", vec![ok("")]));
+    let mut executor = Executor::new(runner.clone(), Some(journal), false);
+    // /dev/full refuses every write the way a full disk does.
+    let full = Journal::open(std::path::Path::new("/dev/full"));
+    let executor = match full {
+        Ok(full) => {
+            executor = Executor::new(runner.clone(), Some(full), false);
+            executor
+        }
+        Err(_) => executor,
+    };
+    let mut executor = executor;
+    let (tx, _rx) = mpsc::channel(1024);
+    let summary = executor
+        .execute(&restart_group(1, 1), 0, "p7-01", Vec::new(), tx)
+        .await;
+    assert!(runner.calls().is_empty(), "{:?}", runner.calls());
+    assert!(
+        matches!(&summary.ran[0].1, StepOutcome::Refused(why) if why.contains("it was not sent")),
+        "{:?}",
+        summary.ran
+    );
 }

@@ -82,19 +82,20 @@ impl<R: Exec> Services<R> {
         let poll = self.poll_interval;
         let actions = self.actions.clone();
         tokio::spawn(async move {
-            let journal = match Journal::open(&path) {
-                Ok(journal) => Some(journal),
-                Err(error) => {
-                    let _ = actions
-                        .send(Action::Say(format!(
-                            "cannot open the journal {}: {error}; this run is not journaled",
-                            path.display()
-                        )))
-                        .await;
-                    None
-                }
+            let (journal, problem) = match Journal::open(&path) {
+                Ok(journal) => (Some(journal), None),
+                Err(error) => (
+                    None,
+                    Some(format!(
+                        "the journal {} cannot be opened ({error}): nothing that changes the estate runs without it",
+                        path.display()
+                    )),
+                ),
             };
             let mut executor = Executor::new(runner, journal, read_only);
+            if let Some(problem) = problem {
+                executor.journal_problem(problem);
+            }
             if let Some(typed) = attestation {
                 executor.attest(typed);
             }

@@ -8,6 +8,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::sync::{mpsc, Semaphore};
 
 use super::condition;
@@ -121,6 +123,9 @@ impl RunSummary {
     }
 }
 
+/// A step that ended: its index, outcome, output and how long it took.
+type Finished = (usize, StepOutcome, Option<CommandOutput>, Duration);
+
 /// Runs plans.
 pub struct Executor<R> {
     hosts: Arc<R>,
@@ -132,6 +137,7 @@ pub struct Executor<R> {
     /// Longest a single command may take.
     pub command_timeout: Duration,
     journal_errors: Vec<String>,
+    journal_problem: Option<String>,
     attested: Option<String>,
 }
 
@@ -148,8 +154,15 @@ impl<R: Exec> Executor<R> {
             poll_interval: Duration::from_secs(10),
             command_timeout: Duration::from_secs(4 * 3600),
             journal_errors: Vec::new(),
+            journal_problem: None,
             attested: None,
         }
+    }
+
+    /// Why there is no journal (it could not be opened): said when a change is
+    /// refused for want of one.
+    pub fn journal_problem(&mut self, reason: impl Into<String>) {
+        self.journal_problem = Some(reason.into());
     }
 
     /// What the operator typed to attest the plan's [`Attestation`](super::Attestation);
@@ -242,7 +255,7 @@ impl<R: Exec> Executor<R> {
                 }
                 None => index + 1,
             };
-            let outcomes = self
+            let (outcomes, not_launched) = self
                 .run_group(plan, &run_id, index..group_end, &events)
                 .await;
             let failed = outcomes
@@ -252,7 +265,10 @@ impl<R: Exec> Executor<R> {
             summary.ran.extend(outcomes);
             if let Some(step) = failed {
                 summary.halted_at = Some(step);
-                summary.not_run = (group_end..plan.steps.len()).collect();
+                summary.not_run = not_launched
+                    .into_iter()
+                    .chain(group_end..plan.steps.len())
+                    .collect();
                 if let OnFailure::Recover(recovery) = &plan.steps[step].on_failure {
                     summary.recovery = recovery.clone();
                 }
@@ -275,30 +291,61 @@ impl<R: Exec> Executor<R> {
         summary
     }
 
-    /// Runs a group of steps at once, at most `plan.parallelism` together.
+    /// Runs a group of steps at once, at most `plan.parallelism` together. Once a step
+    /// fails no further step is launched (those in flight finish and are read back).
+    /// A changing step is journaled as sent before it goes out; when that record cannot
+    /// be written, the step is not sent. Returns the outcomes and the steps not launched.
     async fn run_group(
         &mut self,
         plan: &Plan,
         run_id: &str,
         range: std::ops::Range<usize>,
         events: &mpsc::Sender<ExecEvent>,
-    ) -> Vec<(usize, StepOutcome)> {
+    ) -> (Vec<(usize, StepOutcome)>, Vec<usize>) {
         let permits = Arc::new(Semaphore::new(plan.parallelism.max(1)));
+        let stop = Arc::new(AtomicBool::new(false));
         let mut tasks = tokio::task::JoinSet::new();
+        let mut outcomes = Vec::new();
+        let mut not_launched = Vec::new();
         for index in range.clone() {
+            // Slots are taken here, in plan order, so the operator's order holds; a
+            // failed step sets `stop` before it gives its slot back. Steps that end
+            // meanwhile are journaled at once.
+            let permit = loop {
+                tokio::select! {
+                    biased;
+                    Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                        self.finished(plan, run_id, joined, &mut outcomes);
+                    }
+                    permit = permits.clone().acquire_owned() => break permit,
+                }
+            };
+            if stop.load(Ordering::SeqCst) {
+                not_launched.push(index);
+                continue;
+            }
             let step = plan.steps[index].clone();
+            if step.changes() {
+                if let Err(reason) = self.journal_sent(plan, run_id, index) {
+                    stop.store(true, Ordering::SeqCst);
+                    outcomes.push((index, StepOutcome::Refused(reason)));
+                    continue;
+                }
+            }
             let hosts = self.hosts.clone();
             let events = events.clone();
             let poll = self.poll_interval;
             let timeout = self.command_timeout;
-            // Slots are taken here, in plan order, so the operator's order holds.
-            let permit = permits.clone().acquire_owned().await;
+            let stop = stop.clone();
             tasks.spawn(async move {
                 let _permit = permit;
                 let _ = events.send(ExecEvent::StepStarted(index)).await;
                 let started = Instant::now();
                 let (outcome, output) =
                     run_step(hosts.as_ref(), &step, index, poll, timeout, &events).await;
+                if outcome != StepOutcome::Succeeded {
+                    stop.store(true, Ordering::SeqCst);
+                }
                 let _ = events
                     .send(ExecEvent::StepFinished {
                         step: index,
@@ -308,30 +355,68 @@ impl<R: Exec> Executor<R> {
                 (index, outcome, output, started.elapsed())
             });
         }
-        let mut outcomes = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            let Ok((index, outcome, output, took)) = joined else {
-                continue;
-            };
-            let step = &plan.steps[index];
-            self.record(plan, run_id, "step", |r| {
-                r.step = Some(index);
-                r.kind = Some(format!("{:?}", step.kind).to_lowercase());
-                r.host = Some(step.host.clone());
-                r.command = Some(step.line());
-                r.exit_status = output.as_ref().and_then(|o| o.exit_status);
-                r.stdout = output.as_ref().map(|o| o.stdout.clone());
-                r.stderr = output.as_ref().map(|o| o.stderr.clone());
-                r.duration_ms = Some(took.as_millis() as u64);
-                r.outcome = Some(match &outcome {
-                    StepOutcome::Succeeded => "succeeded".to_string(),
-                    other => format!("{}: {}", other.word(), detail(other)),
-                });
-            });
-            outcomes.push((index, outcome));
+            self.finished(plan, run_id, joined, &mut outcomes);
         }
         outcomes.sort_by_key(|(index, _)| *index);
-        outcomes
+        (outcomes, not_launched)
+    }
+
+    /// Journals a step that ended and keeps its outcome.
+    fn finished(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        joined: Result<Finished, tokio::task::JoinError>,
+        outcomes: &mut Vec<(usize, StepOutcome)>,
+    ) {
+        let Ok((index, outcome, output, took)) = joined else {
+            return;
+        };
+        let step = &plan.steps[index];
+        self.record(plan, run_id, "step", |r| {
+            r.step = Some(index);
+            r.kind = Some(format!("{:?}", step.kind).to_lowercase());
+            r.host = Some(step.host.clone());
+            r.command = Some(step.line());
+            r.exit_status = output.as_ref().and_then(|o| o.exit_status);
+            r.stdout = output.as_ref().map(|o| o.stdout.clone());
+            r.stderr = output.as_ref().map(|o| o.stderr.clone());
+            r.duration_ms = Some(took.as_millis() as u64);
+            r.outcome = Some(match &outcome {
+                StepOutcome::Succeeded => "succeeded".to_string(),
+                other => format!("{}: {}", other.word(), detail(other)),
+            });
+        });
+        outcomes.push((index, outcome));
+    }
+
+    /// Journals that changing step `index` is about to be sent: after a crash the
+    /// journal shows it in flight. Without a journal, or when the record cannot be
+    /// written, the step must not be sent: the reason is returned.
+    fn journal_sent(&mut self, plan: &Plan, run_id: &str, index: usize) -> Result<(), String> {
+        let step = &plan.steps[index];
+        let record = JournalRecord {
+            step: Some(index),
+            kind: Some(format!("{:?}", step.kind).to_lowercase()),
+            host: Some(step.host.clone()),
+            command: Some(step.line()),
+            outcome: Some("sent".to_string()),
+            ..self.blank(plan, run_id, "sent")
+        };
+        let Some(journal) = self.journal.as_mut() else {
+            return Err(self
+                .journal_problem
+                .clone()
+                .unwrap_or_else(|| "no journal: a change is journaled before it is sent".into()));
+        };
+        journal.append(&record).map_err(|error| {
+            format!(
+                "cannot journal step {} before sending it ({}: {error}): it was not sent",
+                index + 1,
+                journal.path().display()
+            )
+        })
     }
 
     /// Re-reads the state the plan depends on: every check step's command again.
@@ -367,17 +452,9 @@ impl<R: Exec> Executor<R> {
         results
     }
 
-    fn record(
-        &mut self,
-        plan: &Plan,
-        run_id: &str,
-        event: &str,
-        fill: impl FnOnce(&mut JournalRecord),
-    ) {
-        let Some(journal) = self.journal.as_mut() else {
-            return;
-        };
-        let mut record = JournalRecord {
+    /// A record of `event` for this run, every optional field empty.
+    fn blank(&self, plan: &Plan, run_id: &str, event: &str) -> JournalRecord {
+        JournalRecord {
             run_id: run_id.to_string(),
             event: event.to_string(),
             at: rfc3339(SystemTime::now()),
@@ -394,8 +471,21 @@ impl<R: Exec> Executor<R> {
             duration_ms: None,
             outcome: None,
             choices: Vec::new(),
-        };
+        }
+    }
+
+    fn record(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        event: &str,
+        fill: impl FnOnce(&mut JournalRecord),
+    ) {
+        let mut record = self.blank(plan, run_id, event);
         fill(&mut record);
+        let Some(journal) = self.journal.as_mut() else {
+            return;
+        };
         // A journal that cannot be written must not stop a recovery in progress; the
         // failure is kept for the run's summary instead (printing it would garble the
         // console's screen).
