@@ -25,10 +25,19 @@ pub fn holds(
         }
         _ => {}
     }
+    if [&output.stdout, &output.stderr]
+        .iter()
+        .any(|text| text.contains(char::REPLACEMENT_CHARACTER))
+    {
+        return Err("cannot tell: the output is not valid text (invalid UTF-8)".to_string());
+    }
     let stdout = match HostError::check(output) {
         Ok(stdout) => stdout,
-        // The HMC says the partition is not there (HSCL8012) or lists nothing.
-        Err(HostError::Hmc(message)) if message.code == "HSCL8012" => {
+        // The HMC says the partition is not there (HSCL8012); a managed system that is
+        // not found says nothing about the partition.
+        Err(HostError::Hmc(message))
+            if message.code == "HSCL8012" && !message.text.contains("managed system") =>
+        {
             return Ok(matches!(condition, Condition::LparAbsent { .. }))
         }
         // lswpar: 0960-419 Could not find a workload partition called W.
@@ -37,12 +46,20 @@ pub fn holds(
         }
         Err(error) => return Err(error.to_string()),
     };
+    // Absence is only believed on an answer that says so: an empty output proves nothing.
+    let proves_absence = matches!(
+        condition,
+        Condition::LparAbsent { .. } | Condition::NoMigration | Condition::WparAbsent { .. }
+    );
+    if proves_absence && stdout.trim().is_empty() {
+        return Err("cannot tell: the command printed nothing".to_string());
+    }
     match condition {
         Condition::Succeeds | Condition::All(_) => Ok(true),
         Condition::LparAbsent { .. }
         | Condition::LparState { .. }
         | Condition::SystemState { .. } => {
-            let records = records(command, stdout)?;
+            let records = records(command, stdout, proves_absence)?;
             let find = |name: &str| records.iter().find(|r| r.get("name") == Some(name));
             Ok(match condition {
                 Condition::LparAbsent { lpar } => find(lpar).is_none(),
@@ -92,8 +109,24 @@ pub fn holds(
             };
             Ok(found.attribute(attribute) == value.as_deref())
         }
-        Condition::PathAbsent { path } => Ok(!lists_path(stdout, path)),
+        Condition::PathAbsent { path } => {
+            if lists_path(stdout, path) {
+                Ok(false)
+            } else if says_missing(stdout) || says_missing(&output.stderr) {
+                Ok(true)
+            } else {
+                Err(format!(
+                    "cannot tell whether {path} exists: neither listed nor reported missing"
+                ))
+            }
+        }
     }
+}
+
+/// `ls` says the path is not there: AIX `0653-341 The file ... does not exist.`, or the
+/// GNU wording.
+fn says_missing(text: &str) -> bool {
+    text.contains("0653-341") || text.contains("does not exist") || text.contains("No such file")
 }
 
 /// What the condition looks at now, in words, for the operator (`p9-01 is Error`).
@@ -128,15 +161,17 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
         Condition::Succeeds | Condition::All(_) => Ok(String::new()),
         Condition::LparState { lpar: name, .. }
         | Condition::LparAbsent { lpar: name }
-        | Condition::SystemState { system: name, .. } => records(command, stdout).map(|records| {
-            match records
-                .iter()
-                .find(|r| r.get("name") == Some(name.as_str()))
-            {
-                Some(record) => format!("{name} is {}", record.get("state").unwrap_or("?")),
-                None => format!("{name} is not listed"),
-            }
-        }),
+        | Condition::SystemState { system: name, .. } => {
+            records(command, stdout, false).map(|records| {
+                match records
+                    .iter()
+                    .find(|r| r.get("name") == Some(name.as_str()))
+                {
+                    Some(record) => format!("{name} is {}", record.get("state").unwrap_or("?")),
+                    None => format!("{name} is not listed"),
+                }
+            })
+        }
         Condition::FirmwareLevel { system, which, .. } => {
             first_level(command, stdout, which.attribute()).map(|level| match level {
                 Some(level) => format!("{system} {} is {level}", which.attribute()),
@@ -194,7 +229,10 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
 }
 
 /// Records of a listing in the form the command asked for (`-F a,b` or attr=value).
-fn records(command: &RemoteCommand, stdout: &str) -> Result<Vec<Record>, String> {
+/// Output with no record and lines that do not parse cannot tell anything; with
+/// `strict`, any line that does not parse is enough to say so (a condition that
+/// believes an absence must see every line).
+fn records(command: &RemoteCommand, stdout: &str, strict: bool) -> Result<Vec<Record>, String> {
     let args = command.args();
     let fields = args
         .iter()
@@ -208,6 +246,18 @@ fn records(command: &RemoteCommand, stdout: &str) -> Result<Vec<Record>, String>
         None => parse_records(stdout),
     }
     .map_err(|error| error.to_string())?;
+    let unreadable = parsed
+        .diagnostics
+        .iter()
+        .find(|d| !d.excerpt.trim().is_empty());
+    if let Some(bad) = unreadable {
+        if strict || parsed.items.is_empty() {
+            return Err(format!(
+                "cannot tell: line {} does not parse ({})",
+                bad.line, bad.message
+            ));
+        }
+    }
     Ok(parsed.items)
 }
 
@@ -228,7 +278,7 @@ fn first_level(
     stdout: &str,
     attribute: &str,
 ) -> Result<Option<u32>, String> {
-    let records = records(command, stdout)?;
+    let records = records(command, stdout, false)?;
     match records.first() {
         Some(record) => level_of(record, attribute),
         None => Ok(None),
@@ -240,7 +290,7 @@ fn retrievable(
     command: &RemoteCommand,
     stdout: &str,
 ) -> Result<(Option<u32>, Option<u32>), String> {
-    let records = records(command, stdout)?;
+    let records = records(command, stdout, false)?;
     let Some(record) = records.first() else {
         return Ok((None, None));
     };
@@ -252,7 +302,7 @@ fn retrievable(
 
 /// `name is <migration state>` for every partition with a migration under way.
 fn migrating(command: &RemoteCommand, stdout: &str) -> Result<Vec<String>, String> {
-    Ok(records(command, stdout)?
+    Ok(records(command, stdout, true)?
         .iter()
         .filter_map(|record| {
             let state = MigrationState::parse(record.get("migration_state")?);
@@ -263,11 +313,23 @@ fn migrating(command: &RemoteCommand, stdout: &str) -> Result<Vec<String>, Strin
         .collect())
 }
 
-/// The WPAR called `wpar` in `lswpar -cq` (or `lswpar -c`) output.
+/// The WPAR called `wpar` in `lswpar -cq` (or `lswpar -c`) output. A line that does
+/// not parse could have been it: cannot tell.
 fn wpar_record(stdout: &str, wpar: &str) -> Result<Option<Wpar>, String> {
     let parsed = aix::parse_lswpar_delimited(stdout, ':', aix::DEFAULT_LSWPAR_FIELDS)
         .map_err(|error| error.to_string())?;
-    Ok(parsed.items.into_iter().find(|w| w.name == wpar))
+    let found = parsed.items.into_iter().find(|w| w.name == wpar);
+    match parsed
+        .diagnostics
+        .iter()
+        .find(|d| !d.excerpt.trim().is_empty())
+    {
+        Some(bad) if found.is_none() => Err(format!(
+            "cannot tell: line {} does not parse ({})",
+            bad.line, bad.message
+        )),
+        _ => Ok(found),
+    }
 }
 
 /// Free megabytes of `lsvg VG` output: `FREE PPs:  32 (2048 megabytes)`.
@@ -442,5 +504,127 @@ mod tests {
         assert_eq!(holds(&absent, &command, &missing), Ok(true));
         let unreachable = CommandOutput::new("", "c1: timedout\n", 1);
         assert!(holds(&absent, &command, &unreachable).is_err());
+    }
+
+    /// Every condition with the command it reads, for the fail-closed table.
+    fn every_condition() -> Vec<(Condition, RemoteCommand)> {
+        let lpar = hmc_commands::lssyscfg_lpar("p9-01", &["app01"], &["name", "state"]).unwrap();
+        let sys = hmc_commands::lssyscfg_sys(Some("p9-01"), &["name", "state"]).unwrap();
+        let lslic = hmc_commands::lslic_sys("p9-01", &["activated_level"]).unwrap();
+        let retrievable =
+            hmc_commands::lslic_retrievable("p9-01", &hmc_commands::LicRepository::IbmWebsite)
+                .unwrap();
+        let migr =
+            hmc_commands::lslparmigr_lpar("p9-01", &[], &["name", "migration_state"]).unwrap();
+        let lswpar = aix_commands::lswpar(&["wp01"]).unwrap();
+        let lsnim = nim_commands::lsnim_long(Some("c1")).unwrap();
+        let ls = nim_commands::c_rsh("c1", nim_commands::ClientCommand::ListBosInst).unwrap();
+        vec![
+            (
+                Condition::LparState {
+                    lpar: "app01".into(),
+                    states: vec![LparState::Running],
+                },
+                lpar.clone(),
+            ),
+            (
+                Condition::SystemState {
+                    system: "p9-01".into(),
+                    states: vec![SystemState::Operating],
+                },
+                sys,
+            ),
+            (
+                Condition::LparAbsent {
+                    lpar: "app01".into(),
+                },
+                lpar,
+            ),
+            (
+                Condition::FirmwareLevel {
+                    system: "p9-01".into(),
+                    which: LicLevelKind::Activated,
+                    min: 0,
+                    max: None,
+                },
+                lslic,
+            ),
+            (
+                Condition::FirmwareRetrievable {
+                    concurrent: false,
+                    min: 0,
+                },
+                retrievable,
+            ),
+            (Condition::NoMigration, migr),
+            (
+                Condition::WparState {
+                    wpar: "wp01".into(),
+                    states: vec![WparState::Defined],
+                },
+                lswpar.clone(),
+            ),
+            (
+                Condition::WparAbsent {
+                    wpar: "wp01".into(),
+                },
+                lswpar,
+            ),
+            (
+                Condition::OsLevel {
+                    level: "7200-05-06-2320".into(),
+                },
+                aix_commands::oslevel(),
+            ),
+            (
+                Condition::VgFree { min_mb: 0 },
+                aix_commands::lsvg("rootvg").unwrap(),
+            ),
+            (
+                Condition::NimAttribute {
+                    object: "c1".into(),
+                    attribute: "spot".into(),
+                    value: None,
+                },
+                lsnim,
+            ),
+            (
+                Condition::PathAbsent {
+                    path: "/bos_inst".into(),
+                },
+                ls,
+            ),
+        ]
+    }
+
+    /// No condition passes on nothing: empty output, garbage, a host error, invalid
+    /// UTF-8, or a managed system that is not found.
+    #[test]
+    fn every_condition_fails_closed() {
+        let bad = [
+            ("empty", out("")),
+            ("blank", out("  \n\n")),
+            ("garbage", out("\u{1}\u{2}%%%;;;\n")),
+            (
+                "HSCL error",
+                CommandOutput::new("HSCL0238 This operation is only allowed when the managed system is in the Operating state.\n", "", 1),
+            ),
+            ("AIX error", CommandOutput::new("", "0960-417 Could not read the WPAR database.\n", 1)),
+            ("NIM error", CommandOutput::new("", "0042-053 lsnim: there is no NIM object named \"c1\"\n", 1)),
+            ("invalid UTF-8", out("app01,Running\u{FFFD}\n")),
+            (
+                "unknown system",
+                CommandOutput::new("HSCL8012 The managed system p9-01 was not found.\n", "", 1),
+            ),
+        ];
+        for (condition, command) in every_condition() {
+            for (what, output) in &bad {
+                assert_ne!(
+                    holds(&condition, &command, output),
+                    Ok(true),
+                    "{condition:?} passed on {what}"
+                );
+            }
+        }
     }
 }
