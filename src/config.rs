@@ -21,6 +21,8 @@ pub struct Config {
     pub origin: String,
     pub ssh: SshOptions,
     pub refresh: RefreshOptions,
+    /// `[limits]`: how much one command may print.
+    pub limits: Limits,
     pub sources: Vec<SourceConfig>,
     /// `[ui] theme`: the theme to start with (`--theme` wins).
     pub theme: Option<String>,
@@ -57,6 +59,16 @@ impl RefreshOptions {
             SourceKind::Nim => self.nim,
         }
     }
+}
+
+/// `[limits]`: bounds on what one command may print, so a flooding host cannot exhaust
+/// memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `max_output_bytes`: past it the command is ended and its source marked partial.
+    pub max_output_bytes: usize,
+    /// `max_line_bytes`: the rest of a longer line is dropped and marked.
+    pub max_line_bytes: usize,
 }
 
 /// One `[[hmc]]`, `[[aix]]` or `[[nim]]` entry, with defaults applied and paths expanded.
@@ -203,6 +215,37 @@ impl Config {
             aix: per_kind(&refresh.aix_interval_secs, "refresh.aix_interval_secs")?,
             nim: per_kind(&refresh.nim_interval_secs, "refresh.nim_interval_secs")?,
         };
+        let raw_limits = raw.limits.unwrap_or_default();
+        let within = |value: &Option<Spanned<u64>>,
+                      key: &str,
+                      range: std::ops::RangeInclusive<u64>,
+                      default: usize| match value {
+            Some(value) if !range.contains(value.get_ref()) => Err(locate(
+                Some(value.span()),
+                Some(key),
+                format!(
+                    "must be between {} and {} bytes",
+                    range.start(),
+                    range.end()
+                ),
+            )),
+            Some(value) => Ok(*value.get_ref() as usize),
+            None => Ok(default),
+        };
+        let limits = Limits {
+            max_output_bytes: within(
+                &raw_limits.max_output_bytes,
+                "limits.max_output_bytes",
+                64 * 1024..=1024 * 1024 * 1024,
+                crate::ssh::DEFAULT_MAX_OUTPUT_BYTES,
+            )?,
+            max_line_bytes: within(
+                &raw_limits.max_line_bytes,
+                "limits.max_line_bytes",
+                1024..=64 * 1024 * 1024,
+                crate::ssh::DEFAULT_MAX_LINE_BYTES,
+            )?,
+        };
         let mut sources = Vec::new();
         let mut names: Vec<(String, std::ops::Range<usize>)> = Vec::new();
         let all = [
@@ -300,6 +343,7 @@ impl Config {
             origin: origin.to_string(),
             ssh: config_ssh,
             refresh: config_refresh,
+            limits,
             sources,
             theme,
             keys,
@@ -334,6 +378,8 @@ impl Config {
         settings.accept_new_host_keys = self.ssh.accept_new_host_keys;
         settings.connect_timeout = self.ssh.connect_timeout;
         settings.command_timeout = self.ssh.command_timeout;
+        settings.max_output_bytes = self.limits.max_output_bytes;
+        settings.max_line_bytes = self.limits.max_line_bytes;
         settings
     }
 
@@ -480,6 +526,7 @@ fn unknown_field(message: &str) -> Option<String> {
 struct RawConfig {
     ssh: Option<RawSsh>,
     refresh: Option<RawRefresh>,
+    limits: Option<RawLimits>,
     #[serde(default)]
     hmc: Vec<RawSource>,
     #[serde(default)]
@@ -508,6 +555,13 @@ struct RawSsh {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_output_bytes: Option<Spanned<u64>>,
+    max_line_bytes: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRefresh {
     interval_secs: Option<Spanned<u64>>,
     hmc_interval_secs: Option<Spanned<u64>>,
@@ -532,6 +586,26 @@ struct RawSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_limits_have_a_range() {
+        let config = Config::parse("[limits]\nmax_output_bytes = 1048576\n", "c").unwrap();
+        assert_eq!(config.limits.max_output_bytes, 1_048_576);
+        assert_eq!(config.ssh_settings().max_output_bytes, 1_048_576);
+        let error = Config::parse("[limits]\nmax_output_bytes = 10\n", "c").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (2, Some("limits.max_output_bytes")),
+            "{error}"
+        );
+        let error =
+            Config::parse("[limits]\nmax_line_bytes = 18446744073709551615\n", "c").unwrap_err();
+        assert_eq!(
+            error.key.as_deref(),
+            Some("limits.max_line_bytes"),
+            "{error}"
+        );
+    }
 
     const GOOD: &str = r#"
 [ssh]

@@ -746,3 +746,66 @@ async fn round_trips_per_second() {
          {parallel:.0} with 8 in parallel"
     );
 }
+
+/// Resident memory of this test process, in kB.
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_flooding_host_is_cut_off_and_memory_stays_flat() {
+    let sshd = Sshd::start();
+    let mut settings = sshd.settings();
+    settings.max_output_bytes = 1024 * 1024;
+    let session = connect(&sshd, &sshd.target("hmc01"), &settings).await;
+    let before = rss_kb();
+    for _ in 0..3 {
+        let error = within("flood", session.exec("flood", STEP))
+            .await
+            .expect_err("a flood ends in an error");
+        assert!(
+            matches!(error, SshError::OutputLimit { limit, .. } if limit == 1024 * 1024),
+            "{error}"
+        );
+    }
+    let grown = rss_kb().saturating_sub(before);
+    assert!(
+        grown < 32 * 1024,
+        "RSS grew by {grown} kB over three floods"
+    );
+    // The session is still usable.
+    let output = within("echo", session.exec("echo still here", STEP))
+        .await
+        .expect("echo");
+    assert_eq!(output.stdout, "still here\n");
+}
+
+#[tokio::test]
+async fn a_long_line_keeps_its_start_and_a_mark() {
+    let sshd = Sshd::start();
+    let mut settings = sshd.settings();
+    settings.max_line_bytes = 4096;
+    let session = connect(&sshd, &sshd.target("hmc01"), &settings).await;
+    let output = within("longline", session.exec("longline", STEP))
+        .await
+        .expect("longline");
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "{}",
+        &output.stdout[..200.min(output.stdout.len())]
+    );
+    assert!(lines[0].starts_with(&"x".repeat(4096)));
+    assert!(
+        lines[0].ends_with("[line cut by powerdeck]"),
+        "{}",
+        &lines[0][4000..]
+    );
+    assert_eq!(lines[1], "after");
+}

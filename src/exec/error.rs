@@ -21,6 +21,8 @@ pub enum ExecErrorKind {
     Remote,
     /// powerdeck itself refused to send the command (a change during a refresh).
     Refused,
+    /// The command printed more than the output limit and was ended there.
+    OutputLimit,
 }
 
 impl ExecErrorKind {
@@ -35,6 +37,7 @@ impl ExecErrorKind {
             ExecErrorKind::Disconnected => "dropped",
             ExecErrorKind::Remote => "remote",
             ExecErrorKind::Refused => "refused",
+            ExecErrorKind::OutputLimit => "too much output",
         }
     }
 }

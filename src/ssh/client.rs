@@ -70,6 +70,10 @@ struct Inner {
     name: String,
     /// Why the connection ended, when russh or the host told us.
     ended: Arc<Mutex<Option<String>>>,
+    /// [`Settings::max_output_bytes`].
+    max_output_bytes: usize,
+    /// [`Settings::max_line_bytes`].
+    max_line_bytes: usize,
     /// The jump host's session, kept alive as long as this one; its channel slot for
     /// our tunnel is held in `_tunnel_slot`.
     via: Option<Session>,
@@ -275,9 +279,14 @@ impl Session {
             return Err(self.disconnected(false, Some(err)));
         }
 
-        let mut stdout = Collected::default();
-        let mut stderr = Collected::default();
+        let limits = (self.inner.max_output_bytes, self.inner.max_line_bytes);
+        let mut stdout = Collected::new(limits.1);
+        let mut stderr = Collected::new(limits.1);
         let mut exit_status = None;
+        let too_much = || SshError::OutputLimit {
+            host: self.inner.address.clone(),
+            limit: limits.0,
+        };
         let reading = async {
             loop {
                 let Some(message) = channel.wait().await else {
@@ -291,9 +300,15 @@ impl Session {
                 match message {
                     ChannelMsg::Data { data } => {
                         stdout.push(&data, OutputStream::Stdout, &mut sink).await;
+                        if stdout.received + stderr.received > limits.0 {
+                            return Err(too_much());
+                        }
                     }
                     ChannelMsg::ExtendedData { data, .. } => {
                         stderr.push(&data, OutputStream::Stderr, &mut sink).await;
+                        if stdout.received + stderr.received > limits.0 {
+                            return Err(too_much());
+                        }
                     }
                     ChannelMsg::ExitStatus {
                         exit_status: status,
@@ -312,8 +327,11 @@ impl Session {
         match tokio::time::timeout_at(deadline, reading).await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => {
-                if matches!(error, SshError::Channel { .. }) {
-                    // The host refused the exec but the channel is open: free it.
+                if matches!(
+                    error,
+                    SshError::Channel { .. } | SshError::OutputLimit { .. }
+                ) {
+                    // The host refused the exec, or floods: the channel is open, free it.
                     let _ = channel.close().await;
                 }
                 return Err(error);
@@ -347,22 +365,64 @@ impl Session {
     }
 }
 
-/// The bytes of one stream, and the live-output cut at UTF-8 boundaries.
-#[derive(Default)]
+/// The bytes of one stream, and the live-output cut at UTF-8 boundaries. A line longer
+/// than the line limit keeps its start and a marker; the rest is dropped.
 struct Collected {
     bytes: Vec<u8>,
     /// Offset in `bytes` up to which text was sent to the sink.
     sent: usize,
+    /// Bytes received, kept or not: what the output limit counts.
+    received: usize,
+    /// Bytes of the current line so far.
+    line: usize,
+    max_line: usize,
 }
 
+/// Put where a too long line was cut.
+const LINE_CUT: &[u8] = b" [line cut by powerdeck]";
+
 impl Collected {
+    fn new(max_line: usize) -> Collected {
+        Collected {
+            bytes: Vec::new(),
+            sent: 0,
+            received: 0,
+            line: 0,
+            max_line: max_line.max(1),
+        }
+    }
+
+    /// Keeps `data`, minus what passes the line limit.
+    fn keep(&mut self, data: &[u8]) {
+        self.received += data.len();
+        for piece in data.split_inclusive(|byte| *byte == b'\n') {
+            let room = self.max_line.saturating_sub(self.line);
+            if piece.len() <= room {
+                self.bytes.extend_from_slice(piece);
+            } else {
+                self.bytes.extend_from_slice(&piece[..room]);
+                if room > 0 {
+                    self.bytes.extend_from_slice(LINE_CUT);
+                }
+                if piece.ends_with(b"\n") {
+                    self.bytes.push(b'\n');
+                }
+            }
+            self.line = if piece.ends_with(b"\n") {
+                0
+            } else {
+                self.line + piece.len()
+            };
+        }
+    }
+
     async fn push(
         &mut self,
         data: &[u8],
         stream: OutputStream,
         sink: &mut Option<mpsc::Sender<OutputChunk>>,
     ) {
-        self.bytes.extend_from_slice(data);
+        self.keep(data);
         if sink.is_none() {
             return;
         }
@@ -750,6 +810,8 @@ async fn connect_hop(
         inner: Arc::new(Inner {
             handle,
             channels: Arc::new(Semaphore::new(settings.max_channels.max(1))),
+            max_output_bytes: settings.max_output_bytes.max(1),
+            max_line_bytes: settings.max_line_bytes.max(1),
             address: target.address(),
             name: target.name.clone(),
             ended,

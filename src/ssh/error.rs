@@ -166,6 +166,18 @@ pub enum SshError {
         /// What was refused and why, as far as the host said.
         reason: String,
     },
+
+    /// The command printed more than the output limit; it was ended there.
+    #[error(
+        "{host} printed more than {limit} bytes for one command; powerdeck ended it there \
+         (raise [limits] max_output_bytes if the host really lists that much)"
+    )]
+    OutputLimit {
+        /// `host` or `[host]:port`.
+        host: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 impl From<SshError> for ExecError {
@@ -183,6 +195,7 @@ impl From<SshError> for ExecError {
                 (ExecErrorKind::Disconnected, *command_sent)
             }
             SshError::Channel { .. } => (ExecErrorKind::Remote, false),
+            SshError::OutputLimit { .. } => (ExecErrorKind::OutputLimit, true),
         };
         ExecError {
             kind,

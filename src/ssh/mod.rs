@@ -86,6 +86,13 @@ impl Target {
     }
 }
 
+/// Default of [`Settings::max_output_bytes`]: 16 MiB, far above the largest listing of
+/// a large HMC.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Default of [`Settings::max_line_bytes`]: 64 KiB.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// Transport settings shared by every target: the `[ssh]` table of the config.
 ///
 /// Exists so that host-key policy, timeouts and channel limits are decided once, in the
@@ -110,6 +117,11 @@ pub struct Settings {
     /// Most exec channels open at once on one connection. OpenSSH allows 10 sessions
     /// per connection (`MaxSessions`), so keep this below 10.
     pub max_channels: usize,
+    /// Most bytes one command may print (stdout and stderr together); past it the
+    /// command is ended and reported, so a flooding host cannot exhaust memory.
+    pub max_output_bytes: usize,
+    /// Most bytes kept of one output line; the rest of the line is dropped and marked.
+    pub max_line_bytes: usize,
 }
 
 impl Settings {
@@ -124,6 +136,8 @@ impl Settings {
             command_timeout: Duration::from_secs(120),
             keepalive_interval: Duration::from_secs(15),
             max_channels: 8,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
         }
     }
 }

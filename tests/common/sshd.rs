@@ -65,6 +65,14 @@ case "$SSH_ORIGINAL_COMMAND" in
 "ppid")
     echo "$PPID"
     ;;
+"flood")
+    exec yes 'a host that floods its output ..................................................'
+    ;;
+"longline")
+    head -c 300000 /dev/zero | tr '\0' x
+    echo
+    echo "after"
+    ;;
 "bulk")
     i=0
     while [ $i -lt 2000 ]; do
