@@ -592,6 +592,10 @@ fn whereabouts(app: &App, lpar: &str) -> Vec<(String, LparState)> {
         .collect()
 }
 
+fn has_plan(app: &App) -> bool {
+    app.wizard.as_ref().is_some_and(|w| w.plan.is_some())
+}
+
 fn finished(app: &App) -> bool {
     stage(app) == Some(Stage::Finished)
 }
@@ -610,7 +614,10 @@ async fn remote_restart_by_keys_to_completion_over_the_simulator() {
     let mut live = Live::start("rr", Estate::demo(), false).await;
     select(&mut live.app, "s824-01");
     // Open, keep the default target and order, review the plan, type the name, go.
-    live.press("R<enter><enter><enter>s824-01<enter>");
+    live.press("R<enter><enter>");
+    // The plan shows once the simulator has answered the capacity reads.
+    live.until("the capacity and the plan", has_plan).await;
+    live.press("<enter>s824-01<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Running));
     live.until("the run's summary", finished).await;
     let summary = summary_of(&live.app);
@@ -691,7 +698,9 @@ async fn a_halted_remote_restart_offers_its_recovery_never_a_rerun() {
         }
         live.press(" ");
     }
-    live.press("<enter><enter>s824-01<enter>");
+    live.press("<enter>");
+    live.until("the capacity and the plan", has_plan).await;
+    live.press("<enter>s824-01<enter>");
     live.until("the run's summary", finished).await;
     let summary = summary_of(&live.app);
     assert!(summary.halted_at.is_some());
@@ -731,7 +740,9 @@ async fn a_halted_remote_restart_offers_its_recovery_never_a_rerun() {
 async fn read_only_console_never_runs_and_the_executor_would_refuse() {
     let mut live = Live::start("ro", Estate::demo(), true).await;
     select(&mut live.app, "s824-01");
-    live.press("R<enter><enter><enter>s824-01<enter>");
+    live.press("R<enter><enter>");
+    live.until("the capacity and the plan", has_plan).await;
+    live.press("<enter>s824-01<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Plan));
     assert_eq!(executes(&live.app), 0);
     // Even a request that got through would be refused by the executor.
@@ -782,5 +793,60 @@ fn wizard_screens_survive_tiny_terminals() {
             draw(&mut app, w, h);
             press(&mut app, "jGk<c-d>");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signal_during_a_run_stops_it_after_the_steps_in_flight_then_leaves() {
+    let mut live = Live::start("signal", Estate::demo(), false).await;
+    select(&mut live.app, "s824-01");
+    live.press("R<enter><enter>");
+    live.until("the capacity and the plan", has_plan).await;
+    ui_support::press_only(&mut live.app, "<enter>s824-01<enter>");
+    assert_eq!(stage(&live.app), Some(Stage::Running));
+    // SIGTERM as the runner delivers it, before the run got anywhere: the console does
+    // not leave mid-plan, and the plan sends nothing further.
+    ui::update(&mut live.app, Action::Signal);
+    assert!(!live.app.quitting, "never left in the middle of a plan");
+    live.press("");
+    live.until("the run's summary", finished).await;
+    let summary = summary_of(&live.app);
+    let plan = live.app.wizard.as_ref().unwrap().plan().unwrap().clone();
+    assert!(
+        summary
+            .ran
+            .iter()
+            .any(|(_, outcome)| matches!(outcome, StepOutcome::Refused(why) if why.contains("stopped on request"))),
+        "{}",
+        summary.describe(&plan)
+    );
+    assert!(live.app.quitting, "leaves once the summary is in");
+    let records = powerdeck::wizard::Journal::read(&live.journal).unwrap();
+    let ended = records
+        .iter()
+        .rev()
+        .find(|r| r.event == "run-ended")
+        .unwrap();
+    assert!(
+        ended
+            .outcome
+            .as_deref()
+            .unwrap()
+            .starts_with("stopped on request"),
+        "{ended:?}"
+    );
+    assert!(
+        !records.iter().any(|r| r.event == "sent"),
+        "asked to stop before the first step: nothing was sent"
+    );
+    // Whatever was sent was finished and journaled: no "sent" without its "step".
+    for sent in records.iter().filter(|r| r.event == "sent") {
+        assert!(
+            records
+                .iter()
+                .any(|r| r.event == "step" && r.step == sent.step),
+            "step {:?} sent and never finished",
+            sent.step
+        );
     }
 }

@@ -98,6 +98,8 @@ pub enum Request {
     ReadFacts(super::wizard::FactsQuery),
     /// Leave the console.
     Quit,
+    /// Ask the running plan to stop: no further step, the steps in flight finish.
+    StopRun,
 }
 
 /// A table column as drawn.
@@ -172,6 +174,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// The console is closing.
     pub quitting: bool,
+    /// A terminating signal came while a plan ran: leave once its summary is in.
+    pub leave_after_run: bool,
     /// The console has the mouse (clicks select and sort); off, the terminal selects text.
     pub mouse: bool,
 }
@@ -207,6 +211,7 @@ impl App {
             screen: ScreenMap::default(),
             requests: Vec::new(),
             quitting: false,
+            leave_after_run: false,
             mouse: true,
         };
         app.rebuild();

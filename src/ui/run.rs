@@ -95,7 +95,7 @@ pub async fn run<R: Exec>(
             },
             action = actions.recv() => action,
             _ = clock.tick() => Some(Action::Tick(SystemTime::now())),
-            _ = signalled => break,
+            _ = signalled => Some(Action::Signal),
         };
         if let Some(action) = action {
             redraw |= update(&mut app, action);
@@ -111,6 +111,7 @@ pub async fn run<R: Exec>(
                 }
                 Request::Mouse(on) => console.set_mouse(on)?,
                 Request::Quit
+                | Request::StopRun
                 | Request::Refresh(_)
                 | Request::Execute { .. }
                 | Request::LoadJournal

@@ -26,6 +26,8 @@ pub struct Services<R> {
     actions: mpsc::Sender<Action>,
     /// Time between two polls of a `Wait` step (the executor's default: 10 s).
     pub poll_interval: Option<Duration>,
+    /// The stop handle of the plan running now, if one is.
+    running: Arc<std::sync::Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>>,
 }
 
 impl<R: Exec> Services<R> {
@@ -46,6 +48,7 @@ impl<R: Exec> Services<R> {
             read_only,
             actions,
             poll_interval: None,
+            running: Arc::default(),
         }
     }
 
@@ -62,6 +65,7 @@ impl<R: Exec> Services<R> {
             } => self.execute(*plan, confirmation, attestation, choices),
             Request::LoadJournal => self.load_journal(),
             Request::ReadFacts(request) => self.read_facts(request),
+            Request::StopRun => self.stop_run(),
             other => return Some(other),
         }
         None
@@ -77,6 +81,10 @@ impl<R: Exec> Services<R> {
         choices: Vec<String>,
     ) {
         let runner = self.runner.clone();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Ok(mut slot) = self.running.lock() {
+            *slot = Some(stop.clone());
+        }
         let path = self.journal.clone();
         let read_only = self.read_only;
         let poll = self.poll_interval;
@@ -93,6 +101,7 @@ impl<R: Exec> Services<R> {
                 ),
             };
             let mut executor = Executor::new(runner, journal, read_only);
+            executor.stop_on(stop);
             if let Some(problem) = problem {
                 executor.journal_problem(problem);
             }
@@ -121,6 +130,13 @@ impl<R: Exec> Services<R> {
             );
             let _ = actions.send(Action::RunEnded(summary)).await;
         });
+    }
+
+    /// Asks the running plan, if any, to stop after the steps in flight.
+    pub fn stop_run(&self) {
+        if let Some(stop) = self.running.lock().ok().and_then(|slot| slot.clone()) {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// Reads what a wizard's plan needs in a task of its own, with read-only commands

@@ -67,6 +67,8 @@ pub enum Action {
     Exec(ExecEvent),
     /// The executor returned.
     RunEnded(RunSummary),
+    /// SIGINT, SIGTERM or SIGHUP: leave, but never in the middle of a running plan.
+    Signal,
     /// The journal file was read (or not).
     JournalLoaded(Result<Vec<JournalRecord>, String>),
     /// Something for the operator from a background task.
@@ -162,7 +164,15 @@ pub fn update(app: &mut App, action: Action) -> bool {
         }
         Action::Wizard(input) => wizard::input(app, input),
         Action::Exec(event) => wizard::exec_event(app, event),
-        Action::RunEnded(summary) => wizard::run_ended(app, summary),
+        Action::RunEnded(summary) => {
+            let shown = wizard::run_ended(app, summary);
+            if app.leave_after_run {
+                app.quitting = true;
+                app.requests.push(Request::Quit);
+            }
+            shown
+        }
+        Action::Signal => signalled(app),
         Action::JournalLoaded(result) => {
             match result {
                 Ok(records) => {
@@ -300,6 +310,24 @@ fn quit(app: &mut App) {
     }
     app.quitting = true;
     app.requests.push(Request::Quit);
+}
+
+/// A terminating signal: leave at once when nothing runs; with a plan running, ask it
+/// to stop after the steps in flight and leave once its summary is in (a second signal
+/// leaves at once: the journal shows what was sent).
+fn signalled(app: &mut App) -> bool {
+    let running = app.wizard.as_ref().is_some_and(|w| w.running());
+    if !running || app.leave_after_run {
+        app.quitting = true;
+        app.requests.push(Request::Quit);
+        return true;
+    }
+    app.leave_after_run = true;
+    app.requests.push(Request::StopRun);
+    app.say(
+        "Signal received: the plan finishes the steps in flight, sends nothing further, then powerdeck leaves",
+    );
+    true
 }
 
 /// Goes to a view, remembering the current one. Showing the view already on screen

@@ -139,6 +139,7 @@ pub struct Executor<R> {
     journal_errors: Vec<String>,
     journal_problem: Option<String>,
     attested: Option<String>,
+    stop: Arc<AtomicBool>,
 }
 
 impl<R: Exec> Executor<R> {
@@ -156,7 +157,21 @@ impl<R: Exec> Executor<R> {
             journal_errors: Vec::new(),
             journal_problem: None,
             attested: None,
+            stop: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// A handle that asks the run to stop: no further step is launched, a wait ends at
+    /// its next poll, and the steps in flight finish and are journaled. What a
+    /// terminating signal uses so a run is never silently abandoned.
+    pub fn stop_handle(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Uses `flag` as the stop handle (see [`Executor::stop_handle`]), so a stop can be
+    /// asked for before the run starts.
+    pub fn stop_on(&mut self, flag: Arc<AtomicBool>) {
+        self.stop = flag;
     }
 
     /// Why there is no journal (it could not be opened): said when a change is
@@ -281,6 +296,36 @@ impl<R: Exec> Executor<R> {
                 summary.journal_errors = std::mem::take(&mut self.journal_errors);
                 return summary;
             }
+            let stopped_at = not_launched
+                .first()
+                .copied()
+                .or(
+                    (self.stop.load(Ordering::SeqCst) && group_end < plan.steps.len())
+                        .then_some(group_end),
+                );
+            if let Some(at) = stopped_at {
+                summary.halted_at = Some(at);
+                summary.ran.push((
+                    at,
+                    StepOutcome::Refused(
+                        "stopped on request (a signal): steps in flight finished, nothing further was sent"
+                            .to_string(),
+                    ),
+                ));
+                summary.not_run = not_launched
+                    .into_iter()
+                    .chain(group_end..plan.steps.len())
+                    .filter(|step| *step != at)
+                    .collect();
+                summary.reread = self.reread(plan, &run_id).await;
+                self.record(plan, &run_id, "run-ended", |r| {
+                    r.outcome = Some(format!("stopped on request before step {}", at + 1));
+                    r.step = Some(at);
+                });
+                let _ = events.send(ExecEvent::Halted { step: at }).await;
+                summary.journal_errors = std::mem::take(&mut self.journal_errors);
+                return summary;
+            }
             index = group_end;
         }
         self.record(plan, &run_id, "run-ended", |r| {
@@ -320,7 +365,7 @@ impl<R: Exec> Executor<R> {
                     permit = permits.clone().acquire_owned() => break permit,
                 }
             };
-            if stop.load(Ordering::SeqCst) {
+            if stop.load(Ordering::SeqCst) || self.stop.load(Ordering::SeqCst) {
                 not_launched.push(index);
                 continue;
             }
@@ -337,12 +382,13 @@ impl<R: Exec> Executor<R> {
             let poll = self.poll_interval;
             let timeout = self.command_timeout;
             let stop = stop.clone();
+            let asked = self.stop.clone();
             tasks.spawn(async move {
                 let _permit = permit;
                 let _ = events.send(ExecEvent::StepStarted(index)).await;
                 let started = Instant::now();
                 let (outcome, output) =
-                    run_step(hosts.as_ref(), &step, index, poll, timeout, &events).await;
+                    run_step(hosts.as_ref(), &step, index, poll, timeout, &events, &asked).await;
                 if outcome != StepOutcome::Succeeded {
                     stop.store(true, Ordering::SeqCst);
                 }
@@ -519,6 +565,7 @@ async fn run_step<R: Exec>(
     poll: Duration,
     timeout: Duration,
     events: &mpsc::Sender<ExecEvent>,
+    asked_to_stop: &AtomicBool,
 ) -> (StepOutcome, Option<CommandOutput>) {
     let deadline = Instant::now() + step.timeout.unwrap_or(Duration::ZERO);
     loop {
@@ -556,6 +603,17 @@ async fn run_step<R: Exec>(
         };
         match condition::holds(condition, &step.command, &output) {
             Ok(true) => return (StepOutcome::Succeeded, Some(output)),
+            Ok(false) | Err(_)
+                if step.kind == StepKind::Wait && asked_to_stop.load(Ordering::SeqCst) =>
+            {
+                let observed = condition::observed(condition, &step.command, &output);
+                return (
+                    StepOutcome::ConditionNotMet(format!(
+                        "stopped watching on request (a signal); last seen: {observed}"
+                    )),
+                    Some(output),
+                );
+            }
             Ok(false) | Err(_) if step.kind == StepKind::Wait && Instant::now() < deadline => {
                 let observed = condition::observed(condition, &step.command, &output);
                 let _ = events

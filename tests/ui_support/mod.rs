@@ -44,10 +44,15 @@ pub fn draw(app: &mut App, width: u16, height: u16) -> String {
 /// Sends one terminal event through the key map and `update`, then answers the
 /// capacity reads it asked for (see [`answer_capacity`]).
 pub fn send(app: &mut App, event: Event) {
+    send_only(app, event);
+    answer_capacity(app);
+}
+
+/// Sends one terminal event through the key map and `update`; requests stay pending.
+fn send_only(app: &mut App, event: Event) {
     if let Some(action) = ui::action_for(app, &event) {
         ui::update(app, action);
     }
-    answer_capacity(app);
 }
 
 /// Screen tests run without hosts: a capacity read (remote restart) is answered at once
@@ -99,8 +104,18 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
 }
 
 /// Presses keys: characters as typed, and `<enter>`, `<esc>`, `<tab>`, `<backtab>`,
-/// `<bs>`, `<up>`, `<down>`, `<c-x>` (ctrl) in angle brackets.
+/// `<bs>`, `<up>`, `<down>`, `<c-x>` (ctrl) in angle brackets. Capacity reads are
+/// answered at once (see [`answer_capacity`]).
 pub fn press(app: &mut App, keys: &str) {
+    press_with(app, keys, send);
+}
+
+/// Like [`press`], leaving every request to whoever serves them.
+pub fn press_only(app: &mut App, keys: &str) {
+    press_with(app, keys, send_only);
+}
+
+fn press_with(app: &mut App, keys: &str, send: fn(&mut App, Event)) {
     let mut rest = keys;
     while let Some(c) = rest.chars().next() {
         if c == '<' {
@@ -275,9 +290,10 @@ impl Live {
         live
     }
 
-    /// Presses keys (see [`press`]), then carries out what they asked for.
+    /// Presses keys (see [`press`]), then carries out what they asked for; fact reads
+    /// go to the simulator (wait for their answer with [`Live::until`]).
     pub fn press(&mut self, keys: &str) {
-        press(&mut self.app, keys);
+        press_only(&mut self.app, keys);
         self.serve();
     }
 
