@@ -346,3 +346,52 @@ fn inventory_against_a_real_openssh_server() {
     assert_eq!(json["lpars"][1]["migration_state"], "Not Migrating");
     assert_eq!(sshd.logins(), 1, "one session, many channels");
 }
+
+/// A host answering garbage keeps its last data, marked stale, instead of showing
+/// nothing as fresh; bytes that are not UTF-8 are reported.
+#[tokio::test]
+async fn garbage_from_a_host_keeps_its_last_data_stale() {
+    use powerdeck::exec::Exec;
+    use powerdeck::refresh::{Source, SourceData, SourceStatus};
+    use powerdeck::sim::local::LocalTransport;
+    use powerdeck::sim::World;
+    use std::sync::{Arc, Mutex};
+
+    let world = Arc::new(Mutex::new(World::new(powerdeck::sim::Estate::demo())));
+    let transport = Arc::new(LocalTransport::new(world.clone()));
+    for (name, kind) in [
+        ("aixprd01", powerdeck::config::SourceKind::Aix),
+        ("nim01", powerdeck::config::SourceKind::Nim),
+    ] {
+        let source = Source {
+            name: name.to_string(),
+            kind,
+            interval: std::time::Duration::from_secs(3600),
+        };
+        let first = refresh::refresh_source(transport.clone(), &source).await;
+        assert_eq!(first.status, SourceStatus::Ok, "{first:?}");
+        transport
+            .exec(name, format!("simctl fault {name} garbage"))
+            .await
+            .unwrap();
+        let second = refresh::refresh_source(transport.clone(), &source)
+            .await
+            .carry_over(&first);
+        assert_eq!(second.status, SourceStatus::Error, "{name}: {second:?}");
+        assert!(second.stale, "{name}: the last data is kept, marked stale");
+        assert_eq!(second.data, first.data);
+        assert!(
+            second
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("nothing in the output could be read"),
+            "{second:?}"
+        );
+        assert!(!matches!(&second.data, SourceData::Empty));
+        transport
+            .exec(name, format!("simctl fault {name} recover"))
+            .await
+            .unwrap();
+    }
+}

@@ -8,7 +8,7 @@ use crate::estate::ReadFailure;
 use crate::estate::SourceKind;
 use crate::exec::Exec;
 use crate::sources::read;
-use crate::sources::{aix, nim, HostError, RemoteCommand};
+use crate::sources::{aix, nim, Diagnostic, HostError, Parsed, RemoteCommand};
 
 /// Reads the WPARs of an AIX global environment (`lswpar -cq`).
 pub async fn refresh_aix<T: Exec>(transport: &T, source: &str) -> SourceSnapshot {
@@ -19,7 +19,10 @@ pub async fn refresh_aix<T: Exec>(transport: &T, source: &str) -> SourceSnapshot
     match run(transport, source, &command).await {
         Ok(stdout) => match aix::parse_lswpar_delimited(&stdout, ':', aix::DEFAULT_LSWPAR_FIELDS) {
             Ok(parsed) => {
-                let problems = describe("lswpar -cq", &parsed.diagnostics);
+                let problems = problems("lswpar -cq", &stdout, &parsed);
+                if parsed.items.is_empty() && unreadable(&parsed.diagnostics) {
+                    return garbage(source, SourceKind::Aix, "lswpar -cq", problems);
+                }
                 built(
                     source,
                     SourceKind::Aix,
@@ -44,7 +47,10 @@ pub async fn refresh_nim<T: Exec>(transport: &T, source: &str) -> SourceSnapshot
     match run(transport, source, &command).await {
         Ok(stdout) => match nim::parse_lsnim_long(&stdout) {
             Ok(parsed) => {
-                let problems = describe("lsnim -l", &parsed.diagnostics);
+                let problems = problems("lsnim -l", &stdout, &parsed);
+                if parsed.items.is_empty() && unreadable(&parsed.diagnostics) {
+                    return garbage(source, SourceKind::Nim, "lsnim -l", problems);
+                }
                 built(
                     source,
                     SourceKind::Nim,
@@ -58,6 +64,35 @@ pub async fn refresh_nim<T: Exec>(transport: &T, source: &str) -> SourceSnapshot
         },
         Err(error) => SourceSnapshot::failed(source, SourceKind::Nim, error),
     }
+}
+
+/// The parser's diagnostics as problems, and a problem for bytes that were not UTF-8
+/// (they show as U+FFFD in the text kept).
+fn problems<T>(what: &str, stdout: &str, parsed: &Parsed<T>) -> Vec<String> {
+    let mut problems = describe(what, &parsed.diagnostics);
+    if stdout.contains(char::REPLACEMENT_CHARACTER) {
+        problems.push(format!(
+            "{what}: the output holds bytes that are not UTF-8 (shown as \u{FFFD})"
+        ));
+    }
+    problems
+}
+
+/// Some line that was not blank did not parse.
+fn unreadable(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| !d.excerpt.trim().is_empty())
+}
+
+/// Output with no readable record and lines that do not parse: the source answered
+/// garbage. It fails, so the last good data stays on screen, marked stale.
+fn garbage(source: &str, kind: SourceKind, what: &str, problems: Vec<String>) -> SourceSnapshot {
+    let mut snapshot = SourceSnapshot::failed(
+        source,
+        kind,
+        format!("{what}: nothing in the output could be read"),
+    );
+    snapshot.problems.extend(problems);
+    snapshot
 }
 
 async fn run<T: Exec>(

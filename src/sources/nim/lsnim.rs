@@ -90,6 +90,9 @@ pub fn parse_lsnim_long(text: &str) -> Result<Parsed<NimObject>, HostError> {
     let mut parsed = Parsed::empty();
     let mut messages = Vec::new();
     let mut current: Option<NimObject> = None;
+    // After an object line that does not parse, its attributes belong to no object we
+    // know: they are skipped, never merged into the object before it.
+    let mut skipping = false;
     for (number, line) in numbered_lines(text) {
         if line.trim().is_empty() {
             continue;
@@ -101,11 +104,23 @@ pub fn parse_lsnim_long(text: &str) -> Result<Parsed<NimObject>, HostError> {
                     .items
                     .extend(current.take().map(fill_known_attributes));
                 current = Some(new_object(name));
+                skipping = false;
             } else if let Some(message) = AixMessage::parse_line(line) {
                 messages.push((number, line.to_string(), message));
             } else {
-                parsed.warn(number, line, "expected an object line 'name:' at column 0");
+                parsed.warn(
+                    number,
+                    line,
+                    "expected an object line 'name:' at column 0; its attributes are skipped",
+                );
+                parsed
+                    .items
+                    .extend(current.take().map(fill_known_attributes));
+                skipping = true;
             }
+            continue;
+        }
+        if skipping {
             continue;
         }
         let Some(object) = current.as_mut() else {
@@ -241,6 +256,24 @@ mod tests {
         assert_eq!(attribute("  comments = a=b c"), Some(("comments", "a=b c")));
         assert_eq!(attribute("   because rc = 1"), None);
         assert_eq!(attribute("   = orphan"), None);
+    }
+
+    #[test]
+    fn attributes_under_an_unreadable_object_line_go_nowhere() {
+        let text = "client1:\n   class = machines\n   Cstate = ready for a NIM operation\n\
+                    %%garbage header\n   Cstate = BOS installation has been enabled\n   spot = spot1\n\
+                    client2:\n   class = machines\n";
+        let parsed = parse_lsnim_long(text).unwrap();
+        let names: Vec<_> = parsed.items.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["client1", "client2"]);
+        assert_eq!(
+            parsed.items[0].attribute("Cstate"),
+            Some("ready for a NIM operation"),
+            "the unreadable object's attributes are not merged into client1"
+        );
+        assert_eq!(parsed.items[0].attribute("spot"), None);
+        assert_eq!(parsed.diagnostics.len(), 1, "{:?}", parsed.diagnostics);
+        assert_eq!(parsed.diagnostics[0].line, 4);
     }
 
     #[test]
