@@ -465,6 +465,30 @@ impl Request {
     }
 }
 
+/// Notes for a plan built on data a failed refresh left behind: which host's data, and
+/// how old it was at `now`. The plan itself stays a pure function of the data.
+pub fn stale_notes(view: EstateView<'_>, plan: &Plan, now: std::time::SystemTime) -> Vec<String> {
+    let mut hosts: Vec<&str> = plan.steps.iter().map(|step| step.host.as_str()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+        .into_iter()
+        .filter_map(|host| {
+            let snapshot = view.snapshots.iter().find(|s| s.name == host && s.stale)?;
+            let age = snapshot
+                .fetched_at
+                .and_then(|at| now.duration_since(at).ok())
+                .map_or("of unknown age".to_string(), |age| {
+                    format!("{} min old", age.as_secs() / 60)
+                });
+            Some(format!(
+                "what {host} reported is {age}: its last refresh failed ({}); the plan's checks read it again before any change",
+                snapshot.error.as_deref().unwrap_or("no reason given")
+            ))
+        })
+        .collect()
+}
+
 /// Reads what the plan needs, then builds it: what `powerdeck plan` does.
 pub async fn plan<E: Exec>(
     exec: &E,
@@ -475,7 +499,10 @@ pub async fn plan<E: Exec>(
         Some(query) => query.read(exec).await?,
         None => Facts::None,
     };
-    request.build(view, &facts)
+    let mut plan = request.build(view, &facts)?;
+    plan.notes
+        .extend(stale_notes(view, &plan, std::time::SystemTime::now()));
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -496,5 +523,43 @@ mod tests {
             assert_eq!(spec.id.spec(), spec);
             assert_eq!(WizardId::from_key_name(spec.key_name), Some(spec.id));
         }
+    }
+
+    #[test]
+    fn a_plan_on_stale_data_says_how_old() {
+        use crate::estate::{SourceData, SourceKind, SourceSnapshot};
+        use crate::sources::hmc::commands;
+        use crate::wizard::{Step, StepKind};
+        use std::time::{Duration, SystemTime};
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut snapshot = SourceSnapshot::failed("hmc01", SourceKind::Hmc, "no answer");
+        snapshot.stale = true;
+        snapshot.fetched_at = Some(now - Duration::from_secs(600));
+        snapshot.data = SourceData::Hmc(Vec::new());
+        let snapshots = [snapshot];
+        let step = Step::new(
+            "hmc01",
+            StepKind::Check,
+            commands::lssyscfg_sys(Some("p9-01"), &["name", "state"]).unwrap(),
+            "check",
+        );
+        let plan = Plan {
+            wizard: "test",
+            title: "t".into(),
+            confirm_name: "x".into(),
+            attestation: None,
+            steps: vec![step],
+            parallelism: 1,
+            notes: Vec::new(),
+        };
+        let notes = stale_notes(EstateView::new(&snapshots), &plan, now);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("hmc01 reported is 10 min old"),
+            "{notes:?}"
+        );
+        assert!(notes[0].contains("no answer"));
+        let fresh = [SourceSnapshot::failed("hmc01", SourceKind::Hmc, "x")];
+        assert!(stale_notes(EstateView::new(&fresh), &plan, now).is_empty());
     }
 }

@@ -2,6 +2,9 @@
 //! `update`. Running a plan is a request the runner carries out; its events come back
 //! as actions.
 
+use std::time::SystemTime;
+
+use crate::wizard::catalogue::stale_notes;
 use crate::wizard::{EstateView, ExecEvent, Plan, PlanError, RunSummary, StepOutcome};
 
 use super::open::{all_snapshots, hmc_snapshots};
@@ -297,6 +300,7 @@ fn read_then_plan(app: &mut App, request: FactsQuery) {
 /// Facts read for a wizard: its plan is built with them, if it still waits for them.
 pub fn facts_read(app: &mut App, request: FactsQuery, facts: Result<Facts, PlanError>) -> bool {
     let snapshots = all_snapshots(app);
+    let now = app.now;
     let Some(wizard) = app.wizard.as_mut() else {
         return false;
     };
@@ -307,7 +311,7 @@ pub fn facts_read(app: &mut App, request: FactsQuery, facts: Result<Facts, PlanE
     match facts {
         Ok(facts) => {
             wizard.facts = Some(facts);
-            let plan = build(EstateView::new(&snapshots), wizard);
+            let plan = build(EstateView::new(&snapshots), wizard, now);
             wizard.plan = Some(plan);
         }
         Err(error) => {
@@ -330,15 +334,16 @@ fn show_plan(app: &mut App) {
         ) => hmc_snapshots(app),
         _ => all_snapshots(app),
     };
+    let now = app.now;
     let Some(wizard) = app.wizard.as_mut() else {
         return;
     };
-    let plan = build(EstateView::new(&snapshots), wizard);
+    let plan = build(EstateView::new(&snapshots), wizard, now);
     wizard.plan = Some(plan);
     advance(wizard, Stage::Plan);
 }
 
-fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
+fn build(view: EstateView<'_>, wizard: &Wizard, now: SystemTime) -> Result<Plan, PlanError> {
     if wizard.kind == WizardKind::Recovery {
         return wizard
             .plan
@@ -346,7 +351,9 @@ fn build(view: EstateView<'_>, wizard: &Wizard) -> Result<Plan, PlanError> {
             .unwrap_or_else(|| Err(PlanError::invalid("no recovery plan")));
     }
     let facts = wizard.facts.clone().unwrap_or_default();
-    wizard.request()?.build(view, &facts)
+    let mut plan = wizard.request()?.build(view, &facts)?;
+    plan.notes.extend(stale_notes(view, &plan, now));
+    Ok(plan)
 }
 
 /// What the operator chose, for the journal.
