@@ -218,6 +218,8 @@ fn demo_remote_restart_from_the_systems_view() {
     tmux.wait_text("2/5 partitions", STEP);
     tmux.keys(&["Enter"]);
     tmux.wait_text("3/5 plan", STEP);
+    // The plan shows once the target's capacity has been read over SSH.
+    tmux.wait_text("restart order:", STEP);
     tmux.keys(&["Enter"]);
     tmux.wait_text("name:", STEP);
     // The name, then Enter: it runs.
