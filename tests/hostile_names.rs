@@ -23,8 +23,8 @@ use std::time::SystemTime;
 use common::sim::SimLab;
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{
-    Cstate, FirmwareLevels, Lpar, ManagedSystem, MigrationState, NimObject, Wpar, WparState,
-    WparType,
+    Cstate, FirmwareLevels, Lpar, ManagedSystem, MigrationState, NimObject, Profile,
+    RetrievableLevels, Wpar, WparState, WparType,
 };
 use powerdeck::inventory::Inventory;
 use powerdeck::refresh::{Event, SourceData, SourceSnapshot, SourceStatus, SystemData};
@@ -34,10 +34,11 @@ use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
 use powerdeck::text::{is_control, visible};
 use powerdeck::ui::{self, Action, App, ConsoleOptions, Stage};
 use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
+use powerdeck::wizard::firmware::EvacuationFacts;
 use powerdeck::wizard::{
-    self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, NimSyncChoices, NimadmFacts,
-    OnFailure, Plan, RemoteRestartChoices, SourceAfterMove, Step, StepKind, WparMoveChoices,
-    WparMoveFacts, WparRecoveryChoices,
+    self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareFacts, NimSyncChoices,
+    NimadmFacts, OnFailure, Plan, RemoteRestartChoices, SourceAfterMove, Step, StepKind,
+    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
 };
 use proptest::prelude::*;
 use ui_support::{draw, press, select};
@@ -139,7 +140,7 @@ fn system(
     }
 }
 
-const RUN: &str = "lpar_env=aixlinux,state=Running,rmc_state=active";
+const RUN: &str = "lpar_env=aixlinux,state=Running,rmc_state=active,auto_start=0,curr_lpar_proc_compat_mode=POWER9";
 const SRR: &str = "lpar_env=aixlinux,state=Not Available,remote_restart_capable=0,simplified_remote_restart_capable=1";
 
 fn hmc_estate() -> SourceSnapshot {
@@ -165,12 +166,12 @@ fn hmc_estate() -> SourceSnapshot {
                 "name=src,type_model=9009-42A,serial_num=7800AAA,state=Operating,active_lpar_mobility_capable=1",
                 levels(105, 105, 105),
                 &[
-                    (None, "name=src-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active"),
+                    (None, "name=src-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active,auto_start=1"),
                     (Some(LPAR_NEWLINE), format!("name=l,lpar_id=2,{RUN}").as_str()),
                     (Some(LPAR_SUBST), format!("name=l,lpar_id=3,{RUN}").as_str()),
                     (
                         Some(LPAR_QUOTES),
-                        "name=l,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive",
+                        "name=l,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive,auto_start=0,curr_lpar_proc_compat_mode=POWER9",
                     ),
                 ],
             ),
@@ -310,6 +311,50 @@ fn estate() -> Vec<SourceSnapshot> {
     snapshots
 }
 
+/// What a firmware plan of `src` reads: a valid key, a repository with newer levels, and
+/// room for every partition on the evacuation target, none with physical I/O.
+fn firmware_facts(view: EstateView<'_>) -> FirmwareFacts {
+    let lpars: Vec<&Lpar> = view
+        .find_system(SYS_SRC)
+        .iter()
+        .flat_map(|found| &found.data.lpars)
+        .collect();
+    let profile = |lpar: &Lpar| {
+        let mut profile = hmc::parse::<Profile>("name=default_profile,lpar_name=l,io_slots=none\n")
+            .unwrap()
+            .items
+            .remove(0);
+        profile.lpar_name = lpar.name.clone();
+        profile
+    };
+    FirmwareFacts {
+        system_time: Some("06/14/2025 02:47:13".into()),
+        access_key_expiry: Some("04/01/2040".into()),
+        retrievable: RetrievableLevels {
+            release: None,
+            concurrent_level: Some(131),
+            disruptive_level: Some(145),
+        },
+        evacuation: Some(EvacuationFacts {
+            capacity: CapacityFacts {
+                free_memory_mb: 1 << 20,
+                free_proc_units: 256.0,
+                sizes: lpars
+                    .iter()
+                    .map(|lpar| PartitionSize {
+                        lpar: lpar.name.clone(),
+                        profile: "default_profile".into(),
+                        memory_mb: 4096,
+                        proc_units: 0.5,
+                    })
+                    .collect(),
+            },
+            profiles: lpars.iter().map(|lpar| profile(lpar)).collect(),
+        }),
+        ..Default::default()
+    }
+}
+
 /// Every wizard's plan over the hostile estate, in its variants.
 fn every_plan() -> Vec<Plan> {
     let snapshots = estate();
@@ -322,6 +367,7 @@ fn every_plan() -> Vec<Plan> {
                 disruptive,
                 ..Default::default()
             },
+            &firmware_facts(view),
         )
     };
     let move_to = |source_after| {
@@ -571,7 +617,13 @@ fn suggested_commands_in_notes_are_quoted() {
         script.contains("start it with startwpar 'ws`pwned`\\e[31m'"),
         "{script}"
     );
-    let firmware = wizard::firmware(view, SYS_SRC, &FirmwareChoices::default()).unwrap();
+    let firmware = wizard::firmware(
+        view,
+        SYS_SRC,
+        &FirmwareChoices::default(),
+        &firmware_facts(view),
+    )
+    .unwrap();
     assert!(
         firmware
             .to_script()

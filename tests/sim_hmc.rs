@@ -1150,6 +1150,13 @@ fn simplified_remote_restart_cycle() {
         "chsysstate -r lpar -m down -o on -n rr1 -f default_profile",
         "HSCLA9DF",
     );
+    for vios in ["down-vios1", "down-vios2"] {
+        ok(
+            &mut world,
+            &format!("chsysstate -r lpar -m down -o on -n {vios}"),
+        );
+    }
+    wait(&mut world, 62.0);
     let reply = run(
         &mut world,
         "hmc",
@@ -1454,6 +1461,13 @@ fn powervm_remote_restart_with_reserved_storage() {
     ok(&mut world, "chsysstate -m p7a -r sys -o on");
     wait(&mut world, 121.0);
     assert_eq!(system_state(&mut world, "hmc", "p7a"), "Operating");
+    // The VIOS are still booting: cleanup waits for them.
+    refused(
+        &mut world,
+        "rrstartlpar -o cleanup -m p7a -p ora1",
+        "HSCLA9E8",
+    );
+    wait(&mut world, 60.0);
     ok(&mut world, "rrstartlpar -o cleanup -m p7a -p ora1");
     wait(&mut world, 15.0);
     assert_eq!(
@@ -1477,6 +1491,13 @@ fn cleanup_with_retaindev_keeps_the_device_in_the_pool() {
     );
     wait(&mut world, reply.duration().as_secs_f64());
     ok(&mut world, "simctl state hmc p7a Standby");
+    for vios in ["p7a-vios1", "p7a-vios2"] {
+        ok(
+            &mut world,
+            &format!("chsysstate -r lpar -m p7a -o on -n {vios}"),
+        );
+    }
+    wait(&mut world, 62.0);
     ok(
         &mut world,
         "rrstartlpar -o cleanup -m p7a -p ora1 --retaindev",
@@ -1489,6 +1510,145 @@ fn cleanup_with_retaindev_keeps_the_device_in_the_pool() {
         ),
         "hdisk1,none\nhdisk2,none\nhdisk3,none\n"
     );
+}
+
+/// A source back in Standby with its VIOS down, the stale copy of app1 (whose next
+/// cleanup fails) and the target running app1.
+const BACK: &str = r#"
+[[hmc]]
+name = "hmc"
+
+[[hmc.systems]]
+name = "src"
+type_model = "8286-42A"
+serial_num = "1111111"
+state = "Standby"
+generation = "POWER8"
+srr_capable = true
+memory_mb = 262144
+proc_units = 16.0
+lpars = [
+  { name = "src-vios1", id = 1, env = "vioserver", state = "Not Activated", rmc_ipaddr = "10.0.1.1", memory_mb = 4096, proc_units = 1.0 },
+  { name = "src-vios2", id = 2, env = "vioserver", state = "Not Activated", rmc_ipaddr = "10.0.1.2", memory_mb = 4096, proc_units = 1.0 },
+  { name = "app1", id = 3, state = "Not Activated", rmc_ipaddr = "10.0.1.3", memory_mb = 8192, proc_units = 0.5, srr = true, rr_status = "Remote Restarted", fail_cleanup = true },
+]
+
+[[hmc.systems]]
+name = "dst"
+type_model = "9009-42A"
+serial_num = "2222222"
+generation = "POWER9"
+srr_capable = true
+memory_mb = 262144
+proc_units = 16.0
+lpars = [
+  { name = "dst-vios1", id = 1, env = "vioserver", rmc_ipaddr = "10.0.2.1", memory_mb = 4096, proc_units = 1.0 },
+  { name = "app1", id = 3, rmc_ipaddr = "10.0.2.3", memory_mb = 8192, proc_units = 0.5, srr = true, rr_status = "Destination Remote Restarted" },
+]
+"#;
+
+#[test]
+fn cleanup_needs_the_source_vios_and_force_after_a_failed_one() {
+    let mut world = inline(BACK);
+    let text = refused(
+        &mut world,
+        "rrstartlpar -o cleanup -m src -p app1",
+        "HSCLA9E8",
+    );
+    assert!(text.contains("src-vios1"), "{text}");
+    ok(&mut world, "chsysstate -r lpar -m src -o on -n src-vios1");
+    wait(&mut world, 61.0);
+    // One VIOS is not enough.
+    refused(
+        &mut world,
+        "rrstartlpar -o cleanup -m src -p app1",
+        "HSCLA9E8",
+    );
+    ok(&mut world, "chsysstate -r lpar -m src -o on -n src-vios2");
+    wait(&mut world, 61.0);
+    // Simplified remote restart has no reserved storage device to retain.
+    refused(
+        &mut world,
+        "rrstartlpar -o cleanup -m src -p app1 --retaindev",
+        "HSCLA9E9",
+    );
+    // The cleanup fails part-way and says how to go on.
+    let reply = run(&mut world, "hmc", "rrstartlpar -o cleanup -m src -p app1");
+    assert_eq!(reply.exit_status, 1);
+    assert!(
+        reply.stdout_text().starts_with("HSCLA9EB "),
+        "{}",
+        reply.stdout_text()
+    );
+    assert!(reply.stdout_text().contains("--force"));
+    wait(&mut world, reply.duration().as_secs_f64());
+    assert_eq!(
+        attr(&mut world, "hmc", "src", "app1", "remote_restart_status"),
+        "Source Side Cleanup Failed"
+    );
+    refused(
+        &mut world,
+        "rrstartlpar -o cleanup -m src -p app1",
+        "HSCLA9EA",
+    );
+    // The stale copy still cannot be started.
+    refused(
+        &mut world,
+        "chsysstate -r lpar -m src -o on -n app1",
+        "HSCLA9DF",
+    );
+    ok(&mut world, "rrstartlpar -o cleanup -m src -p app1 --force");
+    wait(&mut world, 15.0);
+    assert_eq!(
+        ok(
+            &mut world,
+            "lssyscfg -r lpar -m src --filter lpar_names=app1"
+        ),
+        "No results were found.\n"
+    );
+    assert_eq!(
+        attr(&mut world, "hmc", "dst", "app1", "remote_restart_status"),
+        "Remote Restartable"
+    );
+}
+
+#[test]
+fn an_os_that_hangs_in_its_shutdown_keeps_running_until_a_delayed_shutdown() {
+    let mut world = inline(
+        r#"
+[[hmc]]
+name = "hmc"
+[[hmc.systems]]
+name = "sys"
+type_model = "9009-22A"
+serial_num = "1234567"
+memory_mb = 65536
+proc_units = 4.0
+lpars = [
+  { name = "vios1", id = 1, env = "vioserver", rmc_ipaddr = "10.0.0.1", memory_mb = 4096, proc_units = 1.0 },
+  { name = "hung", id = 2, rmc_ipaddr = "10.0.0.2", memory_mb = 4096, proc_units = 0.5, hang_os_shutdown = true },
+  { name = "fine", id = 3, rmc_ipaddr = "10.0.0.3", memory_mb = 4096, proc_units = 0.5 },
+]
+"#,
+    );
+    ok(
+        &mut world,
+        "chsysstate -r lpar -m sys -o osshutdown -n hung",
+    );
+    ok(
+        &mut world,
+        "chsysstate -r lpar -m sys -o osshutdown -n fine",
+    );
+    // An OS shutdown takes longer than a delayed one (40 s).
+    wait(&mut world, 41.0);
+    assert_eq!(lpar_state(&mut world, "sys", "fine"), "Shutting Down");
+    wait(&mut world, 5.0);
+    assert_eq!(lpar_state(&mut world, "sys", "fine"), "Not Activated");
+    wait(&mut world, 600.0);
+    assert_eq!(lpar_state(&mut world, "sys", "hung"), "Running");
+    ok(&mut world, "chsysstate -r lpar -m sys -o shutdown -n hung");
+    wait(&mut world, 41.0);
+    assert_eq!(lpar_state(&mut world, "sys", "hung"), "Not Activated");
 }
 
 // ------------------------------------------------------------------ power
@@ -1987,7 +2147,7 @@ fn firmware_listing_and_repository_lookup() {
     let out = ok(&mut world, "lslic -m src -t sys");
     assert_eq!(
         out,
-        "lic_type=Managed System,management_status=Enabled,disabled_reason=,activated_level=100,activated_spname=FW950.100,installed_level=100,installed_spname=FW950.100,accepted_level=100,accepted_spname=FW950.100,ecnumber=01VL950,mtms=9009-42A*1111111,deferred_level=None,deferred_spname=None,platform_ipl_level=100,platform_ipl_spname=FW950.100,curr_level_primary=100,curr_power_on_side_primary=temp,pend_power_on_side_primary=temp,temp_level_primary=100,perm_level_primary=100,update_control_primary=HMC\n"
+        "lic_type=Managed System,management_status=Enabled,disabled_reason=,activated_level=100,activated_spname=FW950.100,installed_level=100,installed_spname=FW950.100,accepted_level=100,accepted_spname=FW950.100,ecnumber=01VL950,mtms=9009-42A*1111111,deferred_level=None,deferred_spname=None,platform_ipl_level=100,platform_ipl_spname=FW950.100,curr_level_primary=100,curr_power_on_side_primary=temp,pend_power_on_side_primary=temp,temp_level_primary=100,perm_level_primary=100,update_control_primary=HMC,update_access_key_exp_date=06/14/2026\n"
     );
     let levels = parse_clean::<FirmwareLevels>(&out, "lslic");
     assert_eq!(levels[0].ecnumber.as_deref(), Some("01VL950"));
@@ -2164,6 +2324,134 @@ fn install_then_remove_and_release_upgrade() {
             "lslic -m src -F ecnumber,activated_level,activated_spname"
         ),
         "01VL960,20,FW960.20\n"
+    );
+}
+
+/// A POWER9 whose update access key expired on 05/31/2025 (the simulator starts on
+/// 06/14/2025), a POWER7+ without a key, a POWER10 on an HMC below its firmware's
+/// minimum.
+const KEYS: &str = r#"
+[[hmc]]
+name = "hmc"
+version = "V10R2M1050"
+
+[[hmc.systems]]
+name = "p9"
+type_model = "9009-42A"
+serial_num = "1111111"
+generation = "POWER9"
+memory_mb = 262144
+proc_units = 16.0
+firmware = { ecnumber = "01VL950", activated_level = 70, installed_level = 70, accepted_level = 65, update_access_key_exp_date = "05/31/2025" }
+repositories = [
+  { kind = "disk", concurrent_level = 75, disruptive_level = 75 },
+  { kind = "mountpoint", directory = "/old", concurrent_level = 75, disruptive_level = 75, released = "05/01/2025" },
+]
+
+[[hmc.systems]]
+name = "p7"
+type_model = "9117-MMD"
+serial_num = "2222222"
+generation = "POWER7+"
+memory_mb = 262144
+proc_units = 16.0
+firmware = { ecnumber = "01AM780", activated_level = 84, installed_level = 84, accepted_level = 84, update_access_key_exp_date = "01/01/2020" }
+repositories = [{ kind = "disk", concurrent_level = 86, disruptive_level = 86 }]
+
+[[hmc.systems]]
+name = "p10"
+type_model = "9080-HEX"
+serial_num = "3333333"
+generation = "POWER10"
+memory_mb = 262144
+proc_units = 16.0
+firmware = { ecnumber = "01MH1030", activated_level = 70, installed_level = 70, accepted_level = 70 }
+repositories = [{ kind = "disk", concurrent_level = 75, disruptive_level = 75, min_hmc = "V10R3M1060" }]
+"#;
+
+#[test]
+fn updlic_installs_nothing_released_after_the_update_access_key_date() {
+    let mut world = inline(KEYS);
+    assert_eq!(
+        ok(&mut world, "lslic -m p9 -F mtms,update_access_key_exp_date"),
+        "9009-42A*1111111,05/31/2025\n"
+    );
+    assert_eq!(
+        ok(&mut world, "lslic -m p7 -F mtms,update_access_key_exp_date"),
+        "9117-MMD*2222222,null\n"
+    );
+    assert_eq!(
+        ok(&mut world, "lslic -m p10 -F update_access_key_exp_date"),
+        "06/14/2026\n",
+        "a POWER8 or later system without a date in the estate gets the default"
+    );
+    let text = refused(
+        &mut world,
+        "updlic -o a -m p9 -t sys -r disk -l latestconcurrent",
+        "HSCL2D0C",
+    );
+    assert!(text.contains("expired on 05/31/2025"), "{text}");
+    refused(
+        &mut world,
+        "updlic -o i -m p9 -t sys -r disk -l 75",
+        "HSCL2D0C",
+    );
+    // Levels released before the key's date still go in; the running firmware and
+    // accepting or backing out are not affected.
+    let reply = run(
+        &mut world,
+        "hmc",
+        "updlic -o a -m p9 -t sys -r mountpoint -d /old -l latestconcurrent",
+    );
+    assert_eq!(reply.exit_status, 0, "{}", reply.stdout_text());
+    // POWER7 has no key.
+    let reply = run(
+        &mut world,
+        "hmc",
+        "updlic -o a -m p7 -t sys -r disk -l latestconcurrent",
+    );
+    assert_eq!(reply.exit_status, 0, "{}", reply.stdout_text());
+}
+
+#[test]
+fn updlic_needs_the_hmc_level_the_firmware_names() {
+    let mut world = inline(KEYS);
+    let text = refused(
+        &mut world,
+        "updlic -o a -m p10 -t sys -r disk -l latestconcurrent",
+        "HSCL2D0D",
+    );
+    assert!(
+        text.contains("V10R3M1060") && text.contains("V10R2M1050"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_install_first_copies_the_temporary_side_to_the_permanent_side() {
+    let mut world = inline(KEYS);
+    // p9 runs 70, never accepted (65). The install copies 70 to the permanent side.
+    let reply = run(
+        &mut world,
+        "hmc",
+        "updlic -o a -m p9 -t sys -r mountpoint -d /old -l latestconcurrent",
+    );
+    assert_eq!(reply.exit_status, 0, "{}", reply.stdout_text());
+    wait(&mut world, reply.duration().as_secs_f64());
+    assert_eq!(
+        ok(
+            &mut world,
+            "lslic -m p9 -F activated_level,installed_level,accepted_level,perm_level_primary"
+        ),
+        "75,75,70,70\n"
+    );
+    // Backing out returns to the level that ran before, not to 65.
+    let reply = run(&mut world, "hmc", "updlic -o r -m p9");
+    assert_eq!(reply.exit_status, 0, "{}", reply.stdout_text());
+    wait(&mut world, reply.duration().as_secs_f64());
+    assert_eq!(
+        ok(&mut world, "lslic -m p9 -F activated_level,accepted_level"),
+        "70,70\n"
     );
 }
 

@@ -122,9 +122,11 @@ async fn firmware_update_choice_plan_and_confirmation() {
     live.press("j");
     insta::assert_snapshot!("firmware_choose_100x30", live.draw(100, 30));
     live.press("g");
-    // Concurrent is the default; Enter shows the whole plan, nothing runs.
+    // Concurrent is the default; Enter reads the key, the HMC level and the repository,
+    // then shows the whole plan; nothing runs.
     live.press("<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Plan));
+    live.until("the facts and the plan", has_plan).await;
     assert!(
         plan_text(&live.app).contains("updlic"),
         "{}",
@@ -173,6 +175,7 @@ async fn firmware_disruptive_evacuation_and_accept() {
         "{}",
         message(&live.app)
     );
+    live.until("the facts and the plan", has_plan).await;
     let plan = plan_text(&live.app);
     assert!(
         plan.contains("chsysstate") && plan.contains("updlic"),

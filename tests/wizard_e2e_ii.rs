@@ -20,10 +20,11 @@ use powerdeck::sim::estate::HostKind;
 use powerdeck::sim::local::LocalTransport;
 use powerdeck::sim::world::World;
 use powerdeck::sim::Estate;
+use powerdeck::wizard::catalogue::{self, Request};
 use powerdeck::wizard::{
     self, nim_ops, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices,
-    Journal, NimSyncChoices, Plan, RunSummary, StepKind, StepOutcome, WparMoveChoices,
-    WparRecoveryChoices,
+    Journal, NimSyncChoices, Plan, PlanError, PlanErrorKind, RunSummary, StepKind, StepOutcome,
+    WparMoveChoices, WparRecoveryChoices,
 };
 use tokio::sync::mpsc;
 
@@ -266,6 +267,24 @@ impl Demo {
 // ---------------------------------------------------------------------------------------
 // Firmware
 
+/// The firmware plan of e980-01, its facts read from the hosts as `plan` reads them.
+async fn firmware_plan(
+    demo: &Demo,
+    snapshots: &[SourceSnapshot],
+    choices: FirmwareChoices,
+) -> Result<Plan, PlanError> {
+    let request = Request::Firmware {
+        system: "e980-01".into(),
+        choices,
+    };
+    catalogue::plan(
+        demo.transport.as_ref(),
+        EstateView::new(snapshots),
+        &request,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn concurrent_firmware_update_then_accept() {
     let demo = Demo::new();
@@ -276,12 +295,9 @@ async fn concurrent_firmware_update_then_accept() {
         .clone()
         .unwrap();
     assert_eq!(before.activated_level, Some(105));
-    let plan = wizard::firmware(
-        EstateView::new(&snapshots),
-        "e980-01",
-        &FirmwareChoices::default(),
-    )
-    .unwrap();
+    let plan = firmware_plan(&demo, &snapshots, FirmwareChoices::default())
+        .await
+        .unwrap();
     let path = journal_path("fw-concurrent");
     let summary = execute(demo.transport.clone(), &plan, 0, "e980-01", &path).await;
     assert!(summary.completed(), "{}", summary.describe(&plan));
@@ -345,7 +361,7 @@ async fn disruptive_firmware_update_with_evacuation() {
         }),
         ..Default::default()
     };
-    let plan = wizard::firmware(EstateView::new(&snapshots), "e980-01", &choices).unwrap();
+    let plan = firmware_plan(&demo, &snapshots, choices).await.unwrap();
     let path = journal_path("fw-disruptive");
     let summary = execute(demo.ticking(), &plan, 0, "e980-01", &path).await;
     assert!(summary.completed(), "{}", summary.describe(&plan));
@@ -393,23 +409,16 @@ async fn a_partition_that_cannot_move_stops_the_plan_before_the_power_off() {
         }),
         ..Default::default()
     };
-    let plan = wizard::firmware(EstateView::new(&snapshots), "e980-01", &choices).unwrap();
-    let validate = plan
-        .steps
-        .iter()
-        .position(|s| s.line() == "LANG=C migrlpar -o v -m e980-01 -t e1080-01 -p prdbkp01")
-        .unwrap();
-    let path = journal_path("fw-no-move");
-    let summary = execute(demo.ticking(), &plan, 0, "e980-01", &path).await;
-    assert_eq!(
-        summary.halted_at,
-        Some(validate),
+    // Its profile's io_slots say so at planning time: no step runs.
+    let refused = firmware_plan(&demo, &snapshots, choices).await.unwrap_err();
+    assert_eq!(refused.kind, PlanErrorKind::Refused, "{}", refused.reason);
+    assert!(
+        refused
+            .reason
+            .starts_with("prdbkp01 cannot be evacuated to e1080-01: it owns physical I/O slots"),
         "{}",
-        summary.describe(&plan)
+        refused.reason
     );
-    assert!(!ran_lines(&plan, &summary)
-        .iter()
-        .any(|l| l.contains("updlic")));
     let snapshots = demo.refresh().await;
     let still = system(&snapshots, "e980-01");
     assert_eq!(still.system.state, SystemState::Operating);
@@ -421,28 +430,15 @@ async fn a_partition_that_cannot_move_stops_the_plan_before_the_power_off() {
         .lpars
         .iter()
         .any(|l| l.name == "prdbkp01" && l.state == LparState::Running));
-    let records = Journal::read(&path).unwrap();
-    let refused = records
-        .iter()
-        .find(|r| r.event == "step" && r.step == Some(validate))
-        .unwrap();
-    assert!(refused
-        .outcome
-        .as_deref()
-        .unwrap()
-        .starts_with("failed: HSCL"));
 }
 
 #[tokio::test]
 async fn an_updlic_error_halts_with_a_complete_journal() {
     let demo = Demo::new();
     let snapshots = demo.refresh().await;
-    let plan = wizard::firmware(
-        EstateView::new(&snapshots),
-        "e980-01",
-        &FirmwareChoices::default(),
-    )
-    .unwrap();
+    let plan = firmware_plan(&demo, &snapshots, FirmwareChoices::default())
+        .await
+        .unwrap();
     let update = plan
         .steps
         .iter()

@@ -11,6 +11,7 @@ use common::sim::SshLab;
 use powerdeck::estate::{Cstate, WparState};
 use powerdeck::refresh::{SourceData, SourceSnapshot};
 use powerdeck::sim::Estate;
+use powerdeck::wizard::catalogue::{self, Request};
 use powerdeck::wizard::{
     self, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices, Journal,
     NimSyncChoices, Plan, WparMoveChoices, WparRecoveryChoices,
@@ -61,12 +62,13 @@ fn wpar_state(snapshots: &[SourceSnapshot], host: &str, wpar: &str) -> Option<Wp
 async fn concurrent_firmware_update() {
     let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
-    let plan = wizard::firmware(
-        EstateView::new(&before),
-        "e980-01",
-        &FirmwareChoices::default(),
-    )
-    .unwrap();
+    let request = Request::Firmware {
+        system: "e980-01".into(),
+        choices: FirmwareChoices::default(),
+    };
+    let plan = catalogue::plan(lab.transport.as_ref(), EstateView::new(&before), &request)
+        .await
+        .unwrap();
     run(&lab, &plan, "e980-01").await;
     let after = lab.refresh().await;
     let system = after
@@ -99,7 +101,13 @@ async fn disruptive_firmware_update_with_evacuation() {
         }),
         ..Default::default()
     };
-    let plan = wizard::firmware(EstateView::new(&before), "e980-01", &choices).unwrap();
+    let request = Request::Firmware {
+        system: "e980-01".into(),
+        choices,
+    };
+    let plan = catalogue::plan(lab.transport.as_ref(), EstateView::new(&before), &request)
+        .await
+        .unwrap();
     assert!(plan
         .steps
         .iter()

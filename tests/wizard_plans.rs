@@ -438,6 +438,7 @@ fn cleanup_after_the_source_returns() {
             "LANG=C migrlpar -o r -m p8-back -p stuckmig".to_string(),
         ]
     );
+    // gone1 uses simplified remote restart: no reserved storage device to retain.
     let kept = cleanup(
         view,
         "p8-back",
@@ -445,11 +446,11 @@ fn cleanup_after_the_source_returns() {
             retain_devices: true,
         },
     )
-    .unwrap();
-    assert_eq!(
-        kept.steps[1].line(),
-        "LANG=C rrstartlpar -o cleanup -m p8-back -p gone1 --retaindev"
-    );
+    .unwrap_err();
+    assert_eq!(kept.kind, PlanErrorKind::Invalid);
+    assert!(kept
+        .reason
+        .contains("no partition to clean up on p8-back has one"));
     assert!(cleanup(view, "p9-02", CleanupChoices::default())
         .unwrap_err()
         .reason

@@ -6,16 +6,21 @@ use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
 use powerdeck::config::SourceKind;
-use powerdeck::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationState, Wpar};
+use powerdeck::estate::{
+    FirmwareLevels, HmcVersion, Lpar, ManagedSystem, MigrationState, Profile, RetrievableLevels,
+    Wpar,
+};
 use powerdeck::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use powerdeck::sources::aix::commands as aix;
 use powerdeck::sources::command::{Effect, RemoteCommand};
 use powerdeck::sources::nim::commands::{self as nim, ClientCommand};
 use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
+use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
+use powerdeck::wizard::firmware::EvacuationFacts;
 use powerdeck::wizard::{
     self, wpar_move, wpar_recovery, Condition, Disruptive, EstateView, FirmwareChoices,
-    FirmwareRepo, NimSyncChoices, NimadmFacts, OnFailure, Plan, SourceAfterMove, StepKind,
-    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    FirmwareFacts, FirmwareRepo, NimSyncChoices, NimadmFacts, OnFailure, Plan, SourceAfterMove,
+    StepKind, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ fn system(record: &str, firmware: Option<FirmwareLevels>, lpars: &str) -> System
     }
 }
 
-const RUN: &str = "lpar_env=aixlinux,state=Running,rmc_state=active";
+const RUN: &str = "lpar_env=aixlinux,state=Running,rmc_state=active,auto_start=0,curr_lpar_proc_compat_mode=POWER9";
 const HOSTILE_LPAR: &str = "prd'; rm -rf /";
 
 fn hmc_estate() -> Vec<SourceSnapshot> {
@@ -82,23 +87,23 @@ fn hmc_estate() -> Vec<SourceSnapshot> {
                     "name=p9-fw,type_model=9080-M9S,serial_num=13E8F2X,state=Operating",
                     levels(105, 105, 105),
                     &format!(
-                        "name=p9-fw-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active\n\
+                        "name=p9-fw-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active,auto_start=1\n\
                          name=app01,lpar_id=3,{RUN}\n\
-                         name=norm01,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive\n\
-                         name=off01,lpar_id=5,lpar_env=aixlinux,state=Not Activated\n\
+                         name=norm01,lpar_id=4,lpar_env=aixlinux,state=Running,rmc_state=inactive,auto_start=0,curr_lpar_proc_compat_mode=POWER9\n\
+                         name=off01,lpar_id=5,lpar_env=aixlinux,state=Not Activated,auto_start=1\n\
                          name={HOSTILE_LPAR},lpar_id=6,{RUN}\n"
                     ),
                 ),
                 system(
-                    "name=p9-spare,type_model=9009-42A,serial_num=7800SPR,state=Operating,active_lpar_mobility_capable=1",
+                    "name=p9-spare,type_model=9009-42A,serial_num=7800SPR,state=Operating,active_lpar_mobility_capable=1,\"lpar_proc_compat_modes=default,POWER8,POWER9\"",
                     levels(131, 131, 131),
                     "",
                 ),
                 system(
                     "name=p9-idle,type_model=9009-42A,serial_num=7800IDL,state=Standby",
                     levels(80, 84, 80),
-                    "name=idle-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active\n\
-                     name=idle01,lpar_id=2,lpar_env=aixlinux,state=Not Activated\n",
+                    "name=idle-vios1,lpar_id=1,lpar_env=vioserver,state=Running,rmc_state=active,auto_start=1\n\
+                     name=idle01,lpar_id=2,lpar_env=aixlinux,state=Not Activated,auto_start=0\n",
                 ),
                 system(
                     "name=p9-off,type_model=9009-42A,serial_num=7800OFF,state=Power Off",
@@ -138,6 +143,48 @@ fn kinds(plan: &Plan) -> Vec<StepKind> {
     plan.steps.iter().map(|s| s.kind).collect()
 }
 
+/// What the firmware plans read: a valid key, an HMC, a repository offering concurrent
+/// level 131 and disruptive level 145, and room on the evacuation target.
+fn firmware_facts() -> FirmwareFacts {
+    let size = |lpar: &str| PartitionSize {
+        lpar: lpar.to_string(),
+        profile: "default_profile".to_string(),
+        memory_mb: 8192,
+        proc_units: 1.0,
+    };
+    let profile = |lpar: &str| {
+        hmc::parse::<Profile>(&format!(
+            "name=default_profile,lpar_name={lpar},io_slots=none\n"
+        ))
+        .unwrap()
+        .items
+        .remove(0)
+    };
+    FirmwareFacts {
+        system_time: Some("06/14/2025 02:47:13".into()),
+        access_key_expiry: Some("04/01/2040".into()),
+        hmc_version: Some(HmcVersion {
+            version: Some("10".into()),
+            release: Some("2".into()),
+            service_pack: Some("1050".into()),
+            ..Default::default()
+        }),
+        retrievable: RetrievableLevels {
+            release: None,
+            concurrent_level: Some(131),
+            disruptive_level: Some(145),
+        },
+        evacuation: Some(EvacuationFacts {
+            capacity: CapacityFacts {
+                free_memory_mb: 1 << 20,
+                free_proc_units: 64.0,
+                sizes: vec![size("app01"), size(HOSTILE_LPAR), size("norm01")],
+            },
+            profiles: vec![profile("app01"), profile(HOSTILE_LPAR), profile("norm01")],
+        }),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Firmware
 
@@ -148,6 +195,7 @@ fn concurrent_firmware_update() {
         EstateView::new(&snapshots),
         "p9-fw",
         &FirmwareChoices::default(),
+        &firmware_facts(),
     )
     .unwrap();
     assert_eq!(plan.wizard, "firmware");
@@ -204,9 +252,9 @@ fn firmware_level_and_repositories() {
     let choices = FirmwareChoices {
         level: Some(131),
         repository: FirmwareRepo::parse("mountpoint:/home/hscroot/fw/VH950").unwrap(),
-        disruptive: None,
+        ..Default::default()
     };
-    let plan = wizard::firmware(view, "p9-fw", &choices).unwrap();
+    let plan = wizard::firmware(view, "p9-fw", &choices, &firmware_facts()).unwrap();
     assert_eq!(
         plan.steps[4].line(),
         "LANG=C updlic -o a -m p9-fw -t sys -r mountpoint -d /home/hscroot/fw/VH950 -l 131"
@@ -225,7 +273,7 @@ fn firmware_level_and_repositories() {
         ..Default::default()
     };
     assert_eq!(
-        wizard::firmware(view, "p9-fw", &ftp).unwrap().steps[4].line(),
+        wizard::firmware(view, "p9-fw", &ftp, &firmware_facts()).unwrap().steps[4].line(),
         "LANG=C updlic -o a -m p9-fw -t sys -r ftp -h fixes.example.com -u anonymous -d /pub/fw -l latestconcurrent"
     );
     let sftp = FirmwareChoices {
@@ -233,7 +281,7 @@ fn firmware_level_and_repositories() {
         ..Default::default()
     };
     assert_eq!(
-        wizard::firmware(view, "p9-fw", &sftp).unwrap().steps[3].line(),
+        wizard::firmware(view, "p9-fw", &sftp, &firmware_facts()).unwrap().steps[3].line(),
         "LANG=C lslic -m p9-fw -t sys -r sftp -h repo.example.com -u fw -d '/srv/fw 2' -F retrievable_release,concurrent_retrievable_level,disruptive_retrievable_level"
     );
     assert_eq!(FirmwareRepo::parse("disk").unwrap(), FirmwareRepo::Disk);
@@ -256,7 +304,9 @@ fn firmware_refusals() {
     let snapshots = hmc_estate();
     let view = EstateView::new(&snapshots);
     let refused = |system: &str, choices: &FirmwareChoices| {
-        wizard::firmware(view, system, choices).unwrap_err().reason
+        wizard::firmware(view, system, choices, &firmware_facts())
+            .unwrap_err()
+            .reason
     };
     let plain = FirmwareChoices::default();
     assert!(refused("nosuch", &plain).contains("no managed system called nosuch"));
@@ -311,7 +361,13 @@ fn disruptive_update_with_evacuation_and_shutdowns() {
         }),
         ..Default::default()
     };
-    let plan = wizard::firmware(EstateView::new(&snapshots), "p9-fw", &choices).unwrap();
+    let plan = wizard::firmware(
+        EstateView::new(&snapshots),
+        "p9-fw",
+        &choices,
+        &firmware_facts(),
+    )
+    .unwrap();
     let lines = lines(&plan);
     // Both client partitions with RMC move, in partition order; norm01 is stopped.
     let moved: Vec<&String> = lines
@@ -325,24 +381,21 @@ fn disruptive_update_with_evacuation_and_shutdowns() {
             "LANG=C migrlpar -o m -m p9-fw -t p9-spare -p 'prd'\\''; rm -rf /'",
         ]
     );
-    assert!(lines
-        .contains(&"LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01 --immed".to_string()));
-    assert!(!lines
-        .iter()
-        .any(|l| l.contains("vios1") || l.contains("off01")));
-    let tail: Vec<&str> = lines[lines.len() - 3..]
-        .iter()
-        .map(String::as_str)
-        .collect();
+    // Without RMC, norm01 gets a delayed shutdown, never an immediate one by default.
+    assert!(lines.contains(&"LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01".to_string()));
+    assert!(!lines.iter().any(|l| l.contains("--immed")));
+    let at = |text: &str| lines.iter().position(|l| l.contains(text)).unwrap();
+    let updlic = at("updlic -o a -m p9-fw -t sys -r ibmwebsite -l latest --allowpoweroff");
+    assert!(at("osshutdown -n p9-fw-vios1") < updlic);
+    assert!(at("-o on -n p9-fw-vios1") > updlic);
     assert_eq!(
-        tail,
+        lines[updlic + 1..updlic + 3],
         [
-            "LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l latest --allowpoweroff",
             "LANG=C lssyscfg -r sys -m p9-fw -F name,state",
             "LANG=C lslic -m p9-fw -t sys -F activated_level",
         ]
     );
-    let wait = &plan.steps[plan.steps.len() - 2];
+    let wait = &plan.steps[updlic + 1];
     assert_eq!(wait.kind, StepKind::Wait);
     assert_eq!(wait.timeout, Some(wizard::firmware::RESTART_TIMEOUT));
     assert_eq!(
@@ -360,7 +413,7 @@ fn disruptive_update_with_evacuation_and_shutdowns() {
         .count();
     assert_eq!(recoveries, 2);
     assert!(plan.title.starts_with("Disruptive"));
-    assert!(plan.notes.iter().any(|n| n.contains("1 VIOS")));
+    assert!(plan.notes.iter().any(|n| n.contains("p9-fw-vios1")));
 }
 
 #[test]
@@ -372,29 +425,31 @@ fn disruptive_update_with_shutdown_and_on_an_idle_system() {
         level: Some(145),
         ..Default::default()
     };
-    let plan = wizard::firmware(view, "p9-fw", &choices).unwrap();
+    let plan = wizard::firmware(view, "p9-fw", &choices, &firmware_facts()).unwrap();
     let lines = lines(&plan);
     assert_eq!(
-        lines[4..],
+        lines[4..12],
         [
             "LANG=C chsysstate -r lpar -m p9-fw -o osshutdown -n app01",
             "LANG=C lssyscfg -r lpar -m p9-fw --filter lpar_names=app01 -F name,state",
-            "LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01 --immed",
+            "LANG=C chsysstate -r lpar -m p9-fw -o shutdown -n norm01",
             "LANG=C lssyscfg -r lpar -m p9-fw --filter lpar_names=norm01 -F name,state",
             "LANG=C chsysstate -r lpar -m p9-fw -o osshutdown -n 'prd'\\''; rm -rf /'",
             "LANG=C lssyscfg -r lpar -m p9-fw --filter 'lpar_names=prd'\\''; rm -rf /' -F name,state",
-            "LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l 145 --allowpoweroff",
-            "LANG=C lssyscfg -r sys -m p9-fw -F name,state",
-            "LANG=C lslic -m p9-fw -t sys -F activated_level",
+            "LANG=C chsysstate -r lpar -m p9-fw -o osshutdown -n p9-fw-vios1",
+            "LANG=C lssyscfg -r lpar -m p9-fw --filter lpar_names=p9-fw-vios1 -F name,state",
         ]
     );
+    assert!(lines.contains(
+        &"LANG=C updlic -o a -m p9-fw -t sys -r ibmwebsite -l 145 --allowpoweroff".to_string()
+    ));
     assert_eq!(plan.steps[5].kind, StepKind::Wait);
     // Standby, nothing running: a plain disruptive update, waiting for Standby again.
     let idle = FirmwareChoices {
         disruptive: Some(Disruptive::PowerOff),
         ..Default::default()
     };
-    let plan = wizard::firmware(view, "p9-idle", &idle).unwrap();
+    let plan = wizard::firmware(view, "p9-idle", &idle, &firmware_facts()).unwrap();
     assert!(plan
         .to_script()
         .contains("repeat until p9-idle is Standby (at most 7200 s)"));

@@ -47,7 +47,8 @@ pub enum PlanArgs {
     Cleanup {
         #[arg(long, value_name = "SYSTEM")]
         system: String,
-        /// Keep reserved storage devices in the pool (`rrstartlpar --retaindev`).
+        /// Keep the reserved storage devices of PowerVM remote restart partitions in the
+        /// pool (`rrstartlpar --retaindev`); simplified remote restart has none.
         #[arg(long)]
         retain_devices: bool,
     },
@@ -56,6 +57,8 @@ pub enum PlanArgs {
     /// Without a --disruptive* option the update is concurrent (-l latestconcurrent, or
     /// --level): partitions keep running. A disruptive update powers the system off; with
     /// running partitions it needs --disruptive-evacuate-to or --disruptive-shutdown.
+    /// Partitions go down through their OS, VIOS last, and come back VIOS first; the
+    /// update access key, the HMC level (--min-hmc) and the repository are checked first.
     /// Accepting the new level is a separate plan: firmware-accept.
     Firmware {
         /// The managed system to update.
@@ -88,6 +91,14 @@ pub enum PlanArgs {
         /// Disruptive update: first shut every running client partition down.
         #[arg(long)]
         disruptive_shutdown: bool,
+        /// Move to the new release the repository offers (updlic -o u); always
+        /// disruptive, so it goes with one of the --disruptive* options.
+        #[arg(long)]
+        upgrade: bool,
+        /// The minimum HMC level the level's readme names (e.g. V10R2M1050): the plan
+        /// refuses when the HMC is below it.
+        #[arg(long, value_name = "LEVEL")]
+        min_hmc: Option<String>,
     },
     /// Accept the activated firmware level of a managed system (updlic -o c).
     FirmwareAccept {
@@ -274,6 +285,8 @@ fn request(args: &PlanArgs) -> Result<Request, PlanError> {
             disruptive_evacuate_to,
             shutdown_lpars,
             disruptive_shutdown,
+            upgrade,
+            min_hmc,
         } => {
             let mut repository = FirmwareRepo::parse(repo)?;
             if let Some(key) = repo_key {
@@ -301,6 +314,8 @@ fn request(args: &PlanArgs) -> Result<Request, PlanError> {
                     level: *level,
                     repository,
                     disruptive,
+                    upgrade: *upgrade,
+                    min_hmc: min_hmc.clone(),
                 },
             }
         }

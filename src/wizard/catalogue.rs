@@ -9,8 +9,9 @@ use super::capacity::{self, CapacityFacts};
 use super::{
     cleanup, firmware, firmware_accept, nim_ops, nim_reset, nim_sync, nim_takeover,
     nimadm_preflight, relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery,
-    CleanupChoices, EstateView, FirmwareChoices, NimSyncChoices, NimadmFacts, Plan, PlanError,
-    RemoteRestartChoices, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    CleanupChoices, EstateView, FirmwareChoices, FirmwareFacts, FirmwareRepo, NimSyncChoices,
+    NimadmFacts, Plan, PlanError, RemoteRestartChoices, WparMoveChoices, WparMoveFacts,
+    WparRecoveryChoices,
 };
 use crate::exec::Exec;
 
@@ -68,6 +69,9 @@ pub enum FactNeed {
     Nimadm,
     /// The target's free memory and processors, and the partitions' sizes.
     Capacity,
+    /// The update access key, the HMC's level, what the repository offers; for an
+    /// evacuation also the target's room and the partitions' sizes and adapters.
+    Firmware,
 }
 
 /// A wizard's entry in the catalogue.
@@ -125,7 +129,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "firmware update of the selected system",
         key: 'F',
         subject: Subject::System,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::Firmware,
     },
     WizardSpec {
         id: WizardId::FirmwareAccept,
@@ -292,6 +296,14 @@ pub enum FactsQuery {
         source: String,
         target: String,
     },
+    /// The clock, update access key and repository of `system`, the level of `hmc`, and
+    /// with `evacuate_to` the room there and the profiles of `system`'s partitions.
+    Firmware {
+        hmc: String,
+        system: String,
+        repository: FirmwareRepo,
+        evacuate_to: Option<String>,
+    },
 }
 
 /// What a [`FactsQuery`] found.
@@ -308,6 +320,8 @@ pub enum Facts {
     Nimadm(NimadmFacts),
     /// For a remote restart.
     Capacity(CapacityFacts),
+    /// For a firmware update.
+    Firmware(Box<FirmwareFacts>),
 }
 
 impl FactsQuery {
@@ -325,6 +339,18 @@ impl FactsQuery {
             }
             FactsQuery::Capacity { hmc, source, target } => format!(
                 "free memory and processors of {target} and the profiles of {source}'s partitions ({hmc})"
+            ),
+            FactsQuery::Firmware {
+                hmc,
+                system,
+                repository,
+                evacuate_to,
+            } => format!(
+                "the clock and update access key of {system}, the level of {hmc}, what {} offers{}",
+                repository.describe(),
+                evacuate_to.as_deref().map_or(String::new(), |target| format!(
+                    ", the room on {target} and the profiles of {system}'s partitions"
+                ))
             ),
         }
     }
@@ -354,6 +380,14 @@ impl FactsQuery {
             } => capacity::read_capacity(exec, hmc, source, target)
                 .await
                 .map(Facts::Capacity),
+            FactsQuery::Firmware {
+                hmc,
+                system,
+                repository,
+                evacuate_to,
+            } => firmware::read_facts(exec, hmc, system, repository, evacuate_to.as_deref())
+                .await
+                .map(|facts| Facts::Firmware(Box::new(facts))),
         }
     }
 }
@@ -402,6 +436,18 @@ impl Request {
                 wpar: wpar.clone(),
                 directory: wpar_recovery::wpar_directory(view, host, wpar)?,
             }),
+            Request::Firmware { system, choices } => {
+                let checked = firmware::check_choices(view, system, choices)?;
+                Some(FactsQuery::Firmware {
+                    hmc: checked.hmc,
+                    system: checked.system,
+                    repository: choices.repository.clone(),
+                    evacuate_to: checked
+                        .disruption
+                        .and_then(|d| d.evacuation)
+                        .map(|e| e.target),
+                })
+            }
             Request::NimadmPreflight { master, client } => Some(FactsQuery::Nimadm {
                 master: master.clone(),
                 client: client.clone(),
@@ -423,7 +469,14 @@ impl Request {
             }
             Request::Relocate { lpar, to } => relocate(view, lpar, to),
             Request::Cleanup { system, choices } => cleanup(view, system, *choices),
-            Request::Firmware { system, choices } => firmware(view, system, choices),
+            Request::Firmware { system, choices } => {
+                let Facts::Firmware(facts) = facts else {
+                    return Err(PlanError::cannot_tell(
+                        "the update access key, the HMC's level and the repository were not read",
+                    ));
+                };
+                firmware(view, system, choices, facts)
+            }
             Request::FirmwareAccept { system } => firmware_accept(view, system),
             Request::WparMove {
                 wpar,

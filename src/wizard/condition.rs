@@ -88,6 +88,12 @@ pub fn holds(
             Ok(best.is_some_and(|level| level >= *min))
         }
         Condition::NoMigration => Ok(migrating(command, stdout)?.is_empty()),
+        Condition::HmcAttribute {
+            record,
+            attribute,
+            value,
+        } => Ok(attribute_of(command, stdout, record.as_deref(), attribute)?
+            .is_some_and(|found| found == *value)),
         Condition::WparState { wpar, states } => {
             Ok(wpar_record(stdout, wpar)?.is_some_and(|found| states.contains(&found.state)))
         }
@@ -195,6 +201,17 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
                 moving.join(", ")
             }
         }),
+        Condition::HmcAttribute {
+            record, attribute, ..
+        } => attribute_of(command, stdout, record.as_deref(), attribute).map(|found| {
+            let whose = record
+                .as_deref()
+                .map_or(String::new(), |name| format!("{name} "));
+            match found {
+                Some(found) => format!("{whose}{attribute} is {found}"),
+                None => format!("{whose}{attribute} is not listed"),
+            }
+        }),
         Condition::WparState { wpar, .. } | Condition::WparAbsent { wpar } => {
             wpar_record(stdout, wpar).map(|found| match found {
                 Some(found) => format!("{wpar} is {}", found.state),
@@ -259,6 +276,21 @@ fn records(command: &RemoteCommand, stdout: &str, strict: bool) -> Result<Vec<Re
         }
     }
     Ok(parsed.items)
+}
+
+/// The value of `attribute` in the record called `record` (or the first record).
+fn attribute_of(
+    command: &RemoteCommand,
+    stdout: &str,
+    record: Option<&str>,
+    attribute: &str,
+) -> Result<Option<String>, String> {
+    let records = records(command, stdout, false)?;
+    let found = match record {
+        Some(name) => records.iter().find(|r| r.get("name") == Some(name)),
+        None => records.first(),
+    };
+    Ok(found.and_then(|r| r.get(attribute)).map(str::to_string))
 }
 
 /// A level number of the first record (`lslic -m SYS` lists one); `None`, `none` and
@@ -401,6 +433,33 @@ mod tests {
             observed(&offered(true, 140), &repository, &text),
             "the repository offers concurrent level 131, disruptive level 145"
         );
+    }
+
+    #[test]
+    fn hmc_attributes_of_a_named_record_or_the_first() {
+        let command =
+            hmc_commands::lssyscfg_lpar("p9", &[], &["name", "state", "rmc_state"]).unwrap();
+        let rmc = |lpar: &str| Condition::HmcAttribute {
+            record: Some(lpar.into()),
+            attribute: "rmc_state".into(),
+            value: "active".into(),
+        };
+        let text = out("vios1,Running,active\nvios2,Running,inactive\n");
+        assert_eq!(holds(&rmc("vios1"), &command, &text), Ok(true));
+        assert_eq!(holds(&rmc("vios2"), &command, &text), Ok(false));
+        assert_eq!(holds(&rmc("vios3"), &command, &text), Ok(false));
+        assert_eq!(
+            observed(&rmc("vios2"), &command, &text),
+            "vios2 rmc_state is inactive"
+        );
+        let lslic = hmc_commands::lslic_sys("p9", &["ecnumber"]).unwrap();
+        let release = Condition::HmcAttribute {
+            record: None,
+            attribute: "ecnumber".into(),
+            value: "01VL960".into(),
+        };
+        assert_eq!(holds(&release, &lslic, &out("01VL960\n")), Ok(true));
+        assert_eq!(holds(&release, &lslic, &out("01VL950\n")), Ok(false));
     }
 
     #[test]
@@ -557,6 +616,22 @@ mod tests {
                 retrievable,
             ),
             (Condition::NoMigration, migr),
+            (
+                Condition::HmcAttribute {
+                    record: Some("app01".into()),
+                    attribute: "rmc_state".into(),
+                    value: "active".into(),
+                },
+                hmc_commands::lssyscfg_lpar("p9-01", &["app01"], &["name", "rmc_state"]).unwrap(),
+            ),
+            (
+                Condition::HmcAttribute {
+                    record: None,
+                    attribute: "ecnumber".into(),
+                    value: "01VL960".into(),
+                },
+                hmc_commands::lslic_sys("p9-01", &["ecnumber"]).unwrap(),
+            ),
             (
                 Condition::WparState {
                     wpar: "wp01".into(),

@@ -18,7 +18,9 @@ pub mod wpar_recovery;
 
 pub use cleanup::{cleanup, CleanupChoices};
 pub use executor::{ExecEvent, Executor, RunSummary, StepOutcome};
-pub use firmware::{firmware, firmware_accept, Disruptive, FirmwareChoices, FirmwareRepo};
+pub use firmware::{
+    firmware, firmware_accept, Disruptive, FirmwareChoices, FirmwareFacts, FirmwareRepo,
+};
 pub use journal::{Journal, JournalRecord};
 pub use nim_ops::{
     nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimSyncChoices, NimadmFacts,

@@ -64,6 +64,14 @@ pub enum Condition {
     FirmwareRetrievable { concurrent: bool, min: u32 },
     /// `lslparmigr -r lpar -F name,migration_state` output shows no partition migrating.
     NoMigration,
+    /// An HMC listing's record called `record` (the first record when `None`, for the
+    /// one-record `lslic`) shows `attribute` with `value`: a partition's
+    /// `rmc_state=active`, a system's new `ecnumber`.
+    HmcAttribute {
+        record: Option<String>,
+        attribute: String,
+        value: String,
+    },
     /// `lswpar -cq W` output shows the WPAR in one of these states.
     WparState {
         wpar: String,
@@ -339,6 +347,16 @@ pub fn describe(condition: &Condition) -> String {
             if *concurrent { " concurrently" } else { "" }
         ),
         Condition::NoMigration => "no partition is migrating".to_string(),
+        Condition::HmcAttribute {
+            record: Some(record),
+            attribute,
+            value,
+        } => format!("{record} {attribute} is {value}"),
+        Condition::HmcAttribute {
+            record: None,
+            attribute,
+            value,
+        } => format!("{attribute} is {value}"),
         Condition::WparState { wpar, states } => format!(
             "{wpar} is {}",
             words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())

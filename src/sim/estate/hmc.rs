@@ -180,6 +180,10 @@ pub struct SimFirmware {
     /// Defaults to the activated level.
     #[serde(default)]
     pub platform_ipl_level: Option<u32>,
+    /// `update_access_key_exp_date` (`MM/DD/YYYY`) of a POWER8 or later system; a
+    /// default one a year after the simulator's start when unset.
+    #[serde(default)]
+    pub update_access_key_exp_date: Option<String>,
 }
 
 impl SimFirmware {
@@ -232,6 +236,13 @@ pub struct SimRepository {
     /// disruptive level.
     #[serde(default)]
     pub release_level: Option<u32>,
+    /// The date (`MM/DD/YYYY`) its levels were released; the simulator's day when unset.
+    /// A level released after the update access key's date is not installed.
+    #[serde(default)]
+    pub released: Option<String>,
+    /// The minimum HMC level (`V10R2M1050`) its levels need, as a readme names it.
+    #[serde(default)]
+    pub min_hmc: Option<String>,
 }
 
 /// A logical partition (VIOS included).
@@ -326,6 +337,14 @@ pub struct SimLpar {
     /// (`HSCLA9E4`), leaving it to `rrstartlpar -o recover`.
     #[serde(default)]
     pub fail_remote_restart: bool,
+    /// Fault injection: its operating system hangs in every OS shutdown
+    /// (`chsysstate -o osshutdown`) and keeps running; a delayed shutdown stops it.
+    #[serde(default)]
+    pub hang_os_shutdown: bool,
+    /// Fault injection: the next cleanup of its stale copy fails (`HSCLA9EB`), leaving
+    /// `Source Side Cleanup Failed` for a cleanup with `--force`.
+    #[serde(default)]
+    pub fail_cleanup: bool,
     /// Live state of the partition (not part of the estate file).
     #[serde(skip)]
     pub runtime: LparRuntime,

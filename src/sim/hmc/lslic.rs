@@ -2,8 +2,10 @@
 //! (docs/formats.md, "HMC: lslic").
 //!
 //! The `-t sys` record follows the layout of the parser's fixture
-//! (`tests/fixtures/hmc/lslic_sys.txt`); with `-r`, the record is
-//! `retrievable_release`, `concurrent_retrievable_level`,
+//! (`tests/fixtures/hmc/lslic_sys.txt`), followed on POWER8 and later systems by
+//! `update_access_key_exp_date` (docs/formats.md, "HMC: lslic"; where the real record
+//! puts it is not known, so the end is this simulator's choice); with `-r`, the record
+//! is `retrievable_release`, `concurrent_retrievable_level`,
 //! `disruptive_retrievable_level`, a level printing `None` when the repository has
 //! nothing newer than the activated level.
 
@@ -42,7 +44,12 @@ const LEVEL_ATTRS: &[&str] = &[
     "temp_level_primary",
     "perm_level_primary",
     "update_control_primary",
+    "update_access_key_exp_date",
 ];
+
+/// The update access key date of a POWER8 or later system whose estate names none: a
+/// year after the simulator's start (simulator's choice).
+pub const DEFAULT_ACCESS_KEY_EXPIRY: &str = "06/14/2026";
 
 const RETRIEVABLE_ATTRS: &[&str] = &[
     "retrievable_release",
@@ -99,9 +106,18 @@ pub fn readable(system: &SimSystem) -> Result<&SimFirmware, Reply> {
     })
 }
 
+/// `update_access_key_exp_date` of a system: none before POWER8.
+pub fn access_key_expiry(system: &SimSystem, fw: &SimFirmware) -> Option<String> {
+    (model::generation(system) >= 8).then(|| {
+        fw.update_access_key_exp_date
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ACCESS_KEY_EXPIRY.to_string())
+    })
+}
+
 fn levels(system: &SimSystem, fw: &SimFirmware) -> Record {
     let deferred = (fw.installed_level != fw.activated_level).then_some(fw.installed_level);
-    Record::new()
+    let record = Record::new()
         .text("lic_type", "Managed System")
         .text("management_status", "Enabled")
         .text("disabled_reason", "")
@@ -128,7 +144,11 @@ fn levels(system: &SimSystem, fw: &SimFirmware) -> Record {
         .text("pend_power_on_side_primary", "temp")
         .text("temp_level_primary", fw.activated_level.to_string())
         .text("perm_level_primary", fw.accepted_level.to_string())
-        .text("update_control_primary", "HMC")
+        .text("update_control_primary", "HMC");
+    match access_key_expiry(system, fw) {
+        Some(date) => record.text("update_access_key_exp_date", date),
+        None => record,
+    }
 }
 
 fn retrievable(fw: &SimFirmware, repository: &SimRepository) -> Record {

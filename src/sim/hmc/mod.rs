@@ -79,6 +79,10 @@
 //! | `HSCLA9E5` | rrstartlpar: source in `No Connection` without `--noconnection` |
 //! | `HSCLA9E6` | rrstartlpar: `--noconnection` for a source that is not in `No Connection` |
 //! | `HSCLA9E7` | rrstartlpar: the partition's processor compatibility mode is not supported on the target |
+//! | `HSCLA9E8` | rrstartlpar cleanup: a VIOS of the source is not running with RMC active |
+//! | `HSCLA9E9` | rrstartlpar cleanup: `--retaindev` for a partition without a reserved storage device |
+//! | `HSCLA9EA` | rrstartlpar cleanup: the last cleanup failed (`Source Side Cleanup Failed`) and `--force` is missing |
+//! | `HSCLA9EB` | rrstartlpar cleanup: the cleanup failed (fault injection), leaving `Source Side Cleanup Failed` |
 //! | `HSCL2B01` | chsysstate sys on: the system is not powered off |
 //! | `HSCL2B02` | chsysstate sys off: not in a state that can be powered off |
 //! | `HSCL2B03` | chsysstate lpar: the partition is in a passing state |
@@ -105,6 +109,8 @@
 //! | `HSCL2D09` | updlic: the system is in a state that allows no update |
 //! | `HSCL2D0A` | lslic: the system is off or unreachable |
 //! | `HSCL2D0B` | lslic: the estate gives the system no firmware |
+//! | `HSCL2D0C` | updlic: the level was released after the update access key expired |
+//! | `HSCL2D0D` | updlic: the HMC is below the minimum level the firmware needs |
 //!
 //! Changing the remote restart capability on POWER7 prints the published code-less
 //! "An error occurred while changing the partition named ..." text (docs/formats.md,

@@ -7,6 +7,12 @@
 //! while no VIOS of its system runs (and that owns no physical I/O) finds no boot disk
 //! and stops in `Open Firmware`. A partition that was remotely restarted elsewhere
 //! (`Remote Restarted`) is never started: it waits for `rrstartlpar -o cleanup`.
+//!
+//! An OS shutdown (`-o osshutdown`) asks the partition's operating system through RMC:
+//! without an active RMC connection it is refused with `HSCL0DB4` (docs/formats.md,
+//! "HMC: chsysstate"), and it takes longer than a delayed shutdown. A partition whose OS
+//! hangs while shutting down (`hang_os_shutdown` in the estate) accepts the request and
+//! keeps running; only a delayed or immediate shutdown stops it then.
 
 use std::time::Duration;
 
@@ -216,13 +222,12 @@ pub fn power_off(world: &mut World, hmc: &str, system: &str, after: Duration, re
     });
 }
 
-/// A partition that must not be started automatically: the stale source copy of a
-/// remote restart.
+/// A partition that must not be started, by itself or by hand: the stale source copy of
+/// a remote restart, until its cleanup (a failed cleanup leaves it stale).
 fn may_start(lpar: &SimLpar) -> bool {
-    !matches!(
-        lpar.remote_restart_status(),
-        Some(RemoteRestartStatus::RemoteRestarted | RemoteRestartStatus::SourceRemoteRestarting)
-    )
+    !lpar.remote_restart_status().is_some_and(|status| {
+        status.needs_cleanup() || status == RemoteRestartStatus::SourceRemoteRestarting
+    })
 }
 
 /// Activates a partition: `Starting` now, `Running` (or `Open Firmware`) after its boot
@@ -393,6 +398,9 @@ fn lpar_op(world: &mut World, hmc_name: &str, args: &Args) -> Result<Reply, Repl
                         "The operating system of the partition {lpar_name} cannot be shut down because there is no RMC connection to it. Use chsysstate -o shutdown --immed instead."
                     ),
                 ));
+            }
+            if op == "osshutdown" && lpar.hang_os_shutdown {
+                return Ok(Reply::silent().ending_after(COMMAND_TIME));
             }
             let after = match (op, args.has("--immed")) {
                 ("shutdown", false) => SHUTDOWN,

@@ -15,9 +15,14 @@
 //!   Remote Restarted` on the target); at the end the destination is `Running`. The
 //!   source keeps its stale copy (shown `Not Available` while its system is down). If
 //!   the id is taken on the target, `HSCLA32F` is printed and the lowest free id used.
-//! * Cleanup needs the source `Operating` or `Standby`; it deletes the stale copy and,
-//!   without `--retaindev`, takes its device out of the pool. The destination partition
-//!   then shows `Remote Restartable` again.
+//! * Cleanup needs the source `Operating` or `Standby` and every VIOS of the source
+//!   running with RMC active (the HMC's own automatic cleanup waits for the same,
+//!   docs/procedures.md, "Cleanup"); it deletes the stale copy and, without
+//!   `--retaindev`, takes its device out of the pool. `--retaindev` is refused for a
+//!   partition without a reserved storage device (simplified remote restart keeps its
+//!   data on the HMC). A cleanup that failed (fault injection: `fail_cleanup = true`)
+//!   leaves `Source Side Cleanup Failed`, and only a cleanup with `--force` goes on from
+//!   there. The destination partition then shows `Remote Restartable` again.
 //! * Cancel works before the point of no return; recover after a failed restart (fault
 //!   injection: `fail_remote_restart = true`). Both delete the destination partition
 //!   and make the source `Remote Restartable` again.
@@ -501,8 +506,28 @@ fn cleanup(world: &mut World, hmc_name: &str, args: &Args) -> Result<Reply, Repl
             ),
         ));
     }
+    cleanup_rules(system, lpar, args)?;
     let (hmc_name, system, name) = (hmc_name.to_string(), system.name.clone(), lpar.name.clone());
     let retain = args.has("--retaindev");
+    let fail = lpar.fail_cleanup;
+    if fail {
+        let reply = Reply::silent()
+            .then(
+                CLEANUP_TIME,
+                Stream::Stdout,
+                format!(
+                    "HSCLA9EB The cleanup of the partition {name} on the source managed system failed. Run rrstartlpar -o cleanup with --force to complete it.\n"
+                ),
+            )
+            .with_status(1);
+        world.schedule(CLEANUP_TIME, move |world| {
+            if let Some(stale) = find(world, &hmc_name, &system, &name) {
+                stale.fail_cleanup = false;
+                stale.rr_status = Some(RemoteRestartStatus::SourceSideCleanupFailed);
+            }
+        });
+        return Ok(reply);
+    }
     world.schedule(CLEANUP_TIME, move |world| {
         let Some(hmc) = model::hmc_mut(world, &hmc_name) else {
             return;
@@ -541,6 +566,42 @@ fn cleanup(world: &mut World, hmc_name: &str, args: &Args) -> Result<Reply, Repl
         }
     });
     Ok(Reply::silent().ending_after(CLEANUP_TIME))
+}
+
+/// What a cleanup needs besides the system's state and a restarted partition: the
+/// source's VIOS up with RMC, `--retaindev` only where a reserved storage device exists,
+/// `--force` after a failed cleanup. The codes are this simulator's.
+fn cleanup_rules(system: &SimSystem, lpar: &SimLpar, args: &Args) -> Result<(), Reply> {
+    let name = &lpar.name;
+    if let Some(vios) = model::vios(system).find(|vios| !model::rmc_active(system, vios)) {
+        return Err(messages::hscl(
+            "HSCLA9E8",
+            format!(
+                "The Virtual I/O Server {} of the managed system {} is not running with an active RMC connection. Start the source's Virtual I/O Servers before cleaning up the partition {name}.",
+                vios.name, system.name
+            ),
+        ));
+    }
+    let reserved_storage = lpar.rr && !lpar.srr;
+    if args.has("--retaindev") && !reserved_storage {
+        return Err(messages::hscl(
+            "HSCLA9E9",
+            format!(
+                "The partition {name} has no reserved storage device: --retaindev applies only to PowerVM remote restart partitions."
+            ),
+        ));
+    }
+    if lpar.remote_restart_status() == Some(RemoteRestartStatus::SourceSideCleanupFailed)
+        && !args.has("--force")
+    {
+        return Err(messages::hscl(
+            "HSCLA9EA",
+            format!(
+                "A previous cleanup of the partition {name} failed. Use --force to clean it up."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `-o cancel` (before the point of no return) and `-o recover` (after a failure):

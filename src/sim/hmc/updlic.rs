@@ -11,6 +11,13 @@
 //!   `Operating`, the new level becomes activated and platform IPL level, and
 //!   partitions start by the power-on policy of [`super::power`] (a `Standby` system
 //!   comes back to `Standby`). Updates need the system `Operating` or `Standby`.
+//! * Installing a level (`-o a`, `-o i`, `-o u`) first copies the level on the temporary
+//!   side (the installed level) to the permanent side, so `accepted_level` then holds the
+//!   level that ran before: the one `-o r` goes back to (docs/procedures.md, "Firmware
+//!   update").
+//! * A POWER8 or later system installs no level released after its update access key's
+//!   date (`HSCL2D0C`), and no level whose repository names a minimum HMC level above
+//!   this HMC's (`HSCL2D0D`).
 //! * `-o i` retrieves and installs only (the level waits for the next IPL or `-o d`).
 //! * `-o u` moves to the repository's new release (EC number), always disruptive.
 //! * `-o d` activates an installed level disruptively.
@@ -20,10 +27,12 @@
 
 use std::time::Duration;
 
+use jiff::civil::Date;
+
 use super::args::{Args, Spec};
-use super::{lslic, messages, model, power};
+use super::{clock, lslic, messages, model, power};
 use crate::estate::SystemState;
-use crate::sim::estate::{SimFirmware, SimSystem};
+use crate::sim::estate::{HmcHost, SimFirmware, SimRepository, SimSystem};
 use crate::sim::reply::{Reply, Stream};
 use crate::sim::world::World;
 
@@ -53,7 +62,11 @@ const FILES: &[(&str, u64)] = &[
 /// A state change an update makes at a moment of its timeline.
 #[derive(Debug, Clone)]
 enum Step {
+    /// A new level is written to the temporary side, after the level there was copied to
+    /// the permanent side.
     Installed(u32),
+    /// `-o r`: the temporary side holds the accepted level again.
+    Removed(u32),
     /// Concurrent activation of the installed level.
     Activated,
     /// Disruptive activation: power the system off now ...
@@ -107,6 +120,7 @@ struct Plan {
 
 /// Runs `updlic`.
 pub fn run(world: &mut World, hmc_name: &str, argv: &[String]) -> Reply {
+    let now = world.now();
     let Some(hmc) = model::hmc(world, hmc_name) else {
         return Reply::silent();
     };
@@ -130,7 +144,7 @@ pub fn run(world: &mut World, hmc_name: &str, argv: &[String]) -> Reply {
             _ => return Err(messages::usage(&["-o"])),
         };
         let system = &hmc.systems[model::find_system(hmc, args.need("-m")?)?];
-        let plan = plan(system, op, &args)?;
+        let plan = plan(hmc, system, op, &args, now)?;
         Ok((system.clone(), plan, args.has("--allowpoweroff")))
     })();
     let (system, plan, allow_power_off) = match planned {
@@ -175,7 +189,13 @@ fn no_updates(system: &SimSystem, fw: &SimFirmware) -> Reply {
     )
 }
 
-fn plan(system: &SimSystem, op: char, args: &Args) -> Result<Plan, Reply> {
+fn plan(
+    hmc: &HmcHost,
+    system: &SimSystem,
+    op: char,
+    args: &Args,
+    now: Duration,
+) -> Result<Plan, Reply> {
     let fw = lslic::readable(system)?;
     if !matches!(system.state, SystemState::Operating | SystemState::Standby) {
         return Err(messages::hscl(
@@ -236,6 +256,8 @@ fn plan(system: &SimSystem, op: char, args: &Args) -> Result<Plan, Reply> {
                 return Err(messages::usage(&missing));
             }
             let repository = lslic::find_repository(system, args.need("-r")?, args)?;
+            access_key(system, fw, repository, now)?;
+            hmc_minimum(hmc, repository)?;
             let newest = repository.disruptive_level.max(repository.concurrent_level);
             if op == 'u' {
                 let release = repository
@@ -281,6 +303,71 @@ fn plan(system: &SimSystem, op: char, args: &Args) -> Result<Plan, Reply> {
     }
 }
 
+/// `HSCL2D0C` when the repository's levels were released after the system's update
+/// access key expired.
+fn access_key(
+    system: &SimSystem,
+    fw: &SimFirmware,
+    repository: &SimRepository,
+    now: Duration,
+) -> Result<(), Reply> {
+    let Some(expiry) = lslic::access_key_expiry(system, fw) else {
+        return Ok(());
+    };
+    let today = clock::stamp(now, 0);
+    let released = repository.released.clone().unwrap_or(today);
+    match (date(&expiry), date(&released)) {
+        (Some(until), Some(released)) if released > until => Err(messages::hscl(
+            "HSCL2D0C",
+            format!(
+                "The update access key of the managed system {} expired on {expiry}. LIC levels released after that date cannot be installed. Obtain a new update access key and install it.",
+                system.name
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `HSCL2D0D` when this HMC is below the minimum level the repository's levels need.
+fn hmc_minimum(hmc: &HmcHost, repository: &SimRepository) -> Result<(), Reply> {
+    let Some(minimum) = &repository.min_hmc else {
+        return Ok(());
+    };
+    if numbers(&hmc.version) < numbers(minimum) {
+        return Err(messages::hscl(
+            "HSCL2D0D",
+            format!(
+                "The LIC level requires a management console at {minimum} or later. This management console is at {}.",
+                hmc.version
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The date of `MM/DD/YYYY[ HH:MM:SS]`.
+fn date(text: &str) -> Option<Date> {
+    let day = text.split_whitespace().next()?;
+    let parts: Vec<i16> = day
+        .split('/')
+        .map(|part| part.parse().ok())
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [month, day, year] => {
+            Date::new(*year, i8::try_from(*month).ok()?, i8::try_from(*day).ok()?).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The numbers of an HMC version, in order (`V10R2M1050` is 10, 2, 1050).
+fn numbers(version: &str) -> Vec<u32> {
+    version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|part| part.parse().ok())
+        .collect()
+}
+
 /// `149`, `01VL941_047`, `ccc,ppp` (the first of the pair): the level number.
 fn parse_level(text: &str) -> Option<u32> {
     let first = text.split(',').next()?;
@@ -319,7 +406,7 @@ fn timeline(system: &SimSystem, plan: &Plan) -> Timeline {
             t.say(2, format!("{mtms}: Removing updates."));
             t.say(2, format!("{primary}: Removing updates."));
             t.say(30, format!("{primary}: Finished removing updates."));
-            t.step(Step::Installed(plan.target));
+            t.step(Step::Removed(plan.target));
         }
         _ => {
             t.say(2, format!("{mtms}: Retrieving updates."));
@@ -421,7 +508,11 @@ fn apply(world: &mut World, hmc: &str, system: &str, step: Step) {
                 fw.platform_ipl_level = Some(fw.activated_level);
             }
             match step {
-                Step::Installed(level) => fw.installed_level = level,
+                Step::Installed(level) => {
+                    fw.accepted_level = fw.installed_level;
+                    fw.installed_level = level;
+                }
+                Step::Removed(level) => fw.installed_level = level,
                 Step::Activated => fw.activated_level = fw.installed_level,
                 Step::Release(ecnumber) => {
                     fw.ecnumber = ecnumber;
@@ -437,6 +528,15 @@ fn apply(world: &mut World, hmc: &str, system: &str, step: Step) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_hmc_levels() {
+        assert_eq!(date("04/01/2040"), Date::new(2040, 4, 1).ok());
+        assert_eq!(date("06/14/2025 02:47:13"), Date::new(2025, 6, 14).ok());
+        assert_eq!(date("2040-04-01"), None);
+        assert!(numbers("V10R2M1050") < numbers("V10R3M1060"));
+        assert!(numbers("V9R2M953") < numbers("V10R1M1010"));
+    }
 
     #[test]
     fn level_forms() {

@@ -459,6 +459,24 @@ pub fn chsyscfg_rs_device(system: &str, assignment: &RsDeviceAssignment<'_>) -> 
         .arg("attribute list", hmc_attributes(&attrs))
 }
 
+/// `chsyscfg -r lpar -m SYS -i "name=LPAR,auto_start=0|1"`: whether the partition starts
+/// when its system powers on (docs/formats.md, "HMC: lssyscfg -r lpar"; docs/procedures.md,
+/// "Firmware update").
+///
+/// Exists so that a disruptive firmware update can keep partitions from starting by
+/// themselves after the IPL, before their VIOS, and give their setting back afterwards.
+pub fn chsyscfg_auto_start(system: &str, lpar: &str, auto_start: bool) -> Built {
+    let attrs = [
+        single("name", LPAR, lpar)?,
+        HmcAttr::single("auto_start", if auto_start { "1" } else { "0" }),
+    ];
+    change("chsyscfg")
+        .flags(&["-r", "lpar"])
+        .option("-m", SYSTEM, system)?
+        .flag("-i")
+        .arg("attribute list", hmc_attributes(&attrs))
+}
+
 /// Where `lslic -r` and `updlic -r` find firmware (docs/formats.md, "HMC: lslic",
 /// "HMC: updlic").
 ///
@@ -563,6 +581,22 @@ pub fn updlic_accept(system: &str) -> Built {
     change("updlic")
         .flags(&["-o", "c"])
         .option("-m", SYSTEM, system)
+}
+
+/// `updlic -o r -m SYS [--allowpoweroff]`: remove the most recently installed updates and
+/// activate the accepted (permanent side) level (docs/formats.md, "HMC: updlic").
+///
+/// Exists as the firmware wizard's back-out: the level it goes back to is the one the
+/// install copied to the permanent side (docs/procedures.md, "Firmware update").
+pub fn updlic_remove(system: &str, allow_power_off: bool) -> Built {
+    let command = change("updlic")
+        .flags(&["-o", "r"])
+        .option("-m", SYSTEM, system)?;
+    Ok(if allow_power_off {
+        command.flag("--allowpoweroff")
+    } else {
+        command
+    })
 }
 
 /// `refdev -m SYS -p LPAR`: refresh the remote restart data of a partition

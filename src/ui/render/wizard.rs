@@ -872,7 +872,7 @@ fn options(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
             theme.text.add_modifier(Modifier::BOLD),
         ),
         Span::styled(
-            "keep each partition's reserved storage device in the pool",
+            "keep reserved storage devices (PowerVM kind) in the pool",
             theme.text,
         ),
     ]);

@@ -410,6 +410,9 @@ fn open_cleanup(view: EstateView<'_>, hmc: &str, system: &str) -> Result<Wizard,
             names.join(", ")
         }
     };
+    let with_device = lpars
+        .iter()
+        .any(|l| restarted.contains(&l.name.as_str()) && l.needs_reserved_storage());
     wizard.about = vec![
         format!("{system} is {}", found.system().state),
         format!(
@@ -417,6 +420,12 @@ fn open_cleanup(view: EstateView<'_>, hmc: &str, system: &str) -> Result<Wizard,
             list(&restarted)
         ),
         format!("failed migrations to recover: {}", list(&migrated)),
+        if with_device {
+            "--retaindev applies to the PowerVM remote restart partitions (reserved storage)"
+                .to_string()
+        } else {
+            "--retaindev does not apply: simplified remote restart keeps its data on the HMC, not on a reserved storage device".to_string()
+        },
     ];
     Ok(wizard)
 }
@@ -511,13 +520,13 @@ fn open_firmware(view: EstateView<'_>, hmc: &str, system: &str) -> Result<Wizard
         .map(|l| l.name.as_str())
         .collect();
     let repository = wizard::FirmwareRepo::default();
-    let fit = |disruptive: Option<Disruptive>| match wizard::firmware(
+    let fit = |disruptive: Option<Disruptive>| match wizard::firmware::check_choices(
         view,
         system,
         &FirmwareChoices {
-            level: None,
             repository: repository.clone(),
             disruptive,
+            ..FirmwareChoices::default()
         },
     ) {
         Ok(_) => (true, String::new()),

@@ -59,6 +59,7 @@ impl Wizard {
                         Some(ChoiceValue::PowerOff) => Some(Disruptive::PowerOff),
                         _ => None,
                     },
+                    ..FirmwareChoices::default()
                 },
             },
             WizardKind::FirmwareAccept { system, .. } => Request::FirmwareAccept {
