@@ -30,15 +30,19 @@ use powerdeck::inventory::Inventory;
 use powerdeck::refresh::{Event, SourceData, SourceSnapshot, SourceStatus, SystemData};
 use powerdeck::sim::Estate;
 use powerdeck::sources::command::RemoteCommand;
+use powerdeck::sources::nim::output::{FileSystem, LogicalVolume};
 use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
 use powerdeck::text::{is_control, visible};
 use powerdeck::ui::{self, Action, App, ConsoleOptions, Stage};
 use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
 use powerdeck::wizard::firmware::EvacuationFacts;
+use powerdeck::wizard::nim::reset::Sample;
+use powerdeck::wizard::nim::OldMasterAnswer;
 use powerdeck::wizard::{
-    self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareFacts, NimSyncChoices,
-    NimadmFacts, OnFailure, Plan, RemoteRestartChoices, SourceAfterMove, Step, StepKind,
-    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareFacts, NimResetFacts,
+    NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, OnFailure, Plan,
+    RemoteRestartChoices, SourceAfterMove, Step, StepKind, TakeoverFacts, WparMoveChoices,
+    WparMoveFacts, WparRecoveryChoices,
 };
 use proptest::prelude::*;
 use ui_support::{draw, press, select};
@@ -304,6 +308,54 @@ fn nim_estate() -> Vec<SourceSnapshot> {
     ]
 }
 
+/// Two identical samples of the stuck client: it did not move.
+fn stuck_samples() -> NimResetFacts {
+    let sample = Sample {
+        cstate: Some(HOSTILE_TEXT.to_string()),
+        info: Some(HOSTILE_TEXT.to_string()),
+        mstate: Some(HOSTILE_TEXT.to_string()),
+        log: vec![HOSTILE_TEXT.to_string()],
+    };
+    NimResetFacts {
+        interval: std::time::Duration::from_secs(60),
+        first: sample.clone(),
+        second: sample,
+        log_error: None,
+        refcodes: Err(format!("{CLIENT_STUCK} is not a partition")),
+    }
+}
+
+/// What a nimadm pre-flight of the ready client reads: all fine, a leftover /bos_inst.
+fn preflight_facts() -> NimadmFacts {
+    let levels = vec![
+        ("bos.mp64".to_string(), "7.1.3.5".to_string()),
+        (
+            "bos.alt_disk_install.rte".to_string(),
+            "7.1.3.5".to_string(),
+        ),
+    ];
+    NimadmFacts {
+        lpp_source: "lpp1".into(),
+        spot: "spot1".into(),
+        hostname: CLIENT_READY.into(),
+        niminfo_master: Some(NIM_A.into()),
+        client_level: "6100-06-03-1048".into(),
+        bos_inst: true,
+        volumes: vec![LogicalVolume {
+            name: "hd4".into(),
+            state: "open/syncd".into(),
+            mount: "/".into(),
+        }],
+        rootvg_used_mb: Some(1024),
+        disks: vec![("hdisk1".into(), None, Some(8192))],
+        master_level: "7100-03-05-1524".into(),
+        master_filesets: levels.clone(),
+        spot_filesets: levels.clone(),
+        lpp_filesets: levels,
+        ..Default::default()
+    }
+}
+
 fn estate() -> Vec<SourceSnapshot> {
     let mut snapshots = vec![hmc_estate()];
     snapshots.extend(aix_estate());
@@ -437,10 +489,36 @@ fn every_plan() -> Vec<Plan> {
         recover(WPAR_STUCK, &[], false, false),
         recover(WPAR_BROKEN, &[], true, false),
         recover(WPAR_BROKEN, &[], true, true),
-        wizard::nim_reset(view, NIM_A, CLIENT_STUCK),
-        wizard::nim_sync(view, NIM_A, &NimSyncChoices::default()),
-        wizard::nim_takeover(view, NIM_B, None),
-        wizard::nimadm_preflight(view, NIM_A, CLIENT_READY, NimadmFacts { bos_inst: true }),
+        wizard::nim_reset(view, NIM_A, CLIENT_STUCK, Some(&stuck_samples())),
+        wizard::nim_sync(
+            view,
+            NIM_A,
+            &NimSyncChoices::default(),
+            Some(&NimSyncFacts {
+                master_level: "7100-03-05-1524".into(),
+                other_level: "7100-03-05-1524".into(),
+                other_file_systems: vec![FileSystem {
+                    mount: "/".into(),
+                    free_kb: 1 << 20,
+                }],
+                ..Default::default()
+            }),
+        ),
+        wizard::nim_takeover(
+            view,
+            NIM_B,
+            None,
+            Some(&TakeoverFacts {
+                old_master: OldMasterAnswer::NoAnswer(HOSTILE_TEXT.to_string()),
+            }),
+        ),
+        wizard::nimadm_preflight(
+            view,
+            NIM_A,
+            CLIENT_READY,
+            &NimadmChoices::default(),
+            Some(&preflight_facts()),
+        ),
     ];
     plans
         .into_iter()

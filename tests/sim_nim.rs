@@ -635,9 +635,12 @@ fn sync_then_takeover() {
     assert!(text.contains("   prdapp01                SUCCESS\n"));
     assert!(text.contains("   devapp01                FAILURE\n"));
     assert!(text.contains("Updating the NIM database on the \"alternate_master\" \"nim01\"...\n"));
+    assert!(text.contains("   prdbatch01              FAILURE\n"));
     assert_eq!(
         takeover.stderr_text(),
-        "0042-372 c_switch_master: The client is not configured to allow this master to execute this command\n"
+        "0042-006 c_switch_master: (From_Master) connect Connection refused\n\
+         prdbatch01: Connection refused\n\
+         0042-372 c_switch_master: The client is not configured to allow this master to execute this command\n"
     );
     assert_eq!(takeover.exit_status, 372 % 256);
     assert_eq!(
@@ -656,11 +659,13 @@ fn sync_then_takeover() {
             Some("nim02"),
             "{master}"
         );
-        assert_eq!(
-            attr(&world, master, "devapp01", "current_master").as_deref(),
-            Some("nim01"),
-            "{master}"
-        );
+        for stays in ["devapp01", "prdbatch01"] {
+            assert_eq!(
+                attr(&world, master, stays, "current_master").as_deref(),
+                Some("nim01"),
+                "{stays} on {master}"
+            );
+        }
     }
     assert_eq!(
         run(&mut world, "nim02", "nim -o lslpp prdapp01").exit_status,
@@ -818,9 +823,504 @@ fn c_rsh_finds_and_removes_a_leftover_bos_inst() {
     );
 }
 
+// --- chained commands, progress, the stricter operations -------------------------
+
+/// The demo with `change` applied to one object of one master.
+fn demo_with(master: &str, name: &str, change: impl FnOnce(&mut SimNimObject)) -> World {
+    let mut estate = Estate::demo();
+    let object = estate
+        .nim
+        .iter_mut()
+        .find(|h| h.name == master)
+        .and_then(|h| h.objects.iter_mut().find(|o| o.name == name))
+        .unwrap_or_else(|| panic!("no {name} on {master}"));
+    change(object);
+    World::new(estate)
+}
+
+#[test]
+fn chained_commands_see_each_commands_effect() {
+    let mut world = demo();
+    let reply = run(
+        &mut world,
+        "nim01",
+        "nim -Fo reset tstdb02; lsnim -a Cstate tstdb02",
+    );
+    assert_eq!(reply.exit_status, 0);
+    assert_eq!(
+        reply.stdout_text(),
+        "tstdb02:\n   Cstate = ready for a NIM operation\n",
+        "the reset (1 s) is done before lsnim runs"
+    );
+    let start = world.now();
+    let reply = run(&mut world, "nim01", "sleep 30; echo done");
+    assert_eq!(reply.duration(), Duration::from_secs(30));
+    assert_eq!(world.now() - start, Duration::from_secs(30));
+    assert_eq!(run(&mut world, "nim01", "sleep x").exit_status, 2);
+}
+
+#[test]
+fn a_progressing_client_moves_a_stuck_one_does_not() {
+    let sample = "lsnim -a Cstate -a info tstdb02; nim -o showlog tstdb02";
+    let twice = format!("echo one; {sample}; sleep 60; echo two; {sample}");
+    let halves = |reply: &Reply| {
+        let text = reply.stdout_text();
+        let (one, two) = text.split_once("two\n").unwrap();
+        (one.to_string(), two.to_string())
+    };
+    let mut world = demo();
+    let (one, two) = halves(&run(&mut world, "nim01", &twice));
+    assert_eq!(
+        one.trim_start_matches("one\n"),
+        two,
+        "a stuck client looks the same a minute later"
+    );
+    assert!(two.contains("info   = BOS install 39% complete : Installing additional software.\n"));
+    assert!(two.ends_with("BOS install 39% complete : Installing additional software.\n"));
+
+    let mut world = demo_with("nim01", "tstdb02", |o| o.progressing = true);
+    let (one, two) = halves(&run(&mut world, "nim01", &twice));
+    assert!(one.contains("info   = BOS install 39% complete"), "{one}");
+    assert!(two.contains("info   = BOS install 41% complete"), "{two}");
+    assert!(
+        two.ends_with("BOS install 41% complete : Installing additional software.\n"),
+        "{two}"
+    );
+    assert_eq!(
+        two.lines().count(),
+        one.lines().count() - 1 + 2,
+        "a log line a point"
+    );
+    // It completes on its own: ready, successful, its resources released.
+    wait(&mut world, 1_830.0);
+    let done = run(&mut world, "nim01", "lsnim -l tstdb02").stdout_text();
+    assert!(
+        done.contains("Cstate         = ready for a NIM operation\n"),
+        "{done}"
+    );
+    assert!(done.contains("Cstate_result  = success\n"), "{done}");
+    assert!(
+        done.contains("Mstate         = currently running\n"),
+        "{done}"
+    );
+    assert!(!done.contains("spot") && !done.contains("info"), "{done}");
+    assert_eq!(
+        attr(&world, "nim01", "spot_7100-03-05", "alloc_count").as_deref(),
+        Some("0")
+    );
+    // A forced reset stops it where it is.
+    let mut world = demo_with("nim01", "tstdb02", |o| o.progressing = true);
+    let reset = run(
+        &mut world,
+        "nim01",
+        "nim -Fo reset tstdb02; sleep 2000; lsnim -l tstdb02",
+    );
+    assert!(reset
+        .stdout_text()
+        .contains("Cstate         = ready for a NIM operation\n"));
+    assert!(!reset.stdout_text().contains("Cstate_result"));
+    assert!(reset
+        .stdout_text()
+        .contains("spot           = spot_7100-03-05\n"));
+}
+
+const FOREIGN_CLIENT: &str = r#"
+[[nim]]
+name = "nimA"
+
+[[nim.objects]]
+name = "master"
+class = "machines"
+type = "master"
+
+[[nim.objects]]
+name = "spot1"
+class = "resources"
+type = "spot"
+attributes = [["alloc_count", "1"]]
+
+[[nim.objects]]
+name = "theirs"
+class = "machines"
+type = "standalone"
+attributes = [
+  ["current_master", "nimB"],
+  ["Cstate", "customization is being performed"],
+  ["Mstate", "currently running"],
+  ["info", "installing 12% complete"],
+  ["spot", "spot1"],
+]
+"#;
+
+#[test]
+fn a_master_that_does_not_control_a_client_runs_no_operation_on_it() {
+    let mut world = small(FOREIGN_CLIENT);
+    for (line, method) in [
+        ("nim -Fo reset theirs", "m_reset"),
+        ("nim -Fo deallocate -a subclass=all theirs", "m_deallocate"),
+        ("nim -o showlog theirs", "m_showlog"),
+        ("nim -o remove theirs", "m_remove"),
+    ] {
+        let reply = run(&mut world, "nimA", line);
+        assert_eq!(reply.exit_status, 378 % 256, "{line}");
+        assert!(
+            reply.stderr_text().contains(&format!(
+                "0042-378 {method}: The current master for \"theirs\"\nis \"nimB\"."
+            )),
+            "{line}: {}",
+            reply.stderr_text()
+        );
+    }
+    wait(&mut world, 10.0);
+    assert_eq!(
+        attr(&world, "nimA", "theirs", "Cstate").as_deref(),
+        Some("customization is being performed")
+    );
+}
+
+#[test]
+fn a_client_with_resources_cannot_be_removed() {
+    let mut world = demo();
+    let refused = run(&mut world, "nim01", "nim -o remove tstdb02");
+    assert_eq!(refused.exit_status, 52);
+    assert_eq!(
+        refused.stderr_text(),
+        "0042-001 nim: processing error encountered on \"master\":\n\
+         0042-052 m_rmmac: unable to remove \"tstdb02\" because resources have been allocated to it\n"
+    );
+    let freed = run(
+        &mut world,
+        "nim01",
+        "nim -Fo reset tstdb02; nim -o deallocate -a subclass=all tstdb02; nim -o remove tstdb02",
+    );
+    assert_eq!(freed.exit_status, 0, "{}", freed.stderr_text());
+    finish(&mut world, &freed);
+    assert!(object(&world, "nim01", "tstdb02").is_none());
+}
+
+#[test]
+fn replication_without_the_file_systems_fills_root() {
+    // nim02 without /export/nim: NIM accepts the sync and writes under /.
+    let mut world = demo_with("nim02", "master", |o| o.filesystems.clear());
+    let before = run(&mut world, "nim02", "df -k /");
+    assert!(
+        before.stdout_text().contains("1048576   50%"),
+        "{}",
+        before.stdout_text()
+    );
+    let sync = run(
+        &mut world,
+        "nim01",
+        &commands::nim_sync("nim02", false).unwrap().line(),
+    );
+    assert_eq!(sync.exit_status, 0, "NIM does not refuse this sync");
+    let out = sync.stdout_text();
+    assert!(out.contains("Replicating resource lpp_7100-00-02\n"));
+    assert!(
+        sync.stderr_text().starts_with(
+            "cp: /export/nim/lpp_source/lpp_7100-00-02: There is not enough space in the file system.\n0042-213 m_sync_db: could not replicate \"lpp_7100-00-02\": / is full\n"
+        ),
+        "{}",
+        sync.stderr_text()
+    );
+    assert!(out.contains("  Removing lpp_7100-00-02\n"));
+    assert!(out.contains("nim_master_recover Complete\n"));
+    finish(&mut world, &sync);
+    let after = run(&mut world, "nim02", "df -k /").stdout_text();
+    assert!(
+        after.contains("/dev/hd4          2097152         0  100%"),
+        "{after}"
+    );
+    assert!(object(&world, "nim02", "lpp_7100-00-02").is_none());
+    // With the file system mounted there the same sync keeps everything.
+    let mut world = demo();
+    let sync = run(
+        &mut world,
+        "nim01",
+        &commands::nim_sync("nim02", false).unwrap().line(),
+    );
+    assert_eq!(sync.stderr_text(), "");
+    assert!(!sync.stdout_text().contains("Removing"));
+    finish(&mut world, &sync);
+    let export = run(&mut world, "nim02", "df -m /export/nim").stdout_text();
+    assert!(
+        export
+            .ends_with("\n/dev/fslv05        102400     70651   32%   716800     8% /export/nim\n"),
+        "{export}"
+    );
+}
+
+#[test]
+fn what_the_wizards_read_on_a_master() {
+    let mut world = demo();
+    let df = run(
+        &mut world,
+        "nim01",
+        "df -k / /export/nim/lpp_source/lpp_7100-03-05 /nowhere",
+    );
+    assert_eq!(df.exit_status, 1);
+    assert_eq!(
+        df.stdout_text(),
+        "Filesystem    1024-blocks      Free %Used    Iused %Iused Mounted on\n\
+         /dev/hd4          2097152   1048576   50%    14336    12% /\n\
+         /dev/fslv05     104857600  73400320   30%   716800     7% /export/nim\n"
+    );
+    assert_eq!(
+        df.stderr_text(),
+        "df: /nowhere: A file or directory in the path name does not exist.\n"
+    );
+    let parsed = powerdeck::sources::nim::output::df_rows(&df.stdout_text());
+    assert_eq!(parsed[1].free_kb, 73_400_320);
+    let ls = run(
+        &mut world,
+        "nim02",
+        "ls -d /export/nim/lpp_source/lpp_6100-06-03 /export/nim/spot/spot_7100-03-05/usr",
+    );
+    assert_eq!(ls.stdout_text(), "/export/nim/lpp_source/lpp_6100-06-03\n");
+    assert_eq!(
+        ls.stderr_text(),
+        "ls: 0653-341 The file /export/nim/spot/spot_7100-03-05/usr does not exist.\n"
+    );
+    assert_eq!(
+        run(
+            &mut world,
+            "nim01",
+            "du -sk /export/nim/lpp_source/lpp_7100-03-05"
+        )
+        .stdout_text(),
+        "6291456\t/export/nim/lpp_source/lpp_7100-03-05\n"
+    );
+    assert_eq!(
+        run(&mut world, "nim01", "lsvg").stdout_text(),
+        "rootvg\nnimadmvg\n"
+    );
+    assert!(run(&mut world, "nim01", "lsvg nimadmvg")
+        .stdout_text()
+        .contains("FREE PPs:       1280 (81920 megabytes)"));
+    assert_eq!(run(&mut world, "nim01", "lsvg nosuchvg").exit_status, 1);
+    let levels = run(
+        &mut world,
+        "nim01",
+        "lslpp -Lc bos.alt_disk_install.rte bos.games",
+    );
+    assert_eq!(
+        levels.stdout_text().lines().nth(1),
+        Some("bos.alt_disk_install.rte:bos.alt_disk_install.rte:7.1.3.5: : :C:F:Alternate Disk Installation Runtime: : : : : : :0:0:/:1524")
+    );
+    assert_eq!(
+        levels.stderr_text(),
+        "lslpp: 0504-132  Fileset bos.games not installed.\n"
+    );
+    let spot = run(
+        &mut world,
+        "nim01",
+        "nim -o showres -a lslpp_flags=Lc spot_7100-00-02",
+    );
+    assert!(spot
+        .stdout_text()
+        .starts_with("#Package Name:Fileset:Level:"));
+    assert!(spot.stdout_text().contains("\nbos.mp64:bos.mp64:7.1.0.2:"));
+    let lpp = run(
+        &mut world,
+        "nim01",
+        "nim -o showres -a installp_flags=L lpp_6100-06-03",
+    );
+    assert!(lpp
+        .stdout_text()
+        .starts_with("bos.rte:bos.rte:6.1.6.3::I:T:::::N:Base Operating System Runtime ::::0::\n"));
+    assert_eq!(
+        run(&mut world, "nim01", "nim -o showres tstdb02").exit_status,
+        209
+    );
+}
+
+const MULTIBOS_CLIENT: &str = r#"
+[[nim]]
+name = "nimA"
+
+[[nim.objects]]
+name = "master"
+class = "machines"
+type = "master"
+attributes = [["if1", "net1 nimA 0 ent0"]]
+
+[[nim.objects]]
+name = "c1"
+class = "machines"
+type = "standalone"
+bos_inst_dir = true
+multibos = "MODE"
+disks = [
+  { name = "hdisk0", size_mb = 71680, vg = "rootvg" },
+  { name = "hdisk1", size_mb = 16384 },
+]
+rootvg_used_mb = 30720
+attributes = [
+  ["current_master", "nimA"],
+  ["sync_required", "no"],
+  ["connect", "nimsh"],
+  ["if1", "net1 c1 0"],
+  ["Cstate", "ready for a NIM operation"],
+  ["Mstate", "currently running"],
+]
+"#;
+
+fn client_with(multibos: &str) -> World {
+    small(&MULTIBOS_CLIENT.replace("MODE", multibos))
+}
+
+#[test]
+fn c_rsh_shows_what_stands_behind_bos_inst() {
+    let c_rsh = "/usr/lpp/bos.sysmgt/nim/methods/c_rsh c1";
+    let read = |world: &mut World, command: &str| {
+        run(world, "nimA", &format!("{c_rsh} {command}")).stdout_text()
+    };
+    let mut world = client_with("none");
+    assert!(!read(&mut world, "lsvg -l rootvg").contains("bos_"));
+    assert!(read(&mut world, "lsvg -l rootvg")
+        .contains("hd4                 jfs2       4       4       1    open/syncd    /\n"));
+    assert!(!read(&mut world, "mount").contains("/bos_inst"));
+    assert_eq!(
+        read(&mut world, "lspv"),
+        format!(
+            "hdisk0          {:<35} rootvg          active\nhdisk1          none                                None\n",
+            read(&mut world, "lspv").split_whitespace().nth(1).unwrap()
+        )
+    );
+    assert_eq!(read(&mut world, "bootinfo -s hdisk1"), "16384\n");
+    assert!(read(&mut world, "lsvg rootvg").contains("USED PPs:       480 (30720 megabytes)"));
+    let niminfo = read(&mut world, "cat /etc/niminfo");
+    assert!(
+        niminfo.contains("export NIM_MASTER_HOSTNAME=nimA\n"),
+        "{niminfo}"
+    );
+    assert!(
+        niminfo.contains("export NIM_SHELL=\"nimsh\"\n"),
+        "{niminfo}"
+    );
+
+    let mut world = client_with("standby");
+    let volumes = read(&mut world, "lsvg -l rootvg");
+    assert!(
+        volumes.contains(
+            "bos_hd4             jfs2       4       4       1    closed/syncd  /bos_inst\n"
+        ),
+        "{volumes}"
+    );
+    assert!(
+        volumes.contains("hd4                 jfs2       4       4       1    open/syncd    /\n")
+    );
+    let removed = run(&mut world, "nimA", &format!("{c_rsh} multibos -R"));
+    assert!(removed.stdout_text().contains("Return Status = SUCCESS"));
+    assert!(!read(&mut world, "lsvg -l rootvg").contains("bos_"));
+    assert_eq!(
+        read(&mut world, "ls -d /bos_inst"),
+        "/bos_inst\n",
+        "multibos -R leaves /bos_inst behind"
+    );
+
+    let mut world = client_with("mounted");
+    assert!(read(&mut world, "mount").contains("/dev/bos_hd4     /bos_inst        jfs2"));
+    assert!(read(&mut world, "lsvg -l rootvg")
+        .contains("bos_hd4             jfs2       4       4       1    open/syncd    /bos_inst\n"));
+    let rm = run(&mut world, "nimA", &format!("{c_rsh} rm -r /bos_inst"));
+    assert_eq!(
+        rm.exit_status, 0,
+        "c_rsh does not pass the remote status back"
+    );
+    assert!(rm
+        .stderr_text()
+        .contains("rm: /bos_inst: The requested resource is busy."));
+    assert_eq!(read(&mut world, "ls -d /bos_inst"), "/bos_inst\n");
+
+    let mut world = client_with("booted");
+    let volumes = read(&mut world, "lsvg -l rootvg");
+    assert!(
+        volumes.contains(
+            "hd4                 jfs2       4       4       1    closed/syncd  /bos_inst\n"
+        ),
+        "{volumes}"
+    );
+    assert!(
+        volumes.contains("bos_hd4             jfs2       4       4       1    open/syncd    /\n"),
+        "{volumes}"
+    );
+    assert!(read(&mut world, "mount").contains("/dev/bos_hd4     /"));
+    assert!(run(&mut world, "nimA", &format!("{c_rsh} multibos -R"))
+        .stderr_text()
+        .contains("the standby BOS is the running instance"));
+}
+
+#[test]
+fn nimadm_fails_in_phase_11_with_bos_inst_and_refuses_what_nim_refuses() {
+    let nimadm = "nimadm -j nimadmvg -c prdapp02 -s spot_7100-03-05 -l lpp_7100-03-05 -d hdisk1 -Y";
+    let mut world = demo();
+    let failed = run(&mut world, "nim01", nimadm);
+    assert_eq!(failed.exit_status, 187);
+    let out = failed.stdout_text();
+    assert!(out.contains("+-----------------------------------------------------------------------------+\nExecuting nimadm phase 11.\n"));
+    assert!(out
+        .contains("Client alt_disk_install command: alt_disk_copy -j -M 7.1 -P3 -d \"hdisk1\"\n"));
+    assert!(out.contains(
+        "alt_disk_copy: 0505-218 ATTENTION: init_multibos() returned an unexpected result.\n"
+    ));
+    assert!(out.ends_with("Bootlist is set to the boot disk: hdisk0 blv=hd5\n"));
+    assert_eq!(
+        failed.stderr_text(),
+        "0505-187 nimadm: Error cloning altinst_rootvg on client.\n"
+    );
+    assert!(failed.duration() >= Duration::from_secs(10 * 600));
+    // After the leftover is removed the migration goes through.
+    let ok = run(
+        &mut world,
+        "nim01",
+        &format!("/usr/lpp/bos.sysmgt/nim/methods/c_rsh prdapp02 rm -r /bos_inst; {nimadm}"),
+    );
+    assert_eq!(ok.exit_status, 0, "{}", ok.stderr_text());
+    assert!(ok.stdout_text().contains("Executing nimadm phase 12.\n"));
+    finish(&mut world, &ok);
+    assert!(run(
+        &mut world,
+        "nim01",
+        "/usr/lpp/bos.sysmgt/nim/methods/c_rsh prdapp02 lspv"
+    )
+    .stdout_text()
+    .contains("altinst_rootvg"));
+    // What nimadm refuses before phase 1.
+    let mut world = demo();
+    let refused = |world: &mut World, line: &str| {
+        let reply = run(world, "nim01", line);
+        assert_ne!(reply.exit_status, 0, "{line}");
+        reply.stderr_text()
+    };
+    assert_eq!(
+        refused(&mut world, &nimadm.replace("hdisk1", "hdisk0")),
+        "0505-126 alt_disk_install- target disk hdisk0 has a volume group assigned to it.\n"
+    );
+    assert!(
+        refused(&mut world, &nimadm.replace("prdapp02", "prdbatch01"))
+            .starts_with("0505-158 nimadm: WARNING, unexpected result from remote command")
+    );
+    assert!(refused(&mut world, &nimadm.replace("nimadmvg", "nosuchvg"))
+        .contains("Unable to find volume group nosuchvg"));
+    assert!(refused(&mut world, &nimadm.replace("spot_7100-03-05", "spot_7100-00-02"))
+        .contains("0505-206 nimadm: The level of bos.alt_disk_install.rte in SPOT spot_7100-00-02 (7.1.0.2) does not match"));
+    assert!(refused(&mut world, &nimadm.replace("prdapp02", "tstdb02"))
+        .contains("0042-205 m_alt_disk_mig"));
+    assert!(refused(&mut world, &nimadm.replace(" -Y", "")).contains("-Y"));
+    let mut world = demo_with("nim01", "master", |o| {
+        o.missing_filesets = vec!["bos.alt_disk_install.rte".into()];
+    });
+    assert!(refused(&mut world, nimadm)
+        .contains("bos.alt_disk_install.rte is not installed on the NIM master"));
+}
+
 // --- no panics ---------------------------------------------------------------------
 
-const PROGRAMS: &[&str] = &["lsnim", "nim", "c_rsh", "oslevel", "hostname"];
+const PROGRAMS: &[&str] = &[
+    "lsnim", "nim", "c_rsh", "oslevel", "hostname", "nimadm", "df", "ls", "du", "lsvg", "lslpp",
+    "sleep",
+];
 
 const WORDS: &[&str] = &[
     "-l",
@@ -862,6 +1362,25 @@ const WORDS: &[&str] = &[
     "-r",
     "oslevel",
     "-s",
+    "showlog",
+    "showres",
+    "remove",
+    "-Lc",
+    "-k",
+    "-sk",
+    "mount",
+    "lspv",
+    "bootinfo",
+    "cat",
+    "/etc/niminfo",
+    "multibos",
+    "-R",
+    "-Y",
+    "-j",
+    "nimadmvg",
+    "hdisk1",
+    "lpp_7100-03-05",
+    "/export/nim",
 ];
 
 proptest! {

@@ -320,6 +320,7 @@ async fn stuck_nim_client_reset_by_keys_to_completion() {
         "{}",
         message(&live.app)
     );
+    live.until("the two samples and the plan", has_plan).await;
     let plan = plan_text(&live.app);
     assert!(plan.contains("nim -F -o reset tstdb02"), "{plan}");
     assert!(plan.contains("deallocate"), "{plan}");
@@ -357,6 +358,8 @@ async fn nim_sync_takeover_and_nimadm_preflight_open_on_their_rows() {
         "{}",
         message(&live.app)
     );
+    live.until("the other master's file systems and the plan", has_plan)
+        .await;
     assert!(
         plan_text(&live.app).contains("nim -o sync"),
         "{}",
@@ -415,6 +418,7 @@ async fn read_only_shows_the_plans_and_runs_nothing() {
     select_in(&mut live.app, "tstdb02", "nim01");
     live.press("X");
     assert_eq!(stage(&live.app), Some(Stage::Plan));
+    live.until("the plan", has_plan).await;
     live.press("<enter>");
     assert_eq!(stage(&live.app), Some(Stage::Plan));
     assert!(
@@ -437,6 +441,7 @@ async fn no_single_key_runs_anything() {
     live.press("5");
     select_in(&mut live.app, "tstdb02", "nim01");
     live.press("X");
+    live.until("the plan", has_plan).await;
     for key in ["<enter>", "y", " ", "<enter>", "<enter>"] {
         live.press(key);
         assert_eq!(executes(&live.app), 0, "{key}");

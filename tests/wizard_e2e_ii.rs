@@ -11,20 +11,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod common;
+
+use common::sim::SshLab;
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
 use powerdeck::exec::CommandOutput;
 use powerdeck::exec::{Exec, ExecError, OutputLine};
 use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
+use powerdeck::sim::estate::nim::Multibos;
 use powerdeck::sim::estate::HostKind;
 use powerdeck::sim::local::LocalTransport;
 use powerdeck::sim::world::World;
 use powerdeck::sim::Estate;
 use powerdeck::wizard::catalogue::{self, Request};
 use powerdeck::wizard::{
-    self, nim_ops, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices,
-    Journal, NimSyncChoices, Plan, PlanError, PlanErrorKind, RunSummary, StepKind, StepOutcome,
-    WparMoveChoices, WparRecoveryChoices,
+    self, wpar_move, wpar_recovery, Disruptive, EstateView, Executor, FirmwareChoices, Journal,
+    NimSyncChoices, NimadmChoices, Plan, PlanError, PlanErrorKind, RunSummary, StepKind,
+    StepOutcome, WparMoveChoices, WparRecoveryChoices,
 };
 use tokio::sync::mpsc;
 
@@ -38,7 +42,11 @@ struct Demo {
 
 impl Demo {
     fn new() -> Demo {
-        let world = Arc::new(Mutex::new(World::new(Estate::demo())));
+        Demo::with(Estate::demo())
+    }
+
+    fn with(estate: Estate) -> Demo {
+        let world = Arc::new(Mutex::new(World::new(estate)));
         let transport = Arc::new(LocalTransport::new(world.clone()));
         Demo { world, transport }
     }
@@ -905,11 +913,36 @@ async fn broken_wpar_recreated_directly() {
 // ---------------------------------------------------------------------------------------
 // NIM
 
+/// Builds a plan as `powerdeck plan` does: its facts read over the transport first.
+async fn planned(
+    demo: &Demo,
+    snapshots: &[SourceSnapshot],
+    request: &Request,
+) -> Result<Plan, PlanError> {
+    catalogue::plan(demo.transport.as_ref(), EstateView::new(snapshots), request).await
+}
+
+fn nim_reset_request(client: &str) -> Request {
+    Request::NimReset {
+        master: "nim01".into(),
+        client: client.into(),
+    }
+}
+
 #[tokio::test]
 async fn stuck_nim_client_is_reset_and_freed() {
     let demo = Demo::new();
     let snapshots = demo.refresh().await;
-    let plan = wizard::nim_reset(EstateView::new(&snapshots), "nim01", "tstdb02").unwrap();
+    let plan = planned(&demo, &snapshots, &nim_reset_request("tstdb02"))
+        .await
+        .unwrap();
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("did not change in 60 s")),
+        "{:?}",
+        plan.notes
+    );
     let summary = execute(
         demo.transport.clone(),
         &plan,
@@ -929,12 +962,51 @@ async fn stuck_nim_client_is_reset_and_freed() {
     for resource in ["spot", "lpp_source", "boot", "bosinst_data", "nim_script"] {
         assert_eq!(client.attribute(resource), None, "{resource}");
     }
+    assert!(planned(&demo, &snapshots, &nim_reset_request("tstdb02"))
+        .await
+        .unwrap_err()
+        .reason
+        .contains("nothing to reset"));
+}
+
+#[tokio::test]
+async fn a_progressing_client_is_not_reset() {
+    let mut estate = Estate::demo();
+    let client = estate.nim[0]
+        .objects
+        .iter_mut()
+        .find(|o| o.name == "tstdb02")
+        .unwrap();
+    client.progressing = true;
+    let demo = Demo::with(estate);
+    let snapshots = demo.refresh().await;
+    let error = planned(&demo, &snapshots, &nim_reset_request("tstdb02"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Refused);
     assert!(
-        wizard::nim_reset(EstateView::new(&snapshots), "nim01", "tstdb02")
-            .unwrap_err()
-            .reason
-            .contains("nothing to reset")
+        error.reason.contains("tstdb02 is not stuck"),
+        "{}",
+        error.reason
     );
+    assert!(
+        error.reason.contains("its info went from 'BOS install 39% complete : Installing additional software.' to 'BOS install 41% complete"),
+        "{}",
+        error.reason
+    );
+    assert!(
+        error.reason.contains("its NIM log grew"),
+        "{}",
+        error.reason
+    );
+    // Nothing was changed: the install goes on and completes by itself.
+    let output = demo.exec("nim01", "sleep 2000; lsnim -l tstdb02").await;
+    assert!(
+        output.stdout.contains("Cstate_result  = success"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("spot"), "{}", output.stdout);
 }
 
 #[tokio::test]
@@ -942,12 +1014,11 @@ async fn alternate_master_is_synchronised_then_takes_over() {
     let demo = Demo::new();
     let snapshots = demo.refresh().await;
     assert!(nim_object(&snapshots, "nim02", "lpp_7100-03-05").is_none());
-    let sync = wizard::nim_sync(
-        EstateView::new(&snapshots),
-        "nim01",
-        &NimSyncChoices::default(),
-    )
-    .unwrap();
+    let sync_request = Request::NimSync {
+        master: "nim01".into(),
+        choices: NimSyncChoices::default(),
+    };
+    let sync = planned(&demo, &snapshots, &sync_request).await.unwrap();
     let path = journal_path("hanim");
     let summary = execute(demo.transport.clone(), &sync, 0, "nim01", &path).await;
     assert!(
@@ -969,26 +1040,37 @@ async fn alternate_master_is_synchronised_then_takes_over() {
             .as_deref(),
         Some("nim01")
     );
-
-    // Takeover: devapp01 (sync_required = yes) refuses, the others move.
-    let takeover = wizard::nim_takeover(EstateView::new(&snapshots), "nim02", None).unwrap();
-    assert!(takeover.notes.iter().any(|n| n.contains("devapp01")));
-    let change = takeover
-        .steps
-        .iter()
-        .position(|s| s.kind == StepKind::Change)
-        .unwrap();
-    let summary = execute(demo.transport.clone(), &takeover, 0, "nim02", &path).await;
-    assert_eq!(summary.halted_at, Some(change));
-    // The operator reads the refusal and skips to the verification.
-    let summary = execute(
-        demo.transport.clone(),
-        &takeover,
-        change + 1,
-        "nim02",
-        &path,
+    // Synchronising from the alternate, which controls nothing, is refused.
+    let wrong = planned(
+        &demo,
+        &snapshots,
+        &Request::NimSync {
+            master: "nim02".into(),
+            choices: NimSyncChoices::default(),
+        },
     )
-    .await;
+    .await
+    .unwrap_err();
+    assert!(
+        wrong.reason.contains("nim02 does not control its clients"),
+        "{}",
+        wrong.reason
+    );
+
+    // Planned takeover (nim01 answers): devapp01 (sync_required = yes) refuses and
+    // prdbatch01 (powered off) is pending; neither fails the takeover step.
+    let takeover_request = Request::NimTakeover {
+        alternate: "nim02".into(),
+        from: None,
+    };
+    let takeover = planned(&demo, &snapshots, &takeover_request).await.unwrap();
+    assert!(takeover.attestation.is_none());
+    assert!(takeover.notes.iter().any(|n| n.contains("devapp01")));
+    assert!(takeover
+        .notes
+        .iter()
+        .any(|n| n.contains("pending, not failures: prdbatch01")));
+    let summary = execute(demo.transport.clone(), &takeover, 0, "nim02", &path).await;
     assert!(
         summary.completed(),
         "{}",
@@ -999,6 +1081,7 @@ async fn alternate_master_is_synchronised_then_takes_over() {
         ("prdapp01", "nim02"),
         ("tstdb02", "nim02"),
         ("devapp01", "nim01"),
+        ("prdbatch01", "nim01"),
     ] {
         assert_eq!(
             nim_object(&snapshots, "nim02", client)
@@ -1009,36 +1092,40 @@ async fn alternate_master_is_synchronised_then_takes_over() {
             "{client}"
         );
     }
+    // After the takeover the roles are swapped: nim01 may no longer sync.
+    let stale = planned(&demo, &snapshots, &sync_request).await.unwrap_err();
+    assert_eq!(stale.kind, PlanErrorKind::Refused);
+    assert!(
+        stale.reason.contains("control is split"),
+        "{}",
+        stale.reason
+    );
     let records = Journal::read(&path).unwrap();
     let ends: Vec<_> = records
         .iter()
         .filter(|r| r.event == "run-ended")
         .filter_map(|r| r.outcome.clone())
         .collect();
-    assert_eq!(
-        ends,
-        [
-            "completed".to_string(),
-            format!("halted at step {}", change + 1),
-            "completed".to_string()
-        ]
-    );
-    assert!(records.iter().any(|r| r
-        .choices
-        .iter()
-        .any(|c| c == &format!("resumed at step {}", change + 2))));
+    assert_eq!(ends, ["completed", "completed"]);
 }
 
 #[tokio::test]
 async fn nimadm_preflight_removes_the_leftover_bos_inst() {
     let demo = Demo::new();
     let snapshots = demo.refresh().await;
-    let facts = nim_ops::read_nimadm_facts(demo.transport.as_ref(), "nim01", "prdapp02")
-        .await
-        .unwrap();
-    assert!(facts.bos_inst);
-    let plan =
-        wizard::nimadm_preflight(EstateView::new(&snapshots), "nim01", "prdapp02", facts).unwrap();
+    let request = Request::NimadmPreflight {
+        master: "nim01".into(),
+        client: "prdapp02".into(),
+        choices: NimadmChoices::default(),
+    };
+    let plan = planned(&demo, &snapshots, &request).await.unwrap();
+    assert!(plan.changes_anything());
+    assert!(
+        plan.notes.iter().any(|n| n
+            == "then run on nim01: nimadm -j nimadmvg -c prdapp02 -s spot_7100-03-05 -l lpp_7100-03-05 -d hdisk1 -Y"),
+        "{:?}",
+        plan.notes
+    );
     let summary = execute(
         demo.transport.clone(),
         &plan,
@@ -1052,13 +1139,8 @@ async fn nimadm_preflight_removes_the_leftover_bos_inst() {
         "{}",
         ran_lines(&plan, &summary).join("\n")
     );
-    let facts = nim_ops::read_nimadm_facts(demo.transport.as_ref(), "nim01", "prdapp02")
-        .await
-        .unwrap();
-    assert!(!facts.bos_inst);
     // Planned again: only checks, which run without a confirmation.
-    let plan =
-        wizard::nimadm_preflight(EstateView::new(&snapshots), "nim01", "prdapp02", facts).unwrap();
+    let plan = planned(&demo, &snapshots, &request).await.unwrap();
     assert!(!plan.changes_anything());
     let summary = execute(
         demo.transport.clone(),
@@ -1069,6 +1151,259 @@ async fn nimadm_preflight_removes_the_leftover_bos_inst() {
     )
     .await;
     assert!(summary.completed());
+    // The migration the pre-flight prepared now passes phase 11.
+    let migration = demo
+        .exec(
+            "nim01",
+            "nimadm -j nimadmvg -c prdapp02 -s spot_7100-03-05 -l lpp_7100-03-05 -d hdisk1 -Y",
+        )
+        .await;
+    assert_eq!(migration.exit_status, Some(0), "{}", migration.stderr);
+    assert!(migration
+        .stdout
+        .contains("Bootlist is set to the boot disk: hdisk1 blv=hd5"));
+}
+
+// ---------------------------------------------------------------------------------------
+// NIM over SSH (the lab harness of tests/common)
+
+/// Runs a plan over SSH with the confirmation, and the attestation when one is given.
+async fn run_over_ssh(
+    lab: &SshLab,
+    plan: &Plan,
+    confirmation: &str,
+    attested: Option<&str>,
+) -> RunSummary {
+    let path = lab.sim.dir.join(format!("{}.jsonl", plan.wizard));
+    let mut executor = Executor::new(
+        lab.transport.clone(),
+        Some(Journal::open(&path).unwrap()),
+        false,
+    );
+    executor.poll_interval = Duration::from_millis(50);
+    if let Some(phrase) = attested {
+        executor.attest(phrase);
+    }
+    let (tx, mut rx) = mpsc::channel(4096);
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let summary = executor
+        .execute(plan, 0, confirmation, Vec::new(), tx)
+        .await;
+    drain.await.unwrap();
+    summary
+}
+
+async fn plan_over_ssh(
+    lab: &SshLab,
+    snapshots: &[SourceSnapshot],
+    request: &Request,
+) -> Result<Plan, PlanError> {
+    catalogue::plan(lab.transport.as_ref(), EstateView::new(snapshots), request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_ssh_a_client_still_installing_is_not_reset() {
+    let mut estate = Estate::demo();
+    let client = estate.nim[0]
+        .objects
+        .iter_mut()
+        .find(|o| o.name == "tstdb02")
+        .unwrap();
+    client.progressing = true;
+    let lab = SshLab::start(estate, 60.0).await;
+    let snapshots = lab.refresh().await;
+    let error = plan_over_ssh(&lab, &snapshots, &nim_reset_request("tstdb02"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Refused, "{}", error.reason);
+    assert!(
+        error.reason.starts_with(
+            "tstdb02 is not stuck, it is still working: in 60 s its info went from 'BOS install"
+        ),
+        "{}",
+        error.reason
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_ssh_sync_is_refused_where_replication_would_fill_root() {
+    let mut estate = Estate::demo();
+    let alternate = estate.nim[1]
+        .objects
+        .iter_mut()
+        .find(|o| o.name == "master")
+        .unwrap();
+    alternate.filesystems.retain(|fs| fs.mount != "/export/nim");
+    let lab = SshLab::start(estate, 300.0).await;
+    let snapshots = lab.refresh().await;
+    let error = plan_over_ssh(
+        &lab,
+        &snapshots,
+        &Request::NimSync {
+            master: "nim01".into(),
+            choices: NimSyncChoices::default(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error.reason.starts_with("on nim02 no file system is mounted for lpp_7100-00-02 (/export/nim/lpp_source/lpp_7100-00-02), lpp_7100-03-05"),
+        "{}",
+        error.reason
+    );
+    assert!(error.reason.ends_with("NIM would create them under / and fill it. Create and mount the same file systems as on nim01 first"));
+}
+
+/// The demo plus an HMC that manages the partition nim01 runs in.
+fn with_nim01_partition() -> Estate {
+    let mut estate = Estate::demo();
+    let extra = Estate::from_toml(
+        r#"
+[[hmc]]
+name = "hmc03"
+
+[[hmc.systems]]
+name = "p8-infra"
+type_model = "8286-42A"
+serial_num = "21A7C2V"
+state = "Operating"
+memory_mb = 262144
+proc_units = 16.0
+lpars = [
+  { name = "nim01", id = 2, os_version = "AIX 7.1 7100-03-05-1524", rmc_ipaddr = "10.20.20.5", memory_mb = 8192, proc_units = 1.0, vlans = [20] },
+]
+"#,
+        "nim01's partition",
+    )
+    .unwrap();
+    estate.hmc.extend(extra.hmc);
+    estate
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_ssh_takeover_from_a_silent_master_needs_proof_or_attestation() {
+    let lab = SshLab::start(with_nim01_partition(), 300.0).await;
+    let snapshots = lab.refresh().await;
+    let sync = plan_over_ssh(
+        &lab,
+        &snapshots,
+        &Request::NimSync {
+            master: "nim01".into(),
+            choices: NimSyncChoices::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let done = run_over_ssh(&lab, &sync, "nim01", None).await;
+    assert!(done.completed(), "{}", done.describe(&sync));
+
+    // nim01 stops answering, but its partition runs: nothing proves it is down.
+    Exec::exec(
+        lab.transport.as_ref(),
+        "nim02",
+        "simctl fault nim01 drop".to_string(),
+    )
+    .await
+    .unwrap();
+    let snapshots = lab.refresh().await;
+    let takeover = Request::NimTakeover {
+        alternate: "nim02".into(),
+        from: None,
+    };
+    let plan = plan_over_ssh(&lab, &snapshots, &takeover).await.unwrap();
+    let attestation = plan.attestation.clone().expect("an attestation");
+    assert_eq!(attestation.phrase, "nim01 is down");
+    assert!(
+        attestation.statement.contains(
+            "its partition nim01 on p8-infra is Running, so it may still serve its clients"
+        ),
+        "{}",
+        attestation.statement
+    );
+    let unattested = run_over_ssh(&lab, &plan, "nim02", None).await;
+    assert!(!unattested.completed());
+    assert!(matches!(unattested.ran[0].1, StepOutcome::Refused(_)));
+
+    // Its system is switched off: proven down, re-checked as the first step.
+    Exec::exec(
+        lab.transport.as_ref(),
+        "nim02",
+        "simctl state hmc03 p8-infra Power Off".to_string(),
+    )
+    .await
+    .unwrap();
+    let snapshots = lab.refresh().await;
+    let plan = plan_over_ssh(&lab, &snapshots, &takeover).await.unwrap();
+    assert!(plan.attestation.is_none());
+    assert_eq!(plan.steps[0].host, "hmc03");
+    let done = run_over_ssh(&lab, &plan, "nim02", None).await;
+    assert!(done.completed(), "{}", done.describe(&plan));
+    let after = lab.refresh().await;
+    for (client, master) in [
+        ("prdapp01", "nim02"),
+        ("devapp01", "nim01"),
+        ("prdbatch01", "nim01"),
+    ] {
+        assert_eq!(
+            nim_object(&after, "nim02", client)
+                .unwrap()
+                .current_master
+                .as_deref(),
+            Some(master),
+            "{client}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_ssh_nimadm_preflight_judges_output_and_bos_inst() {
+    let mut estate = Estate::demo();
+    let standby = estate.nim[0]
+        .objects
+        .iter_mut()
+        .find(|o| o.name == "tstapp02")
+        .unwrap();
+    standby.bos_inst_dir = true;
+    standby.multibos = Multibos::Mounted;
+    standby.oslevel = Some("6100-09-12-1846".into());
+    // Fast: the migration at the end takes two simulated hours.
+    let lab = SshLab::start(estate, 3000.0).await;
+    let snapshots = lab.refresh().await;
+    let preflight = |client: &str| Request::NimadmPreflight {
+        master: "nim01".into(),
+        client: client.into(),
+        choices: NimadmChoices::default(),
+    };
+    let error = plan_over_ssh(&lab, &snapshots, &preflight("tstapp02"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.reason,
+        "/bos_inst on tstapp02 is not a leftover: /dev/bos_hd4 on /bos_inst, /dev/bos_hd2 on /bos_inst/usr, /dev/bos_hd9var on /bos_inst/var, /dev/bos_hd10opt on /bos_inst/opt is mounted there (a multibos standby in use)"
+    );
+    let error = plan_over_ssh(&lab, &snapshots, &preflight("prdbatch01"))
+        .await
+        .unwrap_err();
+    assert!(
+        error.reason.starts_with("nim01 cannot run commands on prdbatch01: c_rsh prdbatch01 hostname printed '' instead of 'prdbatch01' (and said: prdbatch01: timedout"),
+        "{}",
+        error.reason
+    );
+    let plan = plan_over_ssh(&lab, &snapshots, &preflight("prdapp02"))
+        .await
+        .unwrap();
+    let done = run_over_ssh(&lab, &plan, "prdapp02", None).await;
+    assert!(done.completed(), "{}", done.describe(&plan));
+    let migration = Exec::exec(
+        lab.transport.as_ref(),
+        "nim01",
+        "nimadm -j nimadmvg -c prdapp02 -s spot_7100-03-05 -l lpp_7100-03-05 -d hdisk1 -Y"
+            .to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(migration.exit_status, Some(0), "{}", migration.stderr);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -201,7 +201,13 @@ async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
     .unwrap();
     run(&lab, &plan, "wpbatch01").await;
 
-    let plan = wizard::nim_reset(view, "nim01", "tstdb02").unwrap();
+    let reset = Request::NimReset {
+        master: "nim01".into(),
+        client: "tstdb02".into(),
+    };
+    let plan = catalogue::plan(lab.transport.as_ref(), view, &reset)
+        .await
+        .unwrap();
     run(&lab, &plan, "tstdb02").await;
 
     let after = lab.refresh().await;
@@ -225,12 +231,13 @@ async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
 async fn alternate_nim_master_is_synchronised() {
     let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
-    let plan = wizard::nim_sync(
-        EstateView::new(&before),
-        "nim01",
-        &NimSyncChoices::default(),
-    )
-    .unwrap();
+    let sync = Request::NimSync {
+        master: "nim01".into(),
+        choices: NimSyncChoices::default(),
+    };
+    let plan = catalogue::plan(lab.transport.as_ref(), EstateView::new(&before), &sync)
+        .await
+        .unwrap();
     run(&lab, &plan, "nim01").await;
     let after = lab.refresh().await;
     let on_alternate = |name: &str| {

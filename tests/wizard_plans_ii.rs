@@ -3,7 +3,7 @@
 //! them (`mount`, `lsfs -u`, `lsvg`, `c_rsh`), through a real shell.
 
 use std::process::{Command, Stdio};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{
@@ -14,13 +14,17 @@ use powerdeck::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use powerdeck::sources::aix::commands as aix;
 use powerdeck::sources::command::{Effect, RemoteCommand};
 use powerdeck::sources::nim::commands::{self as nim, ClientCommand};
+use powerdeck::sources::nim::output::{FileSystem, LogicalVolume};
 use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
 use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
 use powerdeck::wizard::firmware::EvacuationFacts;
+use powerdeck::wizard::nim::reset::{self, Sample};
+use powerdeck::wizard::nim::{nimadm, OldMasterAnswer};
 use powerdeck::wizard::{
     self, wpar_move, wpar_recovery, Condition, Disruptive, EstateView, FirmwareChoices,
-    FirmwareFacts, FirmwareRepo, NimSyncChoices, NimadmFacts, OnFailure, Plan, SourceAfterMove,
-    StepKind, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    FirmwareFacts, FirmwareRepo, NimResetFacts, NimSyncChoices, NimSyncFacts, NimadmChoices,
+    NimadmFacts, OnFailure, Plan, PlanErrorKind, SourceAfterMove, StepKind, TakeoverFacts,
+    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -1016,47 +1020,61 @@ fn objects(text: &str) -> Vec<powerdeck::estate::NimObject> {
     parsed.items
 }
 
+fn nim_snapshot(name: &str, text: &str) -> SourceSnapshot {
+    snapshot(name, SourceKind::Nim, SourceData::Nim(objects(text)))
+}
+
 const HOSTILE_CLIENT: &str = "c1; halt";
+const BOS_INSTALL: &str = "Base Operating System installation is being performed";
 
 fn nim_estate() -> Vec<SourceSnapshot> {
     let primary = format!(
         "master:\n   class = machines\n   type = master\n   if1 = net1 nimA 0 ent0\n   Cstate = ready for a NIM operation\n\
          nimB:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimB 0 ent0\n   Cstate = ready for a NIM operation\n\
-         stuck1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = Base Operating System installation is being performed\n   Mstate = in the process of booting\n   info = BOS install 39% complete\n   boot = boot\n   spot = spot1\n   lpp_source = lpp1\n   control = master\n\
-         ready1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n   Mstate = currently running\n\
+         stuck1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   mgmt_profile1 = hmc1 4 cec1\n   Cstate = {BOS_INSTALL}\n   Mstate = in the process of booting\n   info = BOS install 39% complete\n   boot = boot\n   spot = spot1\n   lpp_source = lpp1\n   control = master\n\
+         ready1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   connect = nimsh\n   if1 = net1 ready1 0\n   Cstate = ready for a NIM operation\n   Mstate = currently running\n\
          alloc1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n   spot = spot1\n\
          enabled1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = BOS installation has been enabled\n\
-         other1:\n   class = machines\n   type = standalone\n   current_master = nimB\n   Cstate = ready for a NIM operation\n\
+         other1:\n   class = machines\n   type = standalone\n   current_master = nimB\n   Cstate = customization is being performed\n\
+         theirs1:\n   class = machines\n   type = standalone\n   current_master = nimB\n   Cstate = ready for a NIM operation\n\
          wp1:\n   class = machines\n   type = wpar\n   Cstate = ready for a NIM operation\n\
          {HOSTILE_CLIENT}:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = customization is being performed\n\
-         unsync1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   sync_required = yes\n   Cstate = ready for a NIM operation\n\
          boot:\n   class = resources\n   type = boot\n\
          spot1:\n   class = resources\n   type = spot\n\
          lpp1:\n   class = resources\n   type = lpp_source\n"
     );
-    let alternate = "master:\n   class = machines\n   type = master\n   if1 = net1 nimB 0 ent0\n\
-         nimA:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimA 0\n\
-         ready1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   Cstate = ready for a NIM operation\n\
-         unsync1:\n   class = machines\n   type = standalone\n   current_master = nimA\n   sync_required = yes\n\
-         other1:\n   class = machines\n   type = standalone\n   current_master = nimB\n";
-    let settled = "master:\n   class = machines\n   type = master\n   if1 = net1 nimC 0 ent0\n\
-         nimA:\n   class = machines\n   type = alternate_master\n\
-         c9:\n   class = machines\n   type = standalone\n   current_master = nimC\n";
-    let lonely = "master:\n   class = machines\n   type = master\n   if1 = net1 nimD 0 ent0\n\
-         c8:\n   class = machines\n   type = standalone\n   current_master = nimD\n";
-    vec![
-        snapshot("nimA", SourceKind::Nim, SourceData::Nim(objects(&primary))),
-        snapshot("nimB", SourceKind::Nim, SourceData::Nim(objects(alternate))),
-        snapshot("nimC", SourceKind::Nim, SourceData::Nim(objects(settled))),
-        snapshot("nimD", SourceKind::Nim, SourceData::Nim(objects(lonely))),
-    ]
+    vec![nim_snapshot("nimA", &primary)]
+}
+
+/// Two identical samples of a client: it did not move.
+fn unchanged(cstate: &str, info: Option<&str>) -> NimResetFacts {
+    let sample = Sample {
+        cstate: Some(cstate.to_string()),
+        info: info.map(str::to_string),
+        mstate: Some("in the process of booting".to_string()),
+        log: vec![
+            "BOS install 1% complete : Making logical volumes.".to_string(),
+            "BOS install 39% complete : Installing additional software.".to_string(),
+        ],
+    };
+    NimResetFacts {
+        interval: Duration::from_secs(60),
+        first: sample.clone(),
+        second: sample,
+        log_error: None,
+        refcodes: Ok(vec![
+            ("0611".to_string(), "06/11/2025 03:00:10".to_string()),
+            ("0608".to_string(), "06/11/2025 02:58:00".to_string()),
+        ]),
+    }
 }
 
 #[test]
-fn nim_reset_of_a_stuck_client() {
+fn nim_reset_of_a_client_proven_stuck() {
     let snapshots = nim_estate();
     let view = EstateView::new(&snapshots);
-    let plan = wizard::nim_reset(view, "nimA", "stuck1").unwrap();
+    let facts = unchanged(BOS_INSTALL, Some("BOS install 39% complete"));
+    let plan = wizard::nim_reset(view, "nimA", "stuck1", Some(&facts)).unwrap();
     assert_eq!(plan.wizard, "nim-reset");
     assert_eq!(plan.confirm_name, "stuck1");
     assert_eq!(
@@ -1069,36 +1087,41 @@ fn nim_reset_of_a_stuck_client() {
             "LC_ALL=C lsnim -l stuck1",
         ]
     );
-    let ready = |name: &str| Condition::NimAttribute {
-        object: name.into(),
-        attribute: "Cstate".into(),
-        value: Some("ready for a NIM operation".into()),
-    };
-    let gone = |name: &str, attribute: &str| Condition::NimAttribute {
+    let attr = |name: &str, attribute: &str, value: Option<&str>| Condition::NimAttribute {
         object: name.into(),
         attribute: attribute.into(),
-        value: None,
+        value: value.map(str::to_string),
     };
-    assert_eq!(plan.steps[2].until, Some(ready("stuck1")));
+    let ready = attr("stuck1", "Cstate", Some("ready for a NIM operation"));
+    assert_eq!(
+        plan.steps[0].until,
+        Some(Condition::All(vec![
+            attr("stuck1", "Cstate", Some(BOS_INSTALL)),
+            attr("stuck1", "info", Some("BOS install 39% complete")),
+        ])),
+        "the run halts if the client moved after it was sampled"
+    );
+    assert_eq!(plan.steps[2].until, Some(ready.clone()));
     assert_eq!(
         plan.steps[4].until,
         Some(Condition::All(vec![
-            ready("stuck1"),
-            gone("stuck1", "boot"),
-            gone("stuck1", "spot"),
-            gone("stuck1", "lpp_source"),
+            ready,
+            attr("stuck1", "boot", None),
+            attr("stuck1", "spot", None),
+            attr("stuck1", "lpp_source", None),
         ]))
     );
-    assert!(plan
-        .notes
-        .iter()
-        .any(|n| n.contains("BOS install 39% complete")));
-    assert!(plan
-        .notes
-        .iter()
-        .any(|n| n.contains("in the process of booting")));
-    // Ready but still holding a resource: only the deallocation.
-    let plan = wizard::nim_reset(view, "nimA", "alloc1").unwrap();
+    let notes = plan.notes.join("\n");
+    for evidence in [
+        "did not change in 60 s (two samples)",
+        "its NIM log did not grow (2 lines)",
+        "reference codes, newest first: 0611 at 06/11/2025 03:00:10, 0608",
+        "in the process of booting",
+    ] {
+        assert!(notes.contains(evidence), "{evidence}: {notes}");
+    }
+    // Ready but still holding a resource: only the deallocation, nothing sampled.
+    let plan = wizard::nim_reset(view, "nimA", "alloc1", None).unwrap();
     assert_eq!(
         lines(&plan),
         [
@@ -1107,26 +1130,171 @@ fn nim_reset_of_a_stuck_client() {
             "LC_ALL=C lsnim -l alloc1",
         ]
     );
-    // Enabled but nothing allocated: only the reset.
-    let plan = wizard::nim_reset(view, "nimA", "enabled1").unwrap();
+    // Only enabled, never started: reset without -F.
+    let facts = unchanged("BOS installation has been enabled", None);
+    let plan = wizard::nim_reset(view, "nimA", "enabled1", Some(&facts)).unwrap();
     assert_eq!(lines(&plan).len(), 3);
-    assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -F -o reset enabled1");
+    assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -o reset enabled1");
     // Hostile names are quoted.
-    let plan = wizard::nim_reset(view, "nimA", HOSTILE_CLIENT).unwrap();
+    let facts = unchanged("customization is being performed", None);
+    let plan = wizard::nim_reset(view, "nimA", HOSTILE_CLIENT, Some(&facts)).unwrap();
     assert_eq!(plan.steps[1].line(), "LC_ALL=C nim -F -o reset 'c1; halt'");
-    let refused =
-        |master: &str, client: &str| wizard::nim_reset(view, master, client).unwrap_err().reason;
-    assert!(refused("nimA", "ready1").contains("nothing to reset"));
-    assert!(refused("nimA", "spot1").contains("not a machine"));
-    assert!(refused("nimA", "nosuch").contains("no NIM object called nosuch"));
-    assert!(refused("nosuch", "ready1").contains("no NIM master called nosuch"));
 }
 
 #[test]
-fn nim_sync_from_the_primary() {
+fn nim_reset_refuses_a_client_that_is_still_working() {
     let snapshots = nim_estate();
     let view = EstateView::new(&snapshots);
-    let plan = wizard::nim_sync(view, "nimA", &NimSyncChoices::default()).unwrap();
+    let stuck = unchanged(BOS_INSTALL, Some("BOS install 39% complete"));
+    let refused = |change: &dyn Fn(&mut NimResetFacts)| {
+        let mut facts = stuck.clone();
+        change(&mut facts);
+        wizard::nim_reset(view, "nimA", "stuck1", Some(&facts)).unwrap_err()
+    };
+    let error = refused(&|f| f.second.info = Some("BOS install 41% complete".into()));
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error.reason.starts_with("stuck1 is not stuck, it is still working: in 60 s its info went from 'BOS install 39% complete' to 'BOS install 41% complete'"),
+        "{}",
+        error.reason
+    );
+    let error = refused(&|f| f.second.log.push("BOS install 40% complete".into()));
+    assert!(
+        error
+            .reason
+            .contains("its NIM log grew from 2 to 3 lines (last: 'BOS install 40% complete')"),
+        "{}",
+        error.reason
+    );
+    let error = refused(&|f| f.second.cstate = Some("ready for a NIM operation".into()));
+    assert!(
+        error.reason.contains("its Cstate went from"),
+        "{}",
+        error.reason
+    );
+    let error = refused(&|f| f.second.mstate = Some("currently running".into()));
+    assert!(
+        error.reason.contains("its Mstate went from"),
+        "{}",
+        error.reason
+    );
+    // Finished before it was sampled: no reset, only what it still holds is released.
+    let mut done = unchanged("ready for a NIM operation", None);
+    done.second = done.first.clone();
+    let plan = wizard::nim_reset(view, "nimA", "stuck1", Some(&done)).unwrap();
+    assert!(!lines(&plan).iter().any(|l| l.contains("reset")));
+    assert!(lines(&plan).iter().any(|l| l.contains("deallocate")));
+
+    let error = wizard::nim_reset(view, "nimA", "stuck1", None).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+    let why = |master: &str, client: &str| {
+        wizard::nim_reset(view, master, client, Some(&stuck))
+            .unwrap_err()
+            .reason
+    };
+    assert!(why("nimA", "ready1").contains("nothing to reset"));
+    assert!(why("nimA", "spot1").contains("not a machine"));
+    assert!(why("nimA", "nosuch").contains("no NIM object called nosuch"));
+    assert!(why("nosuch", "ready1").contains("no NIM master called nosuch"));
+    assert!(
+        why("nimA", "other1").contains("other1 is controlled by nimB, not by nimA"),
+        "{}",
+        why("nimA", "other1")
+    );
+}
+
+#[test]
+fn nim_reset_finds_the_client_partition_for_its_reference_codes() {
+    let mut snapshots = nim_estate();
+    let view = EstateView::new(&snapshots);
+    let why = reset::partition_of(view, "nimA", "stuck1")
+        .unwrap()
+        .unwrap_err();
+    assert!(why.contains("mgmt_profile1 is 'hmc1 4 cec1'"), "{why}");
+    assert!(reset::partition_of(view, "nimA", "ready1")
+        .unwrap()
+        .unwrap_err()
+        .contains("not known as a partition"));
+    snapshots.push(snapshot(
+        "hmc1",
+        SourceKind::Hmc,
+        SourceData::Hmc(vec![system(
+            "name=cec1,type_model=9009-42A,serial_num=7800CEC,state=Operating",
+            None,
+            &format!("name=stuck1,lpar_id=4,{RUN}\n"),
+        )]),
+    ));
+    assert_eq!(
+        reset::partition_of(EstateView::new(&snapshots), "nimA", "stuck1").unwrap(),
+        Ok(reset::PartitionOf {
+            hmc: "hmc1".into(),
+            system: "cec1".into(),
+            lpar: "stuck1".into(),
+        })
+    );
+}
+
+/// A primary and its alternate, each database given as `lsnim -l` text after the
+/// master object.
+fn hanim(primary: &str, alternate: &str) -> Vec<SourceSnapshot> {
+    vec![
+        nim_snapshot(
+            "nimA",
+            &format!("master:\n   class = machines\n   type = master\n   if1 = net1 nimA 0 ent0\n{primary}"),
+        ),
+        nim_snapshot(
+            "nimB",
+            &format!("master:\n   class = machines\n   type = master\n   if1 = net1 nimB 0 ent0\n{alternate}"),
+        ),
+    ]
+}
+
+const ALT_B: &str =
+    "nimB:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimB 0 ent0\n";
+const ALT_A: &str =
+    "nimA:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimA 0\n";
+const RESOURCES: &str = "boot:\n   class = resources\n   type = boot\n   location = /tftpboot\n   server = master\n\
+     lpp1:\n   class = resources\n   type = lpp_source\n   location = /export/nim/lpp/lpp1\n   server = master\n\
+     spot1:\n   class = resources\n   type = spot\n   location = /export/nim/spot/spot1/usr\n   server = master\n";
+
+fn client(name: &str, master: &str, more: &str) -> String {
+    format!("{name}:\n   class = machines\n   type = standalone\n   current_master = {master}\n   Cstate = ready for a NIM operation\n   Mstate = currently running\n{more}")
+}
+
+/// The alternate nimB with /export/nim mounted and room, lacking both resources.
+fn sync_facts() -> NimSyncFacts {
+    NimSyncFacts {
+        master_level: "7100-03-05-1524".into(),
+        other_level: "7100-03-05-1524".into(),
+        other_file_systems: vec![
+            FileSystem {
+                mount: "/".into(),
+                free_kb: 1_048_576,
+            },
+            FileSystem {
+                mount: "/export/nim".into(),
+                free_kb: 20 * 1_048_576,
+            },
+        ],
+        other_paths: Vec::new(),
+        sizes_kb: vec![
+            ("/export/nim/lpp/lpp1".into(), 6 * 1_048_576),
+            ("/export/nim/spot/spot1/usr".into(), 2 * 1_048_576),
+        ],
+    }
+}
+
+#[test]
+fn nim_sync_from_the_master_that_controls_the_clients() {
+    let primary = format!(
+        "{ALT_B}{}{}{RESOURCES}",
+        client("c1", "nimA", ""),
+        client("unsync1", "nimA", "   sync_required = yes\n")
+    );
+    let snapshots = hanim(&primary, ALT_A);
+    let view = EstateView::new(&snapshots);
+    let facts = sync_facts();
+    let plan = wizard::nim_sync(view, "nimA", &NimSyncChoices::default(), Some(&facts)).unwrap();
     assert_eq!(plan.confirm_name, "nimA");
     let hosts_lines: Vec<(String, String)> = plan
         .steps
@@ -1136,7 +1304,7 @@ fn nim_sync_from_the_primary() {
     assert_eq!(
         hosts_lines,
         [
-            ("nimA".to_string(), "LC_ALL=C lsnim -l nimB".to_string()),
+            ("nimA".to_string(), "LC_ALL=C lsnim -l".to_string()),
             (
                 "nimA".to_string(),
                 "LC_ALL=C nim -o sync -a force=yes -a replicate=yes nimB".to_string()
@@ -1144,15 +1312,44 @@ fn nim_sync_from_the_primary() {
             ("nimB".to_string(), "LC_ALL=C lsnim -l nimA".to_string()),
         ]
     );
+    let attr = |object: &str, attribute: &str, value: &str| Condition::NimAttribute {
+        object: object.into(),
+        attribute: attribute.into(),
+        value: Some(value.into()),
+    };
+    assert_eq!(
+        plan.steps[0].until,
+        Some(Condition::All(vec![
+            attr("nimB", "type", "alternate_master"),
+            attr("c1", "current_master", "nimA"),
+            attr("unsync1", "current_master", "nimA"),
+        ]))
+    );
+    let line = |words: &[&str]| Condition::OutputLine {
+        words: words.iter().map(|w| w.to_string()).collect(),
+    };
+    assert_eq!(
+        plan.steps[1].until,
+        Some(Condition::All(vec![
+            line(&["nim_master_recover", "Complete"]),
+            Condition::NoOutputLine {
+                header: "nim_master_recover Complete".into(),
+                containing: "Removing ".into()
+            },
+            line(&["Keeping", "lpp1"]),
+            line(&["Keeping", "spot1"]),
+        ]))
+    );
     assert_eq!(
         plan.steps[2].until,
-        Some(Condition::NimAttribute {
-            object: "nimA".into(),
-            attribute: "type".into(),
-            value: Some("alternate_master".into())
-        })
+        Some(attr("nimA", "type", "alternate_master"))
     );
-    assert!(plan.notes.iter().any(|n| n.contains("unsync1")));
+    let notes = plan.notes.join("\n");
+    assert!(
+        notes.contains("lpp1, spot1 replicated to nimB:/export/nim (8192 MB of 20480 MB free)"),
+        "{notes}"
+    );
+    assert!(notes.contains("sync_required = yes on unsync1"), "{notes}");
     let reset = wizard::nim_sync(
         view,
         "nimA",
@@ -1160,34 +1357,182 @@ fn nim_sync_from_the_primary() {
             alternate: Some("nimB".into()),
             reset_clients: true,
         },
+        Some(&facts),
     )
     .unwrap();
     assert_eq!(
         reset.steps[1].line(),
         "LC_ALL=C nim -o sync -a force=yes -a replicate=yes -a reset_clients=yes nimB"
     );
-    let refused = |master: &str, alternate: Option<&str>| {
-        wizard::nim_sync(
-            view,
-            master,
-            &NimSyncChoices {
-                alternate: alternate.map(str::to_string),
-                reset_clients: false,
-            },
-        )
-        .unwrap_err()
-        .reason
-    };
-    assert!(refused("nimD", None).contains("no alternate_master object"));
-    assert!(refused("nimA", Some("nimX")).contains("no alternate_master object called nimX"));
+    // A resource the alternate already has is kept without room for it.
+    let mut present = sync_facts();
+    present.other_paths = vec![
+        "/export/nim/lpp/lpp1".into(),
+        "/export/nim/spot/spot1/usr".into(),
+    ];
+    present.other_file_systems.truncate(1);
+    assert!(wizard::nim_sync(view, "nimA", &NimSyncChoices::default(), Some(&present)).is_ok());
 }
 
 #[test]
-fn nim_takeover_on_the_alternate() {
-    let snapshots = nim_estate();
+fn nim_sync_refuses_the_wrong_master_and_a_missing_file_system() {
+    let mine = format!(
+        "{ALT_B}{}{}{RESOURCES}",
+        client("c1", "nimA", ""),
+        client("c2", "nimA", "")
+    );
+    let refused = |snapshots: &[SourceSnapshot], master: &str, facts: &NimSyncFacts| {
+        wizard::nim_sync(
+            EstateView::new(snapshots),
+            master,
+            &NimSyncChoices::default(),
+            Some(facts),
+        )
+        .unwrap_err()
+    };
+    // After a takeover nimB controls the clients: syncing from nimA would overwrite the
+    // live database with a stale one.
+    let swapped = hanim(
+        &format!(
+            "{ALT_B}{}{}{RESOURCES}",
+            client("c1", "nimB", ""),
+            client("c2", "nimB", "")
+        ),
+        &format!(
+            "{ALT_A}{}{}",
+            client("c1", "nimB", ""),
+            client("c2", "nimB", "")
+        ),
+    );
+    let error = refused(&swapped, "nimA", &sync_facts());
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error.reason.starts_with("nimA does not control its clients: their current master is nimB (after a takeover the roles are swapped). Synchronise from nimB"),
+        "{}",
+        error.reason
+    );
+    let split = hanim(
+        &format!(
+            "{ALT_B}{}{}",
+            client("c1", "nimA", ""),
+            client("c2", "nimB", "")
+        ),
+        ALT_A,
+    );
+    assert!(refused(&split, "nimA", &sync_facts())
+        .reason
+        .starts_with("control is split: c1 follow nimA, c2 do not (nimB)"));
+    // nimA was down during the takeover and still believes it controls c1.
+    let unaware = hanim(&mine, &format!("{ALT_A}{}", client("c1", "nimB", "")));
+    assert!(refused(&unaware, "nimA", &sync_facts())
+        .reason
+        .starts_with("nimB's database says it took over c1; nimA still believes it controls them"));
+
+    let snapshots = hanim(&mine, ALT_A);
+    let mut facts = sync_facts();
+    facts.other_level = "7100-05-06-2028".into();
+    assert!(refused(&snapshots, "nimA", &facts)
+        .reason
+        .contains("nimA runs 7100-03-05-1524 and nimB runs 7100-05-06-2028"));
+    let mut facts = sync_facts();
+    facts.other_file_systems.truncate(1);
+    let error = refused(&snapshots, "nimA", &facts);
+    assert_eq!(
+        error.reason,
+        "on nimB no file system is mounted for lpp1 (/export/nim/lpp/lpp1), spot1 (/export/nim/spot/spot1/usr): NIM would create them under / and fill it. Create and mount the same file systems as on nimA first"
+    );
+    let mut facts = sync_facts();
+    facts.other_file_systems[1].free_kb = 4 * 1_048_576;
+    assert_eq!(
+        refused(&snapshots, "nimA", &facts).reason,
+        "nimB:/export/nim has 4096 MB free; replicating lpp1, spot1 there needs 8192 MB"
+    );
+    let mut facts = sync_facts();
+    facts.sizes_kb.clear();
+    assert_eq!(
+        refused(&snapshots, "nimA", &facts).kind,
+        PlanErrorKind::CannotTell
+    );
+    let error = wizard::nim_sync(
+        EstateView::new(&snapshots),
+        "nimA",
+        &NimSyncChoices::default(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+    // An alternate that is not configured cannot be checked.
+    let lonely = vec![nim_snapshot(
+        "nimD",
+        &format!("master:\n   class = machines\n   type = master\n   if1 = net1 nimD 0 ent0\nnimZ:\n   class = machines\n   type = alternate_master\n   if1 = net1 nimZ 0\n{}", client("c8", "nimD", "")),
+    )];
+    let error = refused(&lonely, "nimD", &sync_facts());
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+    assert!(error
+        .reason
+        .contains("nimZ is not a NIM master in the configuration"));
+    let without = vec![nim_snapshot(
+        "nimD",
+        "master:\n   class = machines\n   type = master\n",
+    )];
+    assert!(refused(&without, "nimD", &sync_facts())
+        .reason
+        .contains("no alternate_master object"));
+    assert!(wizard::nim_sync(
+        EstateView::new(&snapshots),
+        "nimA",
+        &NimSyncChoices {
+            alternate: Some("nimX".into()),
+            reset_clients: false
+        },
+        Some(&sync_facts())
+    )
+    .unwrap_err()
+    .reason
+    .contains("no alternate_master object called nimX"));
+}
+
+/// nimB after a sync from nimA: it knows the clients, nimA controls them.
+fn takeover_estate(old_partition: Option<(&str, &str)>) -> Vec<SourceSnapshot> {
+    let clients = format!(
+        "{}{}{}",
+        client("c1", "nimA", ""),
+        client("off1", "nimA", ""),
+        client("unsync1", "nimA", "   sync_required = yes\n"),
+    );
+    let primary = format!(
+        "{ALT_B}{}{}{}",
+        client("c1", "nimA", ""),
+        client("off1", "nimA", "").replace("currently running", "not running"),
+        client("unsync1", "nimA", "   sync_required = yes\n"),
+    );
+    let mut snapshots = hanim(&primary, &format!("{ALT_A}{clients}"));
+    if let Some((system_state, lpar_state)) = old_partition {
+        snapshots.push(snapshot(
+            "hmc1",
+            SourceKind::Hmc,
+            SourceData::Hmc(vec![system(
+                &format!("name=cec1,type_model=9009-42A,serial_num=7800CEC,state={system_state}"),
+                None,
+                &format!("name=nimA,lpar_id=2,lpar_env=aixlinux,state={lpar_state}\n"),
+            )]),
+        ));
+    }
+    snapshots
+}
+
+fn answer(old_master: OldMasterAnswer) -> TakeoverFacts {
+    TakeoverFacts { old_master }
+}
+
+#[test]
+fn nim_takeover_planned_while_the_old_master_answers() {
+    let snapshots = takeover_estate(None);
     let view = EstateView::new(&snapshots);
-    let plan = wizard::nim_takeover(view, "nimB", None).unwrap();
+    let plan =
+        wizard::nim_takeover(view, "nimB", None, Some(&answer(OldMasterAnswer::Answered))).unwrap();
     assert_eq!(plan.confirm_name, "nimB");
+    assert!(plan.attestation.is_none());
     assert_eq!(
         lines(&plan),
         [
@@ -1198,70 +1543,529 @@ fn nim_takeover_on_the_alternate() {
     );
     assert!(plan.steps.iter().all(|s| s.host == "nimB"));
     assert_eq!(
+        plan.steps[1].until,
+        Some(Condition::NimSummary {
+            operation: "takeover".into(),
+            succeeded: vec!["c1".into()],
+        }),
+        "the powered-off and the unsynchronised clients do not fail the step"
+    );
+    assert_eq!(
         plan.steps[2].until,
         Some(Condition::All(vec![Condition::NimAttribute {
-            object: "ready1".into(),
+            object: "c1".into(),
             attribute: "current_master".into(),
             value: Some("nimB".into())
         }]))
     );
-    assert!(plan
-        .notes
-        .iter()
-        .any(|n| n.contains("unsync1") && n.contains("0042-372")));
-    let refused = |alternate: &str, old: Option<&str>| {
-        wizard::nim_takeover(view, alternate, old)
-            .unwrap_err()
-            .reason
-    };
-    assert!(refused("nimD", None).contains("synchronise from the primary first"));
-    assert!(refused("nimB", Some("nimX")).contains("no alternate_master object called nimX"));
-    assert!(refused("nimC", None).contains("nothing to take over"));
-    // On the primary, the clients its alternate controls are the ones to take back.
-    let back = wizard::nim_takeover(view, "nimA", None).unwrap();
+    let notes = plan.notes.join("\n");
+    assert!(
+        notes.contains("nimA answers: this is a planned takeover"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("pending, not failures: off1 not running"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("sync_required = yes on unsync1: they refuse the takeover (0042-372)"),
+        "{notes}"
+    );
+    // A client the primary controls and the alternate does not know: sync first.
+    let mut snapshots = takeover_estate(None);
+    snapshots[0] = nim_snapshot(
+        "nimA",
+        &format!(
+            "master:\n   class = machines\n   type = master\n   if1 = net1 nimA 0 ent0\n{ALT_B}{}{}",
+            client("c1", "nimA", ""),
+            client("new1", "nimA", "")
+        ),
+    );
+    let error = wizard::nim_takeover(
+        EstateView::new(&snapshots),
+        "nimB",
+        None,
+        Some(&answer(OldMasterAnswer::Answered)),
+    )
+    .unwrap_err();
     assert_eq!(
-        back.steps[1].line(),
-        "LC_ALL=C nim -o takeover -a show_progress=yes nimB"
+        error.reason,
+        "nimB does not know new1 yet: synchronise first (powerdeck plan nim-sync --master nimA)"
     );
 }
 
 #[test]
-fn nimadm_preflight() {
-    let snapshots = nim_estate();
-    let view = EstateView::new(&snapshots);
+fn nim_takeover_from_a_silent_master_needs_proof_or_attestation() {
+    let silent = answer(OldMasterAnswer::NoAnswer("connection refused".into()));
+    // The old master's partition is Not Activated: proven down, re-checked first.
+    let snapshots = takeover_estate(Some(("Operating", "Not Activated")));
     let plan =
-        wizard::nimadm_preflight(view, "nimA", "ready1", NimadmFacts { bos_inst: true }).unwrap();
+        wizard::nim_takeover(EstateView::new(&snapshots), "nimB", None, Some(&silent)).unwrap();
+    assert!(plan.attestation.is_none());
+    assert_eq!(plan.steps[0].host, "hmc1");
+    assert_eq!(
+        plan.steps[0].line(),
+        "LANG=C lssyscfg -r lpar -m cec1 --filter lpar_names=nimA -F name,state"
+    );
+    assert_eq!(
+        plan.steps[0].until,
+        Some(Condition::LparState {
+            lpar: "nimA".into(),
+            states: vec![powerdeck::estate::LparState::NotActivated],
+        })
+    );
+    assert!(plan.notes.join("\n").contains("nimA does not answer (connection refused); its partition nimA on cec1 is Not Activated: it is down"));
+    // Its whole system is off.
+    let snapshots = takeover_estate(Some(("Power Off", "Not Activated")));
+    let plan =
+        wizard::nim_takeover(EstateView::new(&snapshots), "nimB", None, Some(&silent)).unwrap();
+    assert_eq!(plan.steps[0].host, "hmc1");
+    // Running, or unseen: only the operator can vouch for it.
+    let snapshots = takeover_estate(Some(("Operating", "Running")));
+    let plan =
+        wizard::nim_takeover(EstateView::new(&snapshots), "nimB", None, Some(&silent)).unwrap();
+    let attestation = plan.attestation.clone().unwrap();
+    assert_eq!(attestation.phrase, "nimA is down");
+    assert!(attestation
+        .statement
+        .contains("its partition nimA on cec1 is Running, so it may still serve its clients"));
+    assert_eq!(plan.steps[0].host, "nimB");
+    let snapshots = takeover_estate(None);
+    let plan = wizard::nim_takeover(
+        EstateView::new(&snapshots),
+        "nimB",
+        None,
+        Some(&answer(OldMasterAnswer::NotConfigured)),
+    )
+    .unwrap();
+    assert!(plan
+        .attestation
+        .unwrap()
+        .statement
+        .contains("nimA is not in the configuration, so powerdeck cannot ask it, and powerdeck cannot see nimA's partition on any HMC"));
+    let error = wizard::nim_takeover(EstateView::new(&snapshots), "nimB", None, None).unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+}
+
+#[test]
+fn nim_takeover_refusals() {
+    let refused = |snapshots: &[SourceSnapshot], alternate: &str, old: Option<&str>| {
+        wizard::nim_takeover(
+            EstateView::new(snapshots),
+            alternate,
+            old,
+            Some(&answer(OldMasterAnswer::Answered)),
+        )
+        .unwrap_err()
+    };
+    let never_synced = hanim("", "");
+    assert!(refused(&never_synced, "nimB", None)
+        .reason
+        .contains("synchronise from the primary first"));
+    let snapshots = takeover_estate(None);
+    assert!(refused(&snapshots, "nimB", Some("nimX"))
+        .reason
+        .contains("no alternate_master object called nimX"));
+    let settled = hanim("", &format!("{ALT_A}{}", client("c9", "nimB", "")));
+    assert_eq!(
+        refused(&settled, "nimB", None).kind,
+        PlanErrorKind::NothingToDo
+    );
+    let none_can = hanim(
+        "",
+        &format!(
+            "{ALT_A}{}{}",
+            client("off1", "nimA", "").replace("currently running", "not running"),
+            client("unsync1", "nimA", "   sync_required = yes\n")
+        ),
+    );
+    assert_eq!(
+        refused(&none_can, "nimB", None).reason,
+        "no client of nimA can follow now: off1 not running; unsync1 with sync_required = yes"
+    );
+}
+
+/// Everything a pre-flight of ready1 reads, all of it fine, with a leftover /bos_inst.
+fn nimadm_facts() -> NimadmFacts {
+    let fileset = |level: &str| {
+        vec![
+            ("bos.mp64".to_string(), level.to_string()),
+            ("bos.alt_disk_install.rte".to_string(), level.to_string()),
+        ]
+    };
+    let lv = |name: &str, state: &str, mount: &str| LogicalVolume {
+        name: name.into(),
+        state: state.into(),
+        mount: mount.into(),
+    };
+    NimadmFacts {
+        lpp_source: "lpp1".into(),
+        spot: "spot1".into(),
+        hostname: "ready1".into(),
+        remote_errors: String::new(),
+        nimsh: "Subsystem         Group            PID          Status \n nimsh            nimclient        4915330      active\n".into(),
+        niminfo_master: Some("nimA".into()),
+        client_level: "6100-06-03-1048".into(),
+        bos_inst: true,
+        mounts: vec![("/dev/hd4".into(), "/".into()), ("/dev/hd2".into(), "/usr".into())],
+        volumes: vec![
+            lv("hd5", "closed/syncd", "N/A"),
+            lv("hd4", "open/syncd", "/"),
+            lv("hd2", "open/syncd", "/usr"),
+        ],
+        rootvg_used_mb: Some(20_480),
+        disks: vec![
+            ("hdisk0".into(), Some("rootvg".into()), None),
+            ("hdisk1".into(), None, Some(71_680)),
+        ],
+        master_level: "7100-03-05-1524".into(),
+        master_filesets: fileset("7.1.3.5"),
+        spot_filesets: fileset("7.1.3.5"),
+        lpp_filesets: fileset("7.1.3.5"),
+        volume_groups: vec![("nimadmvg".into(), Some(81_920))],
+    }
+}
+
+fn preflight(
+    facts: &NimadmFacts,
+    choices: &NimadmChoices,
+) -> Result<Plan, powerdeck::wizard::PlanError> {
+    let snapshots = nim_estate();
+    wizard::nimadm_preflight(
+        EstateView::new(&snapshots),
+        "nimA",
+        "ready1",
+        choices,
+        Some(facts),
+    )
+}
+
+#[test]
+fn nimadm_preflight_removes_a_proven_leftover() {
+    let plan = preflight(&nimadm_facts(), &NimadmChoices::default()).unwrap();
     const C_RSH: &str = "LC_ALL=C /usr/lpp/bos.sysmgt/nim/methods/c_rsh";
     assert_eq!(
         lines(&plan),
         [
             "LC_ALL=C lsnim -l ready1".to_string(),
             format!("{C_RSH} ready1 hostname"),
+            format!("{C_RSH} ready1 cat /etc/niminfo"),
             format!("{C_RSH} ready1 lssrc -s nimsh"),
             format!("{C_RSH} ready1 oslevel -s"),
+            format!("{C_RSH} ready1 lspv"),
+            format!("{C_RSH} ready1 mount"),
+            format!("{C_RSH} ready1 lsvg -l rootvg"),
             format!("{C_RSH} ready1 rm -r /bos_inst"),
             format!("{C_RSH} ready1 ls -d /bos_inst"),
         ]
     );
-    assert_eq!(plan.steps[4].kind, StepKind::Change);
+    let words = |w: &[&str]| Condition::OutputLine {
+        words: w.iter().map(|w| w.to_string()).collect(),
+    };
     assert_eq!(
-        plan.steps[5].until,
+        plan.steps[1].until,
+        Some(words(&["ready1"])),
+        "output, not exit status"
+    );
+    assert_eq!(
+        plan.steps[2].until,
+        Some(words(&["export", "NIM_MASTER_HOSTNAME=nimA"]))
+    );
+    assert_eq!(plan.steps[3].until, Some(words(&["nimsh", "active"])));
+    assert_eq!(plan.steps[5].until, Some(words(&["hdisk1", "None"])));
+    assert_eq!(
+        plan.steps[6].until,
+        Some(Condition::NoOutputLine {
+            header: "mounted over".into(),
+            containing: "/bos_inst".into()
+        })
+    );
+    assert_eq!(
+        plan.steps[7].until,
+        Some(Condition::NoOutputLine {
+            header: "LV NAME".into(),
+            containing: "bos_".into()
+        })
+    );
+    assert_eq!(plan.steps[8].kind, StepKind::Change);
+    assert_eq!(
+        plan.steps[9].until,
         Some(Condition::PathAbsent {
             path: "/bos_inst".into()
         })
     );
-    let clean = wizard::nimadm_preflight(view, "nimA", "ready1", NimadmFacts::default()).unwrap();
-    assert!(!clean.changes_anything());
-    assert_eq!(clean.steps.len(), 5);
-    let refused = |client: &str| {
-        wizard::nimadm_preflight(view, "nimA", client, NimadmFacts::default())
-            .unwrap_err()
-            .reason
+    let notes = plan.notes.join("\n");
+    assert!(
+        notes.contains(
+            "levels: ready1 6.1 TL6, nimA 7.1 TL3, SPOT spot1 7.1 TL3, lpp_source lpp1 7.1 TL3"
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "then run on nimA: nimadm -j nimadmvg -c ready1 -s spot1 -l lpp1 -d hdisk1 -Y"
+        ),
+        "{notes}"
+    );
+    let mut clean = nimadm_facts();
+    clean.bos_inst = false;
+    let plan = preflight(&clean, &NimadmChoices::default()).unwrap();
+    assert!(!plan.changes_anything());
+    assert_eq!(plan.steps.len(), 7);
+    clean.volume_groups[0].1 = Some(1_024);
+    let plan = preflight(&clean, &NimadmChoices::default()).unwrap();
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("nimadm will run without -j")));
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("nimadm -c ready1 -s spot1 -l lpp1 -d hdisk1 -Y")));
+}
+
+#[test]
+fn nimadm_preflight_refuses_what_would_fail_or_destroy() {
+    let refused = |change: &dyn Fn(&mut NimadmFacts), choices: NimadmChoices| {
+        let mut facts = nimadm_facts();
+        change(&mut facts);
+        preflight(&facts, &choices).unwrap_err().reason
     };
-    assert!(refused("stuck1").contains("reset it first"));
-    assert!(refused("other1").contains("current master is nimB"));
-    assert!(refused("wp1").contains("wpar machine"));
-    assert!(refused("spot1").contains("not a machine"));
+    let no_choice = NimadmChoices::default;
+    // /bos_inst that is not a leftover.
+    let why = refused(
+        &|f| f.mounts.push(("/dev/bos_hd4".into(), "/bos_inst".into())),
+        no_choice(),
+    );
+    assert_eq!(why, "/bos_inst on ready1 is not a leftover: /dev/bos_hd4 on /bos_inst is mounted there (a multibos standby in use)");
+    let standby = |f: &mut NimadmFacts| {
+        f.volumes.push(LogicalVolume {
+            name: "bos_hd4".into(),
+            state: "closed/syncd".into(),
+            mount: "/bos_inst".into(),
+        })
+    };
+    let why = refused(&standby, no_choice());
+    assert!(why.starts_with("ready1 has a multibos standby instance (bos_hd4), and /bos_inst is its mount point, not a leftover"), "{why}");
+    let why = refused(
+        &|f| {
+            standby(f);
+            f.bos_inst = false;
+        },
+        no_choice(),
+    );
+    assert!(why.contains("nimadm fails in phase 11 with it"), "{why}");
+    let why = refused(&|f| f.volumes[1].state = "closed/syncd".into(), no_choice());
+    assert!(
+        why.contains("did not boot from its legacy logical volumes (hd4 is not open)"),
+        "{why}"
+    );
+    // Remote execution judged by its output.
+    let why = refused(
+        &|f| {
+            f.hostname = String::new();
+            f.remote_errors = "ready1: timedout\n".into();
+        },
+        no_choice(),
+    );
+    assert_eq!(why, "nimA cannot run commands on ready1: c_rsh ready1 hostname printed '' instead of 'ready1' (and said: ready1: timedout). c_rsh exits 0 whatever happened, so only its output counts");
+    let why = refused(
+        &|f| f.nimsh = "0513-085 The nimsh Subsystem is not on file.\n".into(),
+        no_choice(),
+    );
+    assert!(why.starts_with("nimsh is not active on ready1"), "{why}");
+    let why = refused(&|f| f.niminfo_master = Some("nimB".into()), no_choice());
+    assert!(
+        why.starts_with("ready1's /etc/niminfo names nimB as its master, not nimA"),
+        "{why}"
+    );
+    // Filesets and levels.
+    let why = refused(
+        &|f| {
+            f.master_filesets
+                .retain(|(n, _)| n != "bos.alt_disk_install.rte")
+        },
+        no_choice(),
+    );
+    assert!(
+        why.starts_with("bos.alt_disk_install.rte is not installed on nimA"),
+        "{why}"
+    );
+    let why = refused(
+        &|f| {
+            f.spot_filesets
+                .retain(|(n, _)| n != "bos.alt_disk_install.rte")
+        },
+        no_choice(),
+    );
+    assert_eq!(why, "SPOT spot1 has no bos.alt_disk_install.rte: install it there first (nimadm -M -s spot1 -l lpp1)");
+    let why = refused(&|f| f.lpp_filesets[1].1 = "7.1.3.4".into(), no_choice());
+    assert!(
+        why.starts_with(
+            "bos.alt_disk_install.rte is at 7.1.3.4 in lpp_source lpp1 but at 7.1.3.5 on nimA"
+        ),
+        "{why}"
+    );
+    let why = refused(&|f| f.master_level = "7100-02-07-1614".into(), no_choice());
+    assert!(
+        why.starts_with("nimA runs 7.1 TL2, below lpp_source lpp1 (7.1 TL3)"),
+        "{why}"
+    );
+    let why = refused(&|f| f.spot_filesets[0].1 = "7.1.0.2".into(), no_choice());
+    assert!(
+        why.starts_with("SPOT spot1 is at 7.1 TL0 and lpp_source lpp1 at 7.1 TL3"),
+        "{why}"
+    );
+    let why = refused(&|f| f.client_level = "7100-04-01-1543".into(), no_choice());
+    assert!(why.contains("nimadm migrates to a higher release"), "{why}");
+    // Disks.
+    let why = refused(
+        &|f| f.disks[1].1 = Some("altinst_rootvg".into()),
+        no_choice(),
+    );
+    assert_eq!(
+        why,
+        "hdisk1 of ready1 holds altinst_rootvg: remove it first (alt_rootvg_op -X altinst_rootvg)"
+    );
+    let why = refused(
+        &|_| {},
+        NimadmChoices {
+            disk: Some("hdisk0".into()),
+            ..no_choice()
+        },
+    );
+    assert!(why.contains("hdisk0 of ready1 belongs to rootvg: the target disk must be free (nimadm would answer 0505-126)"), "{why}");
+    let why = refused(
+        &|f| f.disks[1].2 = Some(20_000),
+        NimadmChoices {
+            disk: Some("hdisk1".into()),
+            ..no_choice()
+        },
+    );
+    assert!(
+        why.contains("hdisk1 of ready1 has 20000 MB; a clone of its rootvg needs 20980 MB"),
+        "{why}"
+    );
+    let why = refused(&|f| f.disks[1].2 = Some(20_000), no_choice());
+    assert!(
+        why.starts_with("ready1 has no free disk of at least 20980 MB"),
+        "{why}"
+    );
+    let why = refused(
+        &|_| {},
+        NimadmChoices {
+            disk: Some("hdisk7".into()),
+            ..no_choice()
+        },
+    );
+    assert!(why.contains("ready1 has no disk called hdisk7"), "{why}");
+    // The cache volume group.
+    let why = refused(
+        &|_| {},
+        NimadmChoices {
+            cache_vg: Some("bigvg".into()),
+            ..no_choice()
+        },
+    );
+    assert!(
+        why.contains("nimA has no volume group called bigvg"),
+        "{why}"
+    );
+    let why = refused(
+        &|f| f.volume_groups[0].1 = Some(1_024),
+        NimadmChoices {
+            cache_vg: Some("nimadmvg".into()),
+            ..no_choice()
+        },
+    );
+    assert!(
+        why.contains("volume group nimadmvg on nimA has 1024 MB free"),
+        "{why}"
+    );
+    // What the master's database says.
+    let why = |client: &str| {
+        let snapshots = nim_estate();
+        wizard::nimadm_preflight(
+            EstateView::new(&snapshots),
+            "nimA",
+            client,
+            &NimadmChoices::default(),
+            Some(&nimadm_facts()),
+        )
+        .unwrap_err()
+        .reason
+    };
+    assert!(why("stuck1").contains("reset it first"));
+    assert!(
+        why("theirs1").starts_with("theirs1 is controlled by nimB, not by nimA"),
+        "{}",
+        why("theirs1")
+    );
+    assert!(why("wp1").contains("wpar machine"));
+    assert!(why("spot1").contains("not a machine"));
+    let snapshots = nim_estate();
+    let error = wizard::nimadm_preflight(
+        EstateView::new(&snapshots),
+        "nimA",
+        "ready1",
+        &NimadmChoices::default(),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+}
+
+#[test]
+fn nimadm_preflight_picks_its_spot_and_lpp_source() {
+    let snapshots = vec![nim_snapshot(
+        "nimA",
+        "master:\n   class = machines\n   type = master\n\
+         spot_71:\n   class = resources\n   type = spot\n   oslevel_r = 7100-03\n\
+         spot_70:\n   class = resources\n   type = spot\n   oslevel_r = 7100-00\n\
+         lpp_7100-00-02:\n   class = resources\n   type = lpp_source\n\
+         lpp_7100-03-05:\n   class = resources\n   type = lpp_source\n\
+         lpp_extra:\n   class = resources\n   type = lpp_source\n",
+    )];
+    let view = EstateView::new(&snapshots);
+    assert_eq!(
+        nimadm::resources(view, "nimA", &NimadmChoices::default()).unwrap(),
+        ("spot_71".to_string(), "lpp_7100-03-05".to_string())
+    );
+    let chosen = NimadmChoices {
+        spot: Some("spot_70".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        nimadm::resources(view, "nimA", &chosen).unwrap(),
+        ("spot_70".to_string(), "lpp_7100-00-02".to_string())
+    );
+    let ambiguous = vec![nim_snapshot(
+        "nimA",
+        "master:\n   class = machines\n   type = master\n\
+         spot_x:\n   class = resources\n   type = spot\n\
+         lpp_a:\n   class = resources\n   type = lpp_source\n\
+         lpp_b:\n   class = resources\n   type = lpp_source\n",
+    )];
+    let error = nimadm::resources(
+        EstateView::new(&ambiguous),
+        "nimA",
+        &NimadmChoices::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.reason,
+        "name the lpp_source to migrate to (--lpp-source): lpp_a, lpp_b"
+    );
+    let error = nimadm::resources(
+        view,
+        "nimA",
+        &NimadmChoices {
+            lpp_source: Some("nope".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, PlanErrorKind::NotFound);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ use powerdeck::text::{visible, visible_lines};
 use powerdeck::wizard::catalogue::{self, Request, DEFAULT_PARALLELISM};
 use powerdeck::wizard::{
     wpar_move, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareRepo,
-    NimSyncChoices, PlanError, RemoteRestartChoices, SourceAfterMove, WparMoveChoices,
-    WparRecoveryChoices,
+    NimSyncChoices, NimadmChoices, PlanError, RemoteRestartChoices, SourceAfterMove,
+    WparMoveChoices, WparRecoveryChoices,
 };
 
 use super::inventory::sources;
@@ -157,8 +157,10 @@ pub enum PlanArgs {
     },
     /// Reset a NIM client stuck in an unfinished operation.
     ///
-    /// nim -Fo reset, then nim -o deallocate -a subclass=all, and verify the client is
-    /// ready for a NIM operation with nothing allocated.
+    /// The client is first sampled twice, a minute apart (Cstate, info, NIM log); a
+    /// client that moved is still working and is not reset. Then nim -Fo reset, nim -o
+    /// deallocate -a subclass=all, and verify the client is ready for a NIM operation
+    /// with nothing allocated.
     NimReset {
         /// The NIM master that defines the client.
         #[arg(long, value_name = "MASTER")]
@@ -167,10 +169,12 @@ pub enum PlanArgs {
         #[arg(long, value_name = "CLIENT")]
         client: String,
     },
-    /// Synchronise a primary NIM master to its alternate master.
+    /// Synchronise the NIM master that controls the clients to its alternate master.
     ///
-    /// nim -o sync -a force=yes -a replicate=yes, run on the primary; verified on the
-    /// alternate when it is in the configuration.
+    /// Refused from a master that does not control the clients, between masters at
+    /// different levels, and when a resource to replicate would land in / on the other
+    /// master or not fit there. nim -o sync -a force=yes -a replicate=yes, verified on
+    /// both masters.
     NimSync {
         /// The primary NIM master.
         #[arg(long, value_name = "MASTER")]
@@ -182,10 +186,12 @@ pub enum PlanArgs {
         #[arg(long)]
         reset_clients: bool,
     },
-    /// Take over the clients of the primary NIM master on its alternate.
+    /// Take over the clients of the other NIM master.
     ///
-    /// nim -o takeover -a show_progress=yes, run on the alternate; verified client by
-    /// client (those with sync_required = yes refuse).
+    /// A planned takeover when the old master answers; otherwise only when its partition
+    /// is shown down on the HMC, or on the operator's attestation. nim -o takeover -a
+    /// show_progress=yes, verified client by client; clients that are not running are
+    /// pending, not failures, and those with sync_required = yes refuse.
     NimTakeover {
         /// The alternate NIM master that takes over.
         #[arg(long, value_name = "MASTER")]
@@ -196,8 +202,10 @@ pub enum PlanArgs {
     },
     /// nimadm pre-flight of a NIM client.
     ///
-    /// The client is ready on the master and reachable with c_rsh, and a leftover
-    /// /bos_inst (which makes nimadm fail in phase 11) is removed when found.
+    /// Remote execution judged by its output, nimsh, the client's master, the levels of
+    /// client, master, SPOT and lpp_source and of bos.alt_disk_install.rte, a free target
+    /// disk, the cache volume group; a /bos_inst (which makes nimadm fail in phase 11)
+    /// is removed only when proven a leftover.
     NimadmPreflight {
         /// The NIM master that will run nimadm.
         #[arg(long, value_name = "MASTER")]
@@ -205,6 +213,18 @@ pub enum PlanArgs {
         /// The standalone client to migrate.
         #[arg(long, value_name = "CLIENT")]
         client: String,
+        /// The lpp_source to migrate to (default: the one named after the SPOT's level).
+        #[arg(long, value_name = "NAME")]
+        lpp_source: Option<String>,
+        /// The SPOT to use (default: the one at the highest level).
+        #[arg(long, value_name = "NAME")]
+        spot: Option<String>,
+        /// The client's target disk (default: the first free disk big enough).
+        #[arg(long, value_name = "hdiskN")]
+        disk: Option<String>,
+        /// The master's volume group for nimadm's cache, -j (default: the first with room).
+        #[arg(long, value_name = "VG")]
+        cache_vg: Option<String>,
     },
 }
 
@@ -376,9 +396,22 @@ fn request(args: &PlanArgs) -> Result<Request, PlanError> {
             alternate: alternate.clone(),
             from: from.clone(),
         },
-        PlanArgs::NimadmPreflight { master, client } => Request::NimadmPreflight {
+        PlanArgs::NimadmPreflight {
+            master,
+            client,
+            lpp_source,
+            spot,
+            disk,
+            cache_vg,
+        } => Request::NimadmPreflight {
             master: master.clone(),
             client: client.clone(),
+            choices: NimadmChoices {
+                lpp_source: lpp_source.clone(),
+                spot: spot.clone(),
+                disk: disk.clone(),
+                cache_vg: cache_vg.clone(),
+            },
         },
     })
 }

@@ -11,6 +11,11 @@ pub const GARBAGE: &str = "\u{1b}[?1049h\u{fffd}\u{fffd}#@!HSC\u{0}L name=cor\"r
 
 /// Runs `line` on `host` as its shell would: each `;`-separated command in turn, the
 /// exit status of the last one. Unknown hosts and programs answer like a shell.
+///
+/// A command starts only once the one before it has finished: simulated time moves on
+/// by the earlier command's duration first, so what it scheduled (a reset taking a
+/// second, a `sleep`) has happened when the next one reads the estate. The world's
+/// clock may then run ahead of the caller's for as long as the reply plays out.
 pub fn exec(world: &mut World, host: &str, line: &str) -> Reply {
     let Some(kind) = world
         .estate
@@ -36,7 +41,11 @@ pub fn exec(world: &mut World, host: &str, line: &str) -> Reply {
         return Reply::ok(GARBAGE);
     }
     let mut reply: Option<Reply> = None;
+    let start = world.now();
     for command in &commands {
+        if let Some(before) = &reply {
+            world.advance(start + before.duration());
+        }
         let next = run_one(world, host, kind, flavour, command);
         reply = Some(match reply {
             None => next,

@@ -45,9 +45,9 @@ impl LocalTransport {
         if faults.dropping || faults.stalled {
             return Err(no_answer(source));
         }
+        let start = world.now();
         let reply = host::exec(&mut world, source, line);
-        let end = world.now() + reply.duration();
-        world.advance(end);
+        world.advance(start + reply.duration());
         Ok(CommandOutput {
             stdout: reply.stdout_text(),
             stderr: reply.stderr_text(),

@@ -5,13 +5,16 @@
 //! go through this list, so a new wizard is its builder file plus one entry here (and a
 //! [`Request`] variant carrying its choices).
 
+use std::time::Duration;
+
 use super::capacity::{self, CapacityFacts};
+use super::nim::{self, reset::PartitionOf};
 use super::{
-    cleanup, firmware, firmware_accept, nim_ops, nim_reset, nim_sync, nim_takeover,
-    nimadm_preflight, relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery,
-    CleanupChoices, EstateView, FirmwareChoices, FirmwareFacts, FirmwareRepo, NimSyncChoices,
-    NimadmFacts, Plan, PlanError, RemoteRestartChoices, WparMoveChoices, WparMoveFacts,
-    WparRecoveryChoices,
+    cleanup, firmware, firmware_accept, nim_reset, nim_sync, nim_takeover, nimadm_preflight,
+    relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery, CleanupChoices, EstateView,
+    FirmwareChoices, FirmwareFacts, FirmwareRepo, NimResetFacts, NimSyncChoices, NimSyncFacts,
+    NimadmChoices, NimadmFacts, Plan, PlanError, RemoteRestartChoices, TakeoverFacts,
+    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
 };
 use crate::exec::Exec;
 
@@ -65,8 +68,14 @@ pub enum FactNeed {
     WparMove,
     /// What the global left mounted under a stuck WPAR.
     WparMounts,
-    /// Whether a NIM client has a leftover `/bos_inst`.
+    /// What nimadm needs, read on the master and on the client.
     Nimadm,
+    /// Two samples of a NIM client, to tell stuck from slow.
+    NimReset,
+    /// The other master's level, file systems and resource locations.
+    NimSync,
+    /// Whether the old NIM master answers.
+    NimTakeover,
     /// The target's free memory and processors, and the partitions' sizes.
     Capacity,
     /// The update access key, the HMC's level, what the repository offers; for an
@@ -165,7 +174,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "NIM view: reset + deallocate a stuck client",
         key: 'X',
         subject: Subject::NimObject,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::NimReset,
     },
     WizardSpec {
         id: WizardId::NimSync,
@@ -174,7 +183,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "NIM view: sync a master to its alternate",
         key: 'S',
         subject: Subject::NimObject,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::NimSync,
     },
     WizardSpec {
         id: WizardId::NimTakeover,
@@ -183,7 +192,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "NIM view: take over the clients on the alternate",
         key: 'T',
         subject: Subject::NimObject,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::NimTakeover,
     },
     WizardSpec {
         id: WizardId::NimadmPreflight,
@@ -269,7 +278,11 @@ pub enum Request {
         from: Option<String>,
     },
     /// nimadm pre-flight of `client` on `master`.
-    NimadmPreflight { master: String, client: String },
+    NimadmPreflight {
+        master: String,
+        client: String,
+        choices: NimadmChoices,
+    },
 }
 
 /// Facts to read, with read-only commands, before a plan can be built.
@@ -287,8 +300,29 @@ pub enum FactsQuery {
         wpar: String,
         directory: String,
     },
-    /// Whether a NIM client has a leftover `/bos_inst`.
-    Nimadm { master: String, client: String },
+    /// What nimadm needs, on `master` and through it on `client`.
+    Nimadm {
+        master: String,
+        client: String,
+        spot: String,
+        lpp_source: String,
+    },
+    /// Two samples of `client`, `interval` apart, and its partition's reference codes.
+    NimReset {
+        master: String,
+        client: String,
+        partition: Result<PartitionOf, String>,
+        interval: Duration,
+    },
+    /// Both masters' levels, the other's file systems, and which of the resource
+    /// `locations` it has (and the sizes of those it lacks).
+    NimSync {
+        master: String,
+        other: String,
+        locations: Vec<String>,
+    },
+    /// Whether the old master (its configured source, if any) answers.
+    NimTakeover { old: String, source: Option<String> },
     /// Free memory and processors of `target`, and the profiles of `source`'s
     /// partitions, through `hmc`.
     Capacity {
@@ -317,7 +351,13 @@ pub enum Facts {
     /// Mounts to unmount before a WPAR recovery.
     Mounts(Vec<String>),
     /// For a nimadm pre-flight.
-    Nimadm(NimadmFacts),
+    Nimadm(Box<NimadmFacts>),
+    /// For a NIM reset.
+    NimReset(Box<NimResetFacts>),
+    /// For a NIM sync.
+    NimSync(Box<NimSyncFacts>),
+    /// For a NIM takeover.
+    NimTakeover(TakeoverFacts),
     /// For a remote restart.
     Capacity(CapacityFacts),
     /// For a firmware update.
@@ -334,9 +374,27 @@ impl FactsQuery {
             FactsQuery::WparMounts { host, directory, .. } => {
                 format!("mount and lsfs on {host}: what is mounted under {directory}")
             }
-            FactsQuery::Nimadm { master, client } => {
-                format!("c_rsh {client} ls -d /bos_inst through {master}")
-            }
+            FactsQuery::Nimadm {
+                master,
+                client,
+                spot,
+                lpp_source,
+            } => format!(
+                "through c_rsh on {client}: hostname, nimsh, niminfo, oslevel, /bos_inst, mounts, rootvg, disks; on {master}: oslevel, lslpp, {spot} and {lpp_source}, volume groups"
+            ),
+            FactsQuery::NimReset {
+                master,
+                client,
+                interval,
+                ..
+            } => format!(
+                "{client}'s Cstate, info and NIM log on {master}, twice {} s apart",
+                interval.as_secs()
+            ),
+            FactsQuery::NimSync { master, other, .. } => format!(
+                "oslevel on {master} and {other}, {other}'s file systems and resource locations, their sizes on {master}"
+            ),
+            FactsQuery::NimTakeover { old, .. } => format!("whether {old} answers"),
             FactsQuery::Capacity { hmc, source, target } => format!(
                 "free memory and processors of {target} and the profiles of {source}'s partitions ({hmc})"
             ),
@@ -368,10 +426,33 @@ impl FactsQuery {
             } => wpar_recovery::read_leftover_mounts(exec, host, wpar, directory)
                 .await
                 .map(Facts::Mounts),
-            FactsQuery::Nimadm { master, client } => {
-                nim_ops::read_nimadm_facts(exec, master, client)
+            FactsQuery::Nimadm {
+                master,
+                client,
+                spot,
+                lpp_source,
+            } => nim::read_nimadm_facts(exec, master, client, spot, lpp_source)
+                .await
+                .map(|facts| Facts::Nimadm(Box::new(facts))),
+            FactsQuery::NimReset {
+                master,
+                client,
+                partition,
+                interval,
+            } => nim::read_reset_facts(exec, master, client, partition, *interval)
+                .await
+                .map(|facts| Facts::NimReset(Box::new(facts))),
+            FactsQuery::NimSync {
+                master,
+                other,
+                locations,
+            } => nim::read_sync_facts(exec, master, other, locations)
+                .await
+                .map(|facts| Facts::NimSync(Box::new(facts))),
+            FactsQuery::NimTakeover { source, .. } => {
+                nim::read_takeover_facts(exec, source.as_deref())
                     .await
-                    .map(Facts::Nimadm)
+                    .map(Facts::NimTakeover)
             }
             FactsQuery::Capacity {
                 hmc,
@@ -448,10 +529,37 @@ impl Request {
                         .map(|e| e.target),
                 })
             }
-            Request::NimadmPreflight { master, client } => Some(FactsQuery::Nimadm {
-                master: master.clone(),
-                client: client.clone(),
-            }),
+            Request::NimadmPreflight {
+                master,
+                client,
+                choices,
+            } => {
+                let (spot, lpp_source) = nim::nimadm::resources(view, master, choices)?;
+                Some(FactsQuery::Nimadm {
+                    master: master.clone(),
+                    client: client.clone(),
+                    spot,
+                    lpp_source,
+                })
+            }
+            Request::NimReset { master, client } => {
+                nim::reset::needs_samples(view, master, client)?.then_some(FactsQuery::NimReset {
+                    master: master.clone(),
+                    client: client.clone(),
+                    partition: nim::reset::partition_of(view, master, client)?,
+                    interval: nim::reset::SAMPLE_INTERVAL,
+                })
+            }
+            Request::NimSync { master, choices } => nim::sync::other_source(view, master, choices)?
+                .map(|other| FactsQuery::NimSync {
+                    master: master.clone(),
+                    other,
+                    locations: nim::sync::locations(view, master).unwrap_or_default(),
+                }),
+            Request::NimTakeover { alternate, from } => {
+                let (old, source) = nim::takeover::old_source(view, alternate, from.as_deref())?;
+                Some(FactsQuery::NimTakeover { old, source })
+            }
             _ => None,
         })
     }
@@ -502,17 +610,37 @@ impl Request {
                 }
                 wpar_recover(view, host, wpar, &choices)
             }
-            Request::NimReset { master, client } => nim_reset(view, master, client),
-            Request::NimSync { master, choices } => nim_sync(view, master, choices),
-            Request::NimTakeover { alternate, from } => {
-                nim_takeover(view, alternate, from.as_deref())
-            }
-            Request::NimadmPreflight { master, client } => {
+            Request::NimReset { master, client } => {
                 let facts = match facts {
-                    Facts::Nimadm(facts) => *facts,
-                    _ => NimadmFacts::default(),
+                    Facts::NimReset(facts) => Some(facts.as_ref()),
+                    _ => None,
                 };
-                nimadm_preflight(view, master, client, facts)
+                nim_reset(view, master, client, facts)
+            }
+            Request::NimSync { master, choices } => {
+                let facts = match facts {
+                    Facts::NimSync(facts) => Some(facts.as_ref()),
+                    _ => None,
+                };
+                nim_sync(view, master, choices, facts)
+            }
+            Request::NimTakeover { alternate, from } => {
+                let facts = match facts {
+                    Facts::NimTakeover(facts) => Some(facts),
+                    _ => None,
+                };
+                nim_takeover(view, alternate, from.as_deref(), facts)
+            }
+            Request::NimadmPreflight {
+                master,
+                client,
+                choices,
+            } => {
+                let facts = match facts {
+                    Facts::Nimadm(facts) => Some(facts.as_ref()),
+                    _ => None,
+                };
+                nimadm_preflight(view, master, client, choices, facts)
             }
         }
     }

@@ -31,6 +31,19 @@ pub fn holds(
     {
         return Err("cannot tell: the output is not valid text (invalid UTF-8)".to_string());
     }
+    if let Condition::NimSummary {
+        operation,
+        succeeded,
+    } = condition
+    {
+        return Ok(
+            nim::output::operation_summary(&output.stdout, operation).is_some_and(|rows| {
+                succeeded
+                    .iter()
+                    .all(|name| rows.iter().any(|(t, r)| t == name && r == "SUCCESS"))
+            }),
+        );
+    }
     let stdout = match HostError::check(output) {
         Ok(stdout) => stdout,
         // The HMC says the partition is not there (HSCL8012); a managed system that is
@@ -126,6 +139,18 @@ pub fn holds(
                 ))
             }
         }
+        Condition::OutputLine { words } => Ok(line_with(stdout, words).is_some()),
+        Condition::NoOutputLine { header, containing } => {
+            if !stdout.lines().any(|line| line.contains(header.as_str())) {
+                return Err(format!(
+                    "cannot tell: the output has no '{header}' line, so it is not the listing asked for"
+                ));
+            }
+            Ok(!stdout
+                .lines()
+                .any(|line| line.contains(containing.as_str())))
+        }
+        Condition::NimSummary { .. } => Ok(false),
     }
 }
 
@@ -139,6 +164,23 @@ fn says_missing(text: &str) -> bool {
 pub fn observed(condition: &Condition, command: &RemoteCommand, output: &CommandOutput) -> String {
     match condition {
         Condition::Succeeds => return format!("exit status {:?}", output.exit_status),
+        Condition::NimSummary { operation, .. } => {
+            return match nim::output::operation_summary(&output.stdout, operation) {
+                Some(rows) => rows
+                    .iter()
+                    .map(|(target, result)| format!("{target} {result}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => format!(
+                    "no \"{operation}\" Operation Summary; {}",
+                    output
+                        .combined()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            }
+        }
         Condition::All(conditions) => {
             let failing: Vec<String> = conditions
                 .iter()
@@ -241,6 +283,29 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
         } else {
             format!("{path} does not exist")
         }),
+        Condition::OutputLine { words } => Ok(match line_with(stdout, words) {
+            Some(line) => format!("'{}'", line.trim()),
+            None => format!(
+                "no line reads '{}' (last line: '{}')",
+                words.join(" "),
+                stdout
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+            ),
+        }),
+        Condition::NoOutputLine { containing, .. } => Ok(
+            match stdout
+                .lines()
+                .find(|line| line.contains(containing.as_str()))
+            {
+                Some(line) => format!("'{}'", line.trim()),
+                None => format!("no line contains '{containing}'"),
+            },
+        ),
+        Condition::NimSummary { .. } => Ok(String::new()),
     };
     seen.unwrap_or_else(|error| error)
 }
@@ -376,6 +441,14 @@ pub fn vg_free_mb(stdout: &str) -> Option<u64> {
         .take_while(char::is_ascii_digit)
         .collect();
     number.parse().ok()
+}
+
+/// The first line holding `words` in order (other words may come between them).
+fn line_with<'a>(stdout: &'a str, words: &[String]) -> Option<&'a str> {
+    stdout.lines().find(|line| {
+        let mut seen = line.split_whitespace();
+        words.iter().all(|word| seen.any(|w| w == word))
+    })
 }
 
 /// True when one line of `ls -d PATH` output is the path itself.
@@ -669,7 +742,76 @@ mod tests {
                 },
                 ls,
             ),
+            (
+                Condition::OutputLine {
+                    words: vec!["c1".into()],
+                },
+                nim_commands::c_rsh("c1", nim_commands::ClientCommand::Hostname).unwrap(),
+            ),
+            (
+                Condition::NoOutputLine {
+                    header: "mounted over".into(),
+                    containing: "/bos_inst".into(),
+                },
+                nim_commands::c_rsh("c1", nim_commands::ClientCommand::Mounts).unwrap(),
+            ),
+            (
+                Condition::NimSummary {
+                    operation: "takeover".into(),
+                    succeeded: vec!["c1".into()],
+                },
+                nim_commands::nim_takeover("nimA").unwrap(),
+            ),
         ]
+    }
+
+    #[test]
+    fn output_lines_and_operation_summaries() {
+        let hostname = nim_commands::c_rsh("c1", nim_commands::ClientCommand::Hostname).unwrap();
+        let prints = Condition::OutputLine {
+            words: vec!["c1".into()],
+        };
+        assert_eq!(holds(&prints, &hostname, &out("c1\n")), Ok(true));
+        assert_eq!(holds(&prints, &hostname, &out("c10\n")), Ok(false));
+        assert_eq!(
+            observed(&prints, &hostname, &out("other\n")),
+            "no line reads 'c1' (last line: 'other')"
+        );
+        let mounts = nim_commands::c_rsh("c1", nim_commands::ClientCommand::Mounts).unwrap();
+        let free = Condition::NoOutputLine {
+            header: "mounted over".into(),
+            containing: "/bos_inst".into(),
+        };
+        let table = "  node       mounted        mounted over    vfs\n         /dev/hd4         /                jfs2\n";
+        assert_eq!(holds(&free, &mounts, &out(table)), Ok(true));
+        let busy = format!("{table}         /dev/bos_hd4     /bos_inst        jfs2\n");
+        assert_eq!(holds(&free, &mounts, &out(&busy)), Ok(false));
+        assert_eq!(
+            observed(&free, &mounts, &out(&busy)),
+            "'/dev/bos_hd4     /bos_inst        jfs2'"
+        );
+        let takeover = nim_commands::nim_takeover("nimA").unwrap();
+        let summary = Condition::NimSummary {
+            operation: "takeover".into(),
+            succeeded: vec!["c1".into()],
+        };
+        let text = "                        \"takeover\" Operation Summary\n   Target                  Result\n   ------                  ------\n   c1                      SUCCESS\n   off1                    FAILURE\n";
+        let failed_elsewhere = CommandOutput::new(
+            text,
+            "0042-006 c_switch_master: (From_Master) connect Connection refused\n",
+            6,
+        );
+        assert_eq!(
+            holds(&summary, &takeover, &failed_elsewhere),
+            Ok(true),
+            "another client's failure does not count"
+        );
+        let c1_failed = CommandOutput::new(text.replace("SUCCESS", "FAILURE"), "", 6);
+        assert_eq!(holds(&summary, &takeover, &c1_failed), Ok(false));
+        assert_eq!(
+            observed(&summary, &takeover, &c1_failed),
+            "c1 FAILURE, off1 FAILURE"
+        );
     }
 
     /// No condition passes on nothing: empty output, garbage, a host error, invalid

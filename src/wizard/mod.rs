@@ -8,7 +8,7 @@ pub mod condition;
 pub mod executor;
 pub mod firmware;
 pub mod journal;
-pub mod nim_ops;
+pub mod nim;
 pub mod plan;
 pub mod relocate;
 pub mod remote_restart;
@@ -22,8 +22,9 @@ pub use firmware::{
     firmware, firmware_accept, Disruptive, FirmwareChoices, FirmwareFacts, FirmwareRepo,
 };
 pub use journal::{Journal, JournalRecord};
-pub use nim_ops::{
-    nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimSyncChoices, NimadmFacts,
+pub use nim::{
+    nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimResetFacts, NimSyncChoices,
+    NimSyncFacts, NimadmChoices, NimadmFacts, TakeoverFacts,
 };
 pub use plan::{Attestation, Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
 pub use relocate::relocate;

@@ -92,6 +92,21 @@ pub enum Condition {
     },
     /// `ls -d PATH` output (through `c_rsh`) does not list the path.
     PathAbsent { path: String },
+    /// A line of the output holds these words in this order (blanks between them do not
+    /// count): what proves a command worked when its exit status cannot (`c_rsh`), or
+    /// the line a NIM operation ends with (`nim_master_recover Complete`).
+    OutputLine { words: Vec<String> },
+    /// The output is the listing asked for (a line holds `header`) and no line of it
+    /// contains `containing` (`Removing ` in a sync, `/bos_inst` in a client's mount
+    /// table): an output that is not that listing proves nothing.
+    NoOutputLine { header: String, containing: String },
+    /// The `"OPERATION" Operation Summary` table of `nim` output lists every one of these
+    /// machines as `SUCCESS`; other rows, and the exit status their failures give, do not
+    /// count (a powered-off client's takeover is pending, not a failure).
+    NimSummary {
+        operation: String,
+        succeeded: Vec<String>,
+    },
     /// Every condition holds on the same output.
     All(Vec<Condition>),
 }
@@ -375,6 +390,15 @@ pub fn describe(condition: &Condition) -> String {
             value: None,
         } => format!("{object} has no {attribute}"),
         Condition::PathAbsent { path } => format!("{path} does not exist"),
+        Condition::OutputLine { words } => format!("a line reads '{}'", words.join(" ")),
+        Condition::NoOutputLine { containing, .. } => format!("no line contains '{containing}'"),
+        Condition::NimSummary {
+            operation,
+            succeeded,
+        } => format!(
+            "the \"{operation}\" summary says SUCCESS for {}",
+            succeeded.join(", ")
+        ),
         Condition::All(conditions) => conditions
             .iter()
             .map(describe)

@@ -19,7 +19,15 @@
 //! s each): its `current_master` becomes this master, here and — when reachable — in the
 //! old master's database too ("Updating the NIM database on the alternate_master ...").
 //! A client with `sync_required = yes` does not know this master: it fails with
-//! 0042-372 and stays with the old one; the exit status is then 372 mod 256.
+//! 0042-372 and stays with the old one; the exit status is then 372 mod 256. A client
+//! that is `not running` (powered off) cannot have its `/etc/niminfo` rewritten: its row says `FAILURE`
+//! after a `0042-006` line and it stays with the old master (exit status 6); what NIM
+//! prints there is the simulator's choice.
+//!
+//! Replicated files land on the alternate's file system that holds their location
+//! (the `master` object's simulator-only `filesystems`): without a file system mounted
+//! there they land in `/`, as IBM's technote warns, and when they do not fit the copy
+//! fails, the file system is left full and the resource is dropped.
 
 use super::ops::{allocations, READY};
 use super::{failure, host_by_reference, msg, nim_host, nim_host_mut, reachable};
@@ -66,6 +74,7 @@ fn replicate_secs(object_type: &str) -> f64 {
 
 /// A machine as a database restore leaves it: ready, nothing allocated.
 fn reset_machine(object: &mut SimNimObject, allocated: &[(String, String)]) {
+    super::progress::stop(object);
     if object.attr("Cstate").is_some() {
         object.set_attr("Cstate", READY);
     }
@@ -275,6 +284,8 @@ pub fn sync(world: &mut World, host: &str, target: &str, force: bool, replicate:
         })
         .collect();
     let mut dropped: Vec<String> = Vec::new();
+    let mut receiving = alternate.clone();
+    let mut copied: Vec<String> = Vec::new();
     if replicate {
         script.out("Replicating NIM resources. Please wait, takes time....");
         for (name, object_type, location) in &with_files {
@@ -283,16 +294,34 @@ pub fn sync(world: &mut World, host: &str, target: &str, force: bool, replicate:
             }
             script.out(format!("Replicating resource {name}"));
             script.wait(replicate_secs(object_type));
+            let size = objects
+                .iter()
+                .find(|o| &o.name == name)
+                .map_or(1, SimNimObject::resource_size_mb);
+            let mount = receiving
+                .file_system_of(location)
+                .map_or_else(|| "/".to_string(), |fs| fs.mount);
+            if !receiving.take_space(location, size) {
+                script.err_lines(msg::replicate_no_space(name, location, &mount));
+                continue;
+            }
             if object_type == "spot" {
                 script.out_lines(["version=7", "release=1", "mod=0"]);
             }
             script.out(format!("Replicated resource {name}"));
+            copied.push(name.clone());
         }
         script.out("Finished Replicating NIM resources");
     }
+    if let (Some(updated), Some(slot)) = (
+        receiving.object("master").cloned(),
+        objects.iter_mut().find(|o| o.name == "master"),
+    ) {
+        *slot = updated;
+    }
     script.out("Checking NIM resources");
     for (name, _, location) in &with_files {
-        if replicate || alternate.has_file(location) {
+        if copied.contains(name) || alternate.has_file(location) {
             script.out(format!("  Keeping {name}"));
         } else {
             let attrs = objects
@@ -369,7 +398,7 @@ pub fn takeover(world: &mut World, host: &str, old: &str, show_progress: bool) -
     }
     let mut results: Vec<(String, &str)> = Vec::new();
     let mut taken: Vec<String> = Vec::new();
-    let mut refused = false;
+    let mut status = 0;
     for (index, client) in clients.iter().enumerate() {
         if show_progress {
             script.out(format!(
@@ -382,7 +411,11 @@ pub fn takeover(world: &mut World, host: &str, old: &str, show_progress: bool) -
         if client.attr("sync_required") == Some("yes") {
             script.err(msg::NOT_SWITCHABLE);
             results.push((client.name.clone(), "FAILURE"));
-            refused = true;
+            status = 372 % 256;
+        } else if client.attr("Mstate") == Some("not running") {
+            script.err_lines(msg::takeover_unreachable(&client.name));
+            results.push((client.name.clone(), "FAILURE"));
+            status = 6;
         } else {
             results.push((client.name.clone(), "SUCCESS"));
             taken.push(client.name.clone());
@@ -412,6 +445,7 @@ pub fn takeover(world: &mut World, host: &str, old: &str, show_progress: bool) -
         if let Some(h) = nim_host_mut(world, &me_name) {
             for name in &reset_all {
                 if let Some(o) = h.object_mut(name) {
+                    super::progress::stop(o);
                     if o.attr("Cstate").is_some_and(|c| c != READY) {
                         let old = o.attr("Cstate").unwrap_or(READY).to_string();
                         o.set_attr_after("prev_state", old, "Cstate");
@@ -436,5 +470,5 @@ pub fn takeover(world: &mut World, host: &str, old: &str, show_progress: bool) -
             }
         }
     });
-    script.finish(if refused { 372 % 256 } else { 0 })
+    script.finish(status)
 }

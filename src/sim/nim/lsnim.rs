@@ -76,6 +76,9 @@ fn operation_attributes(
         ),
         "check" => (&[], &["debug", "verbose"]),
         "lslpp" => (&[], &["lslpp_flags", "filesets"]),
+        "showlog" => (&[], &["log_type", "full_log"]),
+        "showres" => (&[], &["lslpp_flags", "installp_flags", "filesets"]),
+        "remove" => (&[], &[]),
         _ => return None,
     })
 }

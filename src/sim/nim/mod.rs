@@ -1,7 +1,9 @@
 //! The simulated NIM master: `lsnim` (plain, `-l`, `-c`, `-t`, `-a`, `-q`), the `nim`
-//! operations an ops console needs (reset, allocate, deallocate, check, lslpp, sync,
-//! takeover) and `c_rsh` for the nimadm pre-flight of docs/procedures.md, "nimadm
-//! pre-flight".
+//! operations an ops console needs (reset, allocate, deallocate, check, lslpp, showlog,
+//! showres, remove, sync, takeover), `c_rsh` and `nimadm` for the nimadm pre-flight of
+//! docs/procedures.md, "nimadm pre-flight", and the few AIX commands the NIM wizards
+//! read on the master (`df`, `ls -d`, `du -sk`, `lsvg`, `lslpp -L`, `sleep`).
+//! Machines marked `progressing` move on with simulated time ([`progress`]).
 //!
 //! The database is the host's `objects` list (spelling and order of docs/formats.md,
 //! "NIM: lsnim -l"). HANIM follows "NIM: alternate master" there:
@@ -12,10 +14,14 @@
 //! master gets 0042-378 from `nim -o lslpp`.
 
 pub mod crsh;
+pub mod filesets;
 pub mod hanim;
 pub mod lsnim;
 pub mod msg;
+pub mod nimadm;
 pub mod ops;
+pub mod progress;
+pub mod system;
 
 use crate::sim::estate::NimHost;
 use crate::sim::reply::Reply;
@@ -30,10 +36,18 @@ pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Re
     let program = program.rsplit('/').next().unwrap_or(program).to_string();
     let args = &command.argv[1..];
     nim_host(world, host)?;
+    progress::catch_up(world, host);
     let reply = match program.as_str() {
         "lsnim" => lsnim::run(world, host, args),
         "nim" => ops::run(world, host, args),
         "c_rsh" => crsh::run(world, host, args),
+        "nimadm" => nimadm::run(world, host, args),
+        "df" => system::df(world, host, args),
+        "ls" => system::ls(world, host, args),
+        "du" => system::du(world, host, args),
+        "lsvg" => system::lsvg(world, host, args),
+        "lslpp" => system::lslpp(world, host, args),
+        "sleep" => system::sleep(args),
         "oslevel" => {
             let level = nim_host(world, host)?.oslevel().to_string();
             match args.first().map(String::as_str) {

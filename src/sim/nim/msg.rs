@@ -51,19 +51,63 @@ pub fn no_object(cmd: &str, name: &str) -> NimError {
     )
 }
 
-/// `0042-378 m_lslpp: The current master for ...` **\[ref\]** (IBM's alternate-master
-/// technote, wrapped as there; docs/formats.md, "NIM: messages").
-pub fn not_current_master(client: &str, current: &str) -> NimError {
+/// `0042-378 m_lslpp: The current master for ...` **\[ref\]** for `lslpp` (IBM's
+/// alternate-master technote, wrapped as there; docs/formats.md, "NIM: messages"); the
+/// same text for the other operations on a client (`m_reset`, `m_showlog` ...), naming
+/// the operation, is **\[chosen\]**: the technote says a master that does not control a
+/// client can run no operation on it.
+pub fn not_current_master(operation: &str, client: &str, current: &str) -> NimError {
+    let (method, executed) = match operation {
+        "lslpp" => (
+            "m_lslpp".to_string(),
+            "\"/usr/lpp/bos.sysmgt/nim/methods/c_ckspot\"".to_string(),
+        ),
+        other => (format!("m_{other}"), format!("\"{other}\"")),
+    };
     NimError::new(
         378,
         vec![
             processing("master"),
-            format!("0042-378 m_lslpp: The current master for \"{client}\""),
+            format!("0042-378 {method}: The current master for \"{client}\""),
             format!("is \"{current}\". You must run the \"takeover\" operation to"),
-            "become the current master before you can execute the \"/usr/lpp/bos.sysmgt/nim/methods/c_ckspot\"".to_string(),
+            format!("become the current master before you can execute the {executed}"),
             "operation on this client.".to_string(),
         ],
     )
+}
+
+/// `0042-052 m_rmmac: unable to remove "X" because resources have been allocated to it`
+/// **\[ref\]** (docs/formats.md, "NIM: messages").
+pub fn resources_allocated(name: &str) -> NimError {
+    NimError::new(
+        52,
+        vec![
+            processing("master"),
+            format!(
+                "0042-052 m_rmmac: unable to remove \"{name}\" because resources have been allocated to it"
+            ),
+        ],
+    )
+}
+
+/// A client the takeover could not reach (powered off): its `/etc/niminfo` is not
+/// rewritten **\[chosen\]** (what NIM prints for an unreachable client during a takeover
+/// was not found; the `0042-006` text is that of `m_lslpp`).
+pub fn takeover_unreachable(client: &str) -> Vec<String> {
+    vec![
+        "0042-006 c_switch_master: (From_Master) connect Connection refused".to_string(),
+        format!("{client}: Connection refused"),
+    ]
+}
+
+/// A replicated resource that does not fit in the file system it lands on
+/// **\[chosen\]**: IBM's technote warns that replication fills `/` when the resource's
+/// file system is missing, without showing the error.
+pub fn replicate_no_space(resource: &str, location: &str, mount: &str) -> Vec<String> {
+    vec![
+        format!("cp: {location}: There is not enough space in the file system."),
+        format!("0042-213 m_sync_db: could not replicate \"{resource}\": {mount} is full"),
+    ]
 }
 
 /// `0042-006 <method>: (From_Master) connect Connection refused` **\[ref\]**

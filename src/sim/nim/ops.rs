@@ -11,8 +11,15 @@
 //!   `alloc_count` (2 s). The machine must be ready (reset it first) unless `-F`.
 //! * `allocate -a TYPE=NAME ...`: the reverse.
 //! * `check`: 5 s (a SPOT 20 s), no output; a machine must be ready.
-//! * `lslpp`: the client's filesets; 0042-378 when this master is not its
-//!   `current_master`, 0042-006 when it is not running.
+//! * `lslpp`: the client's filesets; 0042-006 when it is not running.
+//! * `showlog`: the client's install log (see [`super::progress`]).
+//! * `showres`: the filesets of a SPOT or lpp_source, colon-separated, at the
+//!   resource's level (its simulator-only `oslevel`), without its `missing_filesets`.
+//! * `remove`: a machine that still has resources allocated is refused (0042-052).
+//! * Every operation on a client (reset, deallocate, allocate, check, lslpp, showlog,
+//!   remove) fails with 0042-378 on a master that is not the client's `current_master`:
+//!   such a master controls nothing until it takes over (docs/formats.md, "NIM:
+//!   alternate master").
 //! * `sync`, `takeover`: see [`super::hanim`].
 
 use super::{failure, hanim, msg, nim_host, nim_host_mut, NimError, RESOURCE_TYPES};
@@ -68,22 +75,33 @@ pub fn run(world: &mut World, host: &str, args: &[String]) -> Reply {
     let force = opts.has('F') || yes(attr(&attrs, "force"));
     let targets = opts.operands.clone();
     match operation.as_str() {
-        "reset" => per_object(world, host, &targets, |world, name| {
+        "reset" => per_object(world, host, "reset", &targets, |world, name| {
             reset(world, host, name, force)
         }),
-        "deallocate" => per_object(world, host, &targets, |world, name| {
+        "deallocate" => per_object(world, host, "deallocate", &targets, |world, name| {
             deallocate(world, host, name, &attrs, force)
         }),
-        "allocate" => per_object(world, host, &targets, |world, name| {
+        "allocate" => per_object(world, host, "allocate", &targets, |world, name| {
             allocate(world, host, name, &attrs)
         }),
-        "check" => per_object(world, host, &targets, |world, name| {
+        "check" => per_object(world, host, "check", &targets, |world, name| {
             check(world, host, name, force)
         }),
         "lslpp" => match lslpp(world, host, &targets[0]) {
             Ok(reply) => reply,
             Err(error) => failure(error),
         },
+        "showlog" => match showlog(world, host, &targets[0]) {
+            Ok(reply) => reply,
+            Err(error) => failure(error),
+        },
+        "showres" => match showres(world, host, &targets[0]) {
+            Ok(reply) => reply,
+            Err(error) => failure(error),
+        },
+        "remove" => per_object(world, host, "remove", &targets, |world, name| {
+            remove(world, host, name)
+        }),
         "sync" => hanim::sync(
             world,
             host,
@@ -101,6 +119,7 @@ pub fn run(world: &mut World, host: &str, args: &[String]) -> Reply {
 fn per_object(
     world: &mut World,
     host: &str,
+    operation: &str,
     targets: &[String],
     mut op: impl FnMut(&mut World, &str) -> Result<Duration, NimError>,
 ) -> Reply {
@@ -110,7 +129,7 @@ fn per_object(
     for name in targets {
         let exists = nim_host(world, host).is_some_and(|h| h.object(name).is_some());
         let result = if exists {
-            op(world, name)
+            controlled(world, host, name, operation).and_then(|()| op(world, name))
         } else {
             Err(msg::no_object("nim", name))
         };
@@ -124,6 +143,24 @@ fn per_object(
         }
     }
     reply.ending_after(elapsed).with_status(status)
+}
+
+/// `Err(0042-378)` when `name` is a client that another master controls.
+pub fn controlled(world: &World, host: &str, name: &str, operation: &str) -> Result<(), NimError> {
+    let Some(master) = nim_host(world, host) else {
+        return Ok(());
+    };
+    let Some(client) = master.object(name).filter(|o| o.is_client()) else {
+        return Ok(());
+    };
+    match client.attr("current_master") {
+        Some(current) if current != master.master_hostname() => Err(msg::not_current_master(
+            operation,
+            &machine_hostname(client),
+            current,
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Changes object `name` of master `host` once `after` has passed.
@@ -172,6 +209,9 @@ fn reset(world: &mut World, host: &str, name: &str, force: bool) -> Result<Durat
     }
     if in_progress(&cstate) && !force {
         return Err(msg::reset_needs_force(name, &cstate));
+    }
+    if let Some(o) = nim_host_mut(world, host).and_then(|h| h.object_mut(name)) {
+        super::progress::stop(o);
     }
     let after = Duration::from_secs(1);
     later(world, host, name, after, move |h, name| {
@@ -382,11 +422,7 @@ fn lslpp(world: &mut World, host: &str, name: &str) -> Result<Reply, NimError> {
     if !client.is_client() {
         return Err(msg::bad_operation("lslpp", name));
     }
-    if let Some(current) = client.attr("current_master") {
-        if current != master.master_hostname() {
-            return Err(msg::not_current_master(&machine_hostname(&client), current));
-        }
-    }
+    controlled(world, host, name, "lslpp")?;
     if client.attr("Mstate") != Some("currently running") {
         return Err(msg::refused("m_lslpp", &machine_hostname(&client)));
     }
@@ -420,4 +456,58 @@ fn lslpp(world: &mut World, host: &str, name: &str) -> Result<Reply, NimError> {
         ));
     }
     Ok(Reply::default().then(Duration::from_secs(3), Stream::Stdout, out))
+}
+
+/// `nim -o showlog CLIENT`: the client's install log, as far as it got.
+fn showlog(world: &mut World, host: &str, name: &str) -> Result<Reply, NimError> {
+    let machine = object(world, host, name)?;
+    if !machine.is_client() {
+        return Err(msg::bad_operation("showlog", name));
+    }
+    controlled(world, host, name, "showlog")?;
+    let mut out = String::new();
+    for line in super::progress::log_lines(&machine) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(Reply::default().then(Duration::from_secs(1), Stream::Stdout, out))
+}
+
+/// `nim -o showres [-a lslpp_flags=Lc | -a installp_flags=L] RESOURCE`: the filesets
+/// of a SPOT (as `lslpp -Lc` prints them, header first) or of an lpp_source (as
+/// `installp -L` does), whichever flags are given.
+fn showres(world: &mut World, host: &str, name: &str) -> Result<Reply, NimError> {
+    let resource = object(world, host, name)?;
+    let listing = match resource.object_type.as_str() {
+        "spot" => super::filesets::lslpp_lines(
+            &super::filesets::resource_level(&resource),
+            &resource,
+            super::filesets::FILESETS,
+        ),
+        "lpp_source" => {
+            super::filesets::installp_lines(&super::filesets::resource_level(&resource), &resource)
+        }
+        _ => return Err(msg::bad_operation("showres", name)),
+    };
+    Ok(Reply::default().then(Duration::from_secs(2), Stream::Stdout, listing))
+}
+
+/// `nim -o remove OBJECT`: drops the object; a machine with resources allocated stays.
+fn remove(world: &mut World, host: &str, name: &str) -> Result<Duration, NimError> {
+    let master = nim_host(world, host).ok_or_else(|| msg::no_object("nim", name))?;
+    let found = master
+        .object(name)
+        .cloned()
+        .ok_or_else(|| msg::no_object("nim", name))?;
+    if found.name == "master" {
+        return Err(msg::bad_operation("remove", name));
+    }
+    if found.is_machine() && !allocations(master, &found).is_empty() {
+        return Err(msg::resources_allocated(name));
+    }
+    let after = Duration::from_secs(1);
+    later(world, host, name, after, |h, name| {
+        h.objects.retain(|o| o.name != name);
+    });
+    Ok(after)
 }

@@ -15,6 +15,8 @@ const CLASS: &str = "NIM class";
 const TYPE: &str = "NIM object type";
 const ALTERNATE: &str = "alternate master object name";
 const OLD_MASTER: &str = "NIM master object name";
+const RESOURCE: &str = "NIM resource name";
+const PATH: &str = "path";
 
 /// `lsnim`: every object as `name class type` (docs/formats.md, "NIM: lsnim").
 pub fn lsnim() -> RemoteCommand {
@@ -43,6 +45,68 @@ pub fn lsnim_class(class: &NimClass) -> Built {
 /// (docs/formats.md, "NIM: other lsnim forms").
 pub fn lsnim_type(object_type: &str) -> Built {
     read("lsnim").option("-t", TYPE, object_type)
+}
+
+/// `lsnim -a ATTR ... NAME`: a stanza with only those attributes, e.g. a stuck client's
+/// `Cstate` and `info` sampled twice (docs/formats.md, "NIM: other lsnim forms";
+/// docs/procedures.md, "NIM reset").
+pub fn lsnim_attributes(object: &str, attributes: &[&'static str]) -> Built {
+    let mut command = read("lsnim");
+    for attribute in attributes {
+        command = command.flags(&["-a", attribute]);
+    }
+    command.name(OBJECT, object)
+}
+
+/// `nim -o showlog CLIENT`: the client's install, boot or customization log; a log that
+/// grows means the client is still working (docs/procedures.md, "NIM reset").
+pub fn nim_showlog(client: &str) -> Built {
+    read("nim").flags(&["-o", "showlog"]).name(CLIENT, client)
+}
+
+/// `nim -o showres -a lslpp_flags=Lc SPOT`: the filesets in a SPOT, colon-separated
+/// (docs/formats.md, "NIM: nim -o").
+pub fn nim_showres_spot(spot: &str) -> Built {
+    read("nim")
+        .flags(&["-o", "showres", "-a", "lslpp_flags=Lc"])
+        .name(RESOURCE, spot)
+}
+
+/// `nim -o showres -a installp_flags=L LPP_SOURCE`: the filesets in an lpp_source,
+/// colon-separated (docs/formats.md, "NIM: nim -o").
+pub fn nim_showres_lpp(lpp_source: &str) -> Built {
+    read("nim")
+        .flags(&["-o", "showres", "-a", "installp_flags=L"])
+        .name(RESOURCE, lpp_source)
+}
+
+/// `lslpp -Lc FILESET ...` on the master: the levels of its own filesets
+/// (docs/procedures.md, "nimadm pre-flight").
+pub fn lslpp_levels(filesets: &[&'static str]) -> RemoteCommand {
+    read("lslpp").flag("-Lc").flags(filesets)
+}
+
+/// `df -k [PATH ...]`: mounted file systems with their free space, in 1024-byte blocks;
+/// with paths, the file system each is on (docs/procedures.md, "NIM alternate master").
+pub fn df_k(paths: &[&str]) -> Built {
+    read("df").flag("-k").names(PATH, paths)
+}
+
+/// `ls -d PATH ...`: which of the paths exist (docs/procedures.md, "NIM alternate
+/// master").
+pub fn ls_d(paths: &[&str]) -> Built {
+    read("ls").flag("-d").names(PATH, paths)
+}
+
+/// `du -sk PATH ...`: what each path holds, in kilobytes (docs/procedures.md, "NIM
+/// alternate master").
+pub fn du_sk(paths: &[&str]) -> Built {
+    read("du").flag("-sk").names(PATH, paths)
+}
+
+/// `lsvg`: the master's volume groups, for nimadm's cache (`-j`).
+pub fn lsvg_list() -> RemoteCommand {
+    read("lsvg")
 }
 
 /// `nim [-F] -o reset CLIENT`: put a stuck machine back to `ready for a NIM operation`;
@@ -120,18 +184,40 @@ pub enum ClientCommand {
     ListBosInst,
     /// `rm -r /bos_inst`: removes that leftover directory.
     RemoveBosInst,
+    /// `cat /etc/niminfo`: the master the client itself obeys.
+    NimInfo,
+    /// `mount`: nothing may be mounted on `/bos_inst` (a standby instance in use).
+    Mounts,
+    /// `lsvg -l rootvg`: no `bos_*` logical volumes (a standby instance), `hd*` open.
+    RootvgVolumes,
+    /// `lsvg rootvg`: what rootvg uses, which the target disk must hold.
+    Rootvg,
+    /// `lspv`: the disks and their volume groups (`None` when free).
+    Disks,
+    /// `bootinfo -s hdiskN`: the size of disk `hdiskN` in MB; only the number is given,
+    /// so no other word can reach the client's shell.
+    DiskSize(u32),
 }
 
 impl ClientCommand {
     /// The words run on the client.
-    pub fn words(self) -> &'static [&'static str] {
-        match self {
+    pub fn words(self) -> Vec<String> {
+        let fixed: &[&str] = match self {
             ClientCommand::Hostname => &["hostname"],
             ClientCommand::OsLevel => &["oslevel", "-s"],
             ClientCommand::NimshStatus => &["lssrc", "-s", "nimsh"],
             ClientCommand::ListBosInst => &["ls", "-d", "/bos_inst"],
             ClientCommand::RemoveBosInst => &["rm", "-r", "/bos_inst"],
-        }
+            ClientCommand::NimInfo => &["cat", "/etc/niminfo"],
+            ClientCommand::Mounts => &["mount"],
+            ClientCommand::RootvgVolumes => &["lsvg", "-l", "rootvg"],
+            ClientCommand::Rootvg => &["lsvg", "rootvg"],
+            ClientCommand::Disks => &["lspv"],
+            ClientCommand::DiskSize(disk) => {
+                return vec!["bootinfo".into(), "-s".into(), format!("hdisk{disk}")]
+            }
+        };
+        fixed.iter().map(|word| word.to_string()).collect()
     }
 }
 
@@ -144,7 +230,12 @@ pub fn c_rsh(client: &str, command: ClientCommand) -> Built {
         ClientCommand::RemoveBosInst => change(C_RSH),
         _ => read(C_RSH),
     };
-    Ok(base.name(CLIENT, client)?.flags(command.words()))
+    command
+        .words()
+        .into_iter()
+        .try_fold(base.name(CLIENT, client)?, |built, word| {
+            built.arg("client command word", word)
+        })
 }
 
 fn read(program: &'static str) -> RemoteCommand {

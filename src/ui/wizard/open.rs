@@ -9,11 +9,11 @@ use crate::refresh::SourceSnapshot;
 use crate::wizard::view::SystemRef;
 use crate::wizard::{
     self, remote_restart, wpar_recovery, CleanupChoices, Disruptive, EstateView, FirmwareChoices,
-    NimSyncChoices, RemoteRestartChoices,
+    RemoteRestartChoices,
 };
 
 use super::{
-    Choice, ChoiceValue, FactsQuery, Fit, PartitionChoice, Stage, TargetChoice, Wizard, WizardKind,
+    Choice, ChoiceValue, Facts, Fit, PartitionChoice, Stage, TargetChoice, Wizard, WizardKind,
 };
 use crate::ui::app::App;
 use crate::ui::keymap::KeyAction;
@@ -56,14 +56,14 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
                     cstate_words(object)
                 ));
             }
-            Ok(plan_now(
+            Ok(nim_wizard(
                 kind.clone(),
                 format!("Reset NIM client {client} ({master})"),
                 vec![format!(
-                    "{client} is {}: reset it, deallocate its resources, verify it is ready",
+                    "{client} is {}: sample it twice to prove it stuck, then reset it, deallocate its resources, verify it is ready",
                     cstate_words(object)
                 )],
-                wizard::nim_reset(all, master, client),
+                all,
             ))
         }
         WizardKind::NimSync { alternate: Some(name), master }
@@ -74,30 +74,23 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
                 "{name} is not a NIM master: select the master object of {master} (or its alternate_master object)"
             ))
         }
-        WizardKind::NimSync { master, alternate } => Ok(plan_now(
+        WizardKind::NimSync { master, alternate } => Ok(nim_wizard(
             kind.clone(),
             format!("Sync NIM master {master} to its alternate"),
             vec![format!(
-                "nim -o sync on {master}: its database and resources are replicated to {}",
+                "nim -o sync on {master}: its database and resources are replicated to {}, once {master} is shown to control the clients and the resources' file systems exist there",
                 alternate.as_deref().unwrap_or("its alternate master")
             )],
-            wizard::nim_sync(
-                all,
-                master,
-                &NimSyncChoices {
-                    alternate: alternate.clone(),
-                    reset_clients: false,
-                },
-            ),
+            all,
         )),
-        WizardKind::NimTakeover { master, from } => Ok(plan_now(
+        WizardKind::NimTakeover { master, from } => Ok(nim_wizard(
             kind.clone(),
             format!("Takeover on NIM master {master}"),
             vec![format!(
-                "nim -o takeover on {master}: it takes over the clients of {}",
+                "nim -o takeover on {master}: it takes over the clients of {}, once that master is shown (or attested) down",
                 from.as_deref().unwrap_or("the other master")
             )],
-            wizard::nim_takeover(all, master, from.as_deref()),
+            all,
         )),
         WizardKind::NimadmPreflight { master, client } => {
             let object = nim_object(app, master, client)?;
@@ -107,20 +100,15 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
                     object.object_type
                 ));
             }
-            let mut wizard = Wizard::new(
+            Ok(nim_wizard(
                 kind.clone(),
                 format!("nimadm pre-flight of {client} ({master})"),
-                Stage::Plan,
-            );
-            wizard.about = vec![format!(
-                "{client} is {}: check it is ready and reachable, remove a leftover /bos_inst",
-                cstate_words(object)
-            )];
-            wizard.reading = Some(FactsQuery::Nimadm {
-                master: master.clone(),
-                client: client.clone(),
-            });
-            Ok(wizard)
+                vec![format!(
+                    "{client} is {}: check levels, filesets, disk, cache and remote execution, and remove /bos_inst only if it is a leftover",
+                    cstate_words(object)
+                )],
+                all,
+            ))
         }
         WizardKind::RemoteRestart { hmc, system } => open_remote_restart(view, hmc, system),
         WizardKind::Relocate { hmc, system, lpar } => open_relocate(view, hmc, system, lpar),
@@ -463,6 +451,22 @@ fn targets<'a>(
 }
 
 /// A wizard whose plan is built as it opens (nothing to choose first).
+/// A NIM wizard on its plan screen: reading its facts first when it needs any (the
+/// plan is built when they are in), else planned at once.
+fn nim_wizard(kind: WizardKind, title: String, about: Vec<String>, view: EstateView<'_>) -> Wizard {
+    let mut wizard = Wizard::new(kind, title, Stage::Plan);
+    wizard.about = about;
+    let query = wizard
+        .request()
+        .and_then(|request| Ok((request.facts_query(view)?, request)));
+    match query {
+        Ok((Some(query), _)) => wizard.reading = Some(query),
+        Ok((None, request)) => wizard.plan = Some(request.build(view, &Facts::None)),
+        Err(error) => wizard.plan = Some(Err(error)),
+    }
+    wizard
+}
+
 fn plan_now(
     kind: WizardKind,
     title: String,

@@ -4,8 +4,8 @@
 use super::{ChoiceValue, Wizard, WizardKind};
 use crate::wizard::catalogue::Request;
 use crate::wizard::{
-    CleanupChoices, Disruptive, FirmwareChoices, FirmwareRepo, NimSyncChoices, PlanError,
-    RemoteRestartChoices, WparMoveChoices, WparRecoveryChoices,
+    CleanupChoices, Disruptive, FirmwareChoices, FirmwareRepo, NimSyncChoices, NimadmChoices,
+    PlanError, RemoteRestartChoices, WparMoveChoices, WparRecoveryChoices,
 };
 
 impl Wizard {
@@ -109,6 +109,7 @@ impl Wizard {
             WizardKind::NimadmPreflight { master, client } => Request::NimadmPreflight {
                 master: master.clone(),
                 client: client.clone(),
+                choices: NimadmChoices::default(),
             },
             WizardKind::Recovery => {
                 return Err(PlanError::invalid(
