@@ -12,8 +12,8 @@
 //! stands behind it: its `bos_*` logical volumes in rootvg, mounted under `/bos_inst`
 //! (the standby shell), or booted (the `bos_*` volumes are the open ones, `hd*`
 //! closed). `rm -r` of a mounted standby fails busy; `multibos -R` removes a standby
-//! that is neither mounted nor booted and, as the published report of the phase-11
-//! failure warns, leaves `/bos_inst` behind. The wording of the `multibos`, `rm`
+//! that is neither mounted nor booted and, as docs/formats.md, "NIM: nimadm", warns,
+//! leaves `/bos_inst` behind. The wording of the `multibos`, `rm`
 //! (busy) and `bootinfo` errors is the simulator's own.
 //!
 //! As with the real c_rsh the remote exit status is not passed back: c_rsh exits 0 once

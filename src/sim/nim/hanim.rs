@@ -26,8 +26,8 @@
 //!
 //! Replicated files land on the alternate's file system that holds their location
 //! (the `master` object's simulator-only `filesystems`): without a file system mounted
-//! there they land in `/`, as IBM's technote warns, and when they do not fit the copy
-//! fails, the file system is left full and the resource is dropped.
+//! there they land in `/` (docs/formats.md, "NIM: alternate master"), and when they do
+//! not fit the copy fails, the file system is left full and the resource is dropped.
 
 use super::ops::{allocations, READY};
 use super::{failure, host_by_reference, msg, nim_host, nim_host_mut, reachable};

@@ -54,8 +54,8 @@ pub fn no_object(cmd: &str, name: &str) -> NimError {
 /// `0042-378 m_lslpp: The current master for ...` **\[ref\]** for `lslpp` (IBM's
 /// alternate-master technote, wrapped as there; docs/formats.md, "NIM: messages"); the
 /// same text for the other operations on a client (`m_reset`, `m_showlog` ...), naming
-/// the operation, is **\[chosen\]**: the technote says a master that does not control a
-/// client can run no operation on it.
+/// the operation, is **\[chosen\]**: a master that does not control a client can run no
+/// operation on it (docs/procedures.md, "NIM reset", step 5).
 pub fn not_current_master(operation: &str, client: &str, current: &str) -> NimError {
     let (method, executed) = match operation {
         "lslpp" => (
@@ -101,8 +101,8 @@ pub fn takeover_unreachable(client: &str) -> Vec<String> {
 }
 
 /// A replicated resource that does not fit in the file system it lands on
-/// **\[chosen\]**: IBM's technote warns that replication fills `/` when the resource's
-/// file system is missing, without showing the error.
+/// **\[chosen\]**: replication fills `/` when the resource's file system is missing
+/// (docs/procedures.md, "NIM alternate master", step 3); no source shows the error.
 pub fn replicate_no_space(resource: &str, location: &str, mount: &str) -> Vec<String> {
     vec![
         format!("cp: {location}: There is not enough space in the file system."),

@@ -8,7 +8,7 @@
 //! missing on the master or in the SPOT, or at another level; a target disk that holds a
 //! volume group (`0505-126`) or is too small; a cache volume group (`-j`) that does not
 //! exist or has no room. A client with `/bos_inst` (a leftover or a standby instance)
-//! fails in phase 11 exactly as the published report shows (`0505-218`, then
+//! fails in phase 11 as docs/formats.md, "NIM: nimadm", shows (`0505-218`, then
 //! `0505-187`, the cleanup and the boot list reset); otherwise the target disk ends as
 //! `altinst_rootvg`. `nimadm -C -c CLIENT -s SPOT` cleans up and succeeds. Texts other
 //! than `0505-126`, `0505-158`, `0505-187`, `0505-218` and the phase banners are the
