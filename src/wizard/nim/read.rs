@@ -4,7 +4,9 @@
 //!
 //! The line sent is `echo MARK0; CMD0; sleep N; echo MARK1; CMD1; ...`: every command is
 //! a read (anything else is refused before sending), each one's stdout is cut out by
-//! its marker, and the stderr of the whole call is kept for the reasons.
+//! its marker, and the stderr of the whole call is kept for the reasons. The markers
+//! carry a random number drawn for the call, so no text a host prints (an object's
+//! `info`, a log line) can pass for one.
 
 use std::time::Duration;
 
@@ -14,8 +16,8 @@ use crate::sources::RemoteCommand;
 
 use super::super::PlanError;
 
-/// The marker line written before each command's output.
-const MARK: &str = "powerdeck-read-part-";
+/// The start of the marker line written before each command's output.
+const MARK: &str = "powerdeck-read-";
 
 /// One part of a chained read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,7 @@ pub async fn chained<E: Exec>(
     host: &str,
     parts: &[Part],
 ) -> Result<Result<Chained, NoAnswer>, PlanError> {
+    let mark = format!("{MARK}{:016x}-", rand::random::<u64>());
     let mut line = Vec::new();
     let mut reads = 0;
     for part in parts {
@@ -68,7 +71,7 @@ pub async fn chained<E: Exec>(
                         command.line()
                     )));
                 }
-                line.push(format!("echo {MARK}{reads}"));
+                line.push(format!("echo {mark}{reads}"));
                 line.push(command.line());
                 reads += 1;
             }
@@ -89,7 +92,7 @@ pub async fn chained<E: Exec>(
     for text in output.stdout.lines() {
         if let Some(index) = text
             .trim()
-            .strip_prefix(MARK)
+            .strip_prefix(mark.as_str())
             .and_then(|n| n.parse::<usize>().ok())
         {
             current = Some(index);
@@ -115,4 +118,60 @@ pub async fn chained_or_cannot_tell<E: Exec>(
     chained(exec, host, parts)
         .await?
         .map_err(|no| PlanError::cannot_tell(format!("{host} did not answer: {}", no.message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::{CommandOutput, ExecError};
+    use crate::sources::nim::commands as nim;
+
+    /// Answers like a shell would: each `echo` prints its word, every other command
+    /// prints a line that looks like a marker of the wrong call, then `out`.
+    struct Shell {
+        out: &'static str,
+    }
+
+    impl Exec for Shell {
+        async fn exec(&self, _host: &str, line: String) -> Result<CommandOutput, ExecError> {
+            let mut stdout = String::new();
+            for command in line.split("; ") {
+                match command.strip_prefix("echo ") {
+                    Some(word) => stdout.push_str(&format!("{word}\n")),
+                    None if command.starts_with("sleep ") => {}
+                    None => stdout.push_str(&format!("{MARK}0000000000000000-1\n{}", self.out)),
+                }
+            }
+            Ok(CommandOutput::new(stdout, "", 0))
+        }
+    }
+
+    #[tokio::test]
+    async fn each_read_gets_its_own_output_and_no_printed_text_passes_for_a_marker() {
+        let shell = Shell { out: "seen\n" };
+        let read = chained(
+            &shell,
+            "nim01",
+            &[
+                Part::Read(nim::lsnim()),
+                Part::Pause(Duration::from_secs(60)),
+                Part::Read(nim::lsnim()),
+            ],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(read.stdout.len(), 2);
+        for at in 0..2 {
+            assert_eq!(
+                read.out(at),
+                format!("{MARK}0000000000000000-1\nseen\n"),
+                "the fake marker stays in the output it was printed in"
+            );
+        }
+        let change = nim::nim_reset("c1", true).unwrap();
+        assert!(chained(&shell, "nim01", &[Part::Read(change)])
+            .await
+            .is_err());
+    }
 }
