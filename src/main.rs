@@ -5,7 +5,15 @@ mod cli;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let args = cli::Cli::parse();
+    // A usage error exits 1 (README.md, "Using it"): clap's own 2 would read as "a
+    // source failed" or "not covered" to a script.
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(error) => {
+            let _ = error.print();
+            return std::process::ExitCode::from(u8::from(error.use_stderr()));
+        }
+    };
     if let Err(error) = color_eyre::install() {
         eprintln!("powerdeck: {error}");
     }

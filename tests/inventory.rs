@@ -42,7 +42,7 @@ fn demo_inventory_has_every_object_kind() {
         .iter()
         .all(|s| s["status"] == "ok" && s["error"].is_null() && s["fetched_at"].is_string()));
     assert_eq!(count(&json, "systems"), 7);
-    assert_eq!(count(&json, "lpars"), 58);
+    assert_eq!(count(&json, "lpars"), 62);
     assert!(count(&json, "rspool_devices") >= 1);
     assert_eq!(count(&json, "wpars"), 8);
     assert_eq!(count(&json, "nim_objects"), 45);

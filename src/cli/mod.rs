@@ -5,6 +5,7 @@ mod inventory;
 mod logging;
 mod passphrase;
 mod plan;
+mod readiness;
 mod setup;
 mod sim;
 
@@ -53,6 +54,9 @@ pub enum Command {
     /// Print a wizard's plan as a shell script, without running anything.
     #[command(subcommand)]
     Plan(plan::PlanArgs),
+    /// Remote restart what-if: where each system's partitions would restart if it failed
+    /// now, and why some would not (exit 2 if a system is not covered).
+    Readiness(readiness::ReadinessArgs),
     /// Serve a simulated estate over SSH (HMCs, AIX globals, NIM masters).
     Sim(sim::SimArgs),
 }
@@ -78,6 +82,10 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Inventory(args)) => runtime.block_on(async {
             let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
             inventory::run(&setup, &args).await
+        }),
+        Some(Command::Readiness(args)) => runtime.block_on(async {
+            let setup = setup::load(cli.config.as_deref(), cli.demo).await?;
+            readiness::run(&setup, &args).await
         }),
         None => runtime.block_on(async {
             let setup = setup::load(cli.config.as_deref(), cli.demo).await?;

@@ -10,6 +10,7 @@ pub mod firmware;
 pub mod journal;
 pub mod nim;
 pub mod plan;
+pub mod readiness;
 pub mod relocate;
 pub mod remote_restart;
 pub mod view;
