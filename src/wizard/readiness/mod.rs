@@ -65,12 +65,20 @@ impl Reason {
 pub enum Verdict {
     /// It would be restarted on `target`, taking this much there.
     Ready {
+        /// The target system, as `-m` names it.
         target: String,
+        /// Desired memory of its profile, MB.
         memory_mb: u64,
+        /// Desired processing units of its profile.
         proc_units: f64,
     },
     /// It would stay down.
-    NotReady { reason: Reason, detail: String },
+    NotReady {
+        /// Why, as a contract word.
+        reason: Reason,
+        /// Why, for the operator: what was found and what to fix.
+        detail: String,
+    },
 }
 
 impl Verdict {
@@ -85,9 +93,11 @@ impl Verdict {
 /// One partition that would need a restart, and its verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartitionReadiness {
+    /// The partition.
     pub name: String,
     /// `lpar_avail_priority`, or the HMC's default when it did not list one.
     pub priority: u8,
+    /// Its target, or why it has none.
     pub verdict: Verdict,
 }
 
@@ -127,8 +137,11 @@ impl Serialize for PartitionReadiness {
 /// One managed system as if it failed now.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SystemReadiness {
+    /// The HMC that manages it.
     pub hmc: String,
+    /// The managed system.
     pub name: String,
+    /// Its state now (a failed one is judged too: its partitions wait for a restart).
     pub state: SystemState,
     /// Every listed partition is ready, and the list is complete.
     pub covered: bool,
@@ -149,13 +162,16 @@ impl SystemReadiness {
 /// An HMC that could not be read at all: its systems cannot be judged.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnreadSource {
+    /// The HMC.
     pub name: String,
+    /// Why it could not be read.
     pub error: String,
 }
 
 /// The what-if for the whole estate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Readiness {
+    /// Every managed system of every HMC that was read, in the HMCs' order.
     pub systems: Vec<SystemReadiness>,
     /// HMCs with no data: nothing about their systems is known.
     pub unread_sources: Vec<UnreadSource>,
