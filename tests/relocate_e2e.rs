@@ -44,6 +44,7 @@ lpars = [
   { name = "big9", id = 5, rmc_ipaddr = "10.0.1.5", memory_mb = 65536, proc_units = 0.5, compat_mode = "POWER9" },
   { name = "slow9", id = 6, rmc_ipaddr = "10.0.1.6", memory_mb = 40960, proc_units = 0.5, compat_mode = "POWER9" },
   { name = "flaky9", id = 7, rmc_ipaddr = "10.0.1.7", memory_mb = 8192, proc_units = 0.5, compat_mode = "POWER9", fail_migration = true },
+  { name = "flaky40", id = 8, rmc_ipaddr = "10.0.1.8", memory_mb = 40960, proc_units = 0.5, compat_mode = "POWER9", fail_migration = true },
 ]
 
 [[hmc.systems]]
@@ -103,7 +104,11 @@ firmware = { ecnumber = "01VL950", activated_level = 150, installed_level = 150,
 "#;
 
 async fn lab(speed: f64) -> SshLab {
-    SshLab::start(Estate::from_toml(ESTATE, "relocation estate").unwrap(), speed).await
+    SshLab::start(
+        Estate::from_toml(ESTATE, "relocation estate").unwrap(),
+        speed,
+    )
+    .await
 }
 
 fn executor(lab: &SshLab) -> Executor<SshTransport> {
@@ -228,7 +233,10 @@ async fn refused_before_validating_as_the_hmc_would_refuse() {
     // Processor mode: POWER10 mode cannot land on a POWER9, and the HMC agrees.
     let (kind, reason) = kind_and_reason(plan(&lab, &before, "native").await);
     assert_eq!(kind, PlanErrorKind::Refused);
-    assert!(reason.contains("current processor compatibility mode of native is POWER10"), "{reason}");
+    assert!(
+        reason.contains("current processor compatibility mode of native is POWER10"),
+        "{reason}"
+    );
     let hmc = |line: &str| {
         let transport = lab.transport.clone();
         let line = line.to_string();
@@ -274,7 +282,12 @@ async fn a_failed_move_offers_recovery_only_then_recovers() {
     let plan = plan(&lab, &before, "flaky9").await.unwrap();
     let migrate = step_of(&plan, "migrlpar -o m");
     let (summary, _) = run(&lab, &plan).await;
-    assert_eq!(summary.halted_at, Some(migrate), "{}", summary.describe(&plan));
+    assert_eq!(
+        summary.halted_at,
+        Some(migrate),
+        "{}",
+        summary.describe(&plan)
+    );
     assert!(matches!(
         summary.ran.iter().find(|(i, _)| *i == migrate).map(|(_, o)| o),
         Some(StepOutcome::Failed(why)) if why.contains("HSCLA610")
@@ -307,6 +320,7 @@ async fn a_failed_move_offers_recovery_only_then_recovers() {
 /// Drops every connection to the HMC shortly after the migrate step starts, then mends
 /// it: the move goes on in the HMC meanwhile.
 async fn dropped_mid_move(lab: &SshLab, plan: &Plan) -> RunSummary {
+    let lpar = plan.confirm_name.clone();
     let migrate = step_of(plan, "migrlpar -o m");
     let (tx, mut rx) = mpsc::channel(4096);
     let world = lab.sim.simulator.world.clone();
@@ -325,23 +339,56 @@ async fn dropped_mid_move(lab: &SshLab, plan: &Plan) -> RunSummary {
         .execute(plan, 0, &plan.confirm_name, Vec::new(), tx)
         .await;
     breaker.await.unwrap();
-    assert_eq!(summary.halted_at, Some(migrate), "{}", summary.describe(plan));
+    assert_eq!(
+        summary.halted_at,
+        Some(migrate),
+        "{}",
+        summary.describe(plan)
+    );
     assert!(matches!(
-        summary.ran.iter().find(|(i, _)| *i == migrate).map(|(_, o)| o),
+        summary
+            .ran
+            .iter()
+            .find(|(i, _)| *i == migrate)
+            .map(|(_, o)| o),
         Some(StepOutcome::Interrupted { sent: true, .. })
     ));
     let (first, text) = &summary.reread[0];
     assert!(first.contains("lslparmigr -r lpar -m p10"), "{first}");
-    assert!(text.contains("slow9,Migration In Progress,"), "{text}");
-    let labels: Vec<&str> = summary.offers.iter().map(|b| b.label.as_str()).collect();
+    assert!(
+        text.contains(&format!("{lpar},Migration In Progress,")),
+        "{text}"
+    );
+    let labels: Vec<String> = summary.offers.iter().map(|b| b.label.clone()).collect();
     assert_eq!(
         labels,
         [
-            "keep watching the move of slow9",
-            "stop the move of slow9 (migrlpar -o s), then recover it (migrlpar -o r) once the HMC says it no longer runs",
+            format!("keep watching the move of {lpar}"),
+            format!("stop the move of {lpar} (migrlpar -o s), then recover it (migrlpar -o r) once the HMC says it no longer runs"),
         ]
     );
     summary
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_move_that_then_fails_halts_at_once_and_offers_recovery() {
+    let lab = lab(20.0).await;
+    let before = lab.refresh().await;
+    let plan = plan(&lab, &before, "flaky40").await.unwrap();
+    let summary = dropped_mid_move(&lab, &plan).await;
+    let watch = offer_plan(&plan, &summary.offers[0]);
+    let started = std::time::Instant::now();
+    let (watched, _) = run(&lab, &watch).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "no long wait for an arrival that cannot come"
+    );
+    assert_eq!(watched.halted_at, Some(1), "{}", watched.describe(&watch));
+    let labels: Vec<&str> = watched.offers.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["recover flaky40 (migrlpar -o r): its move stopped or failed"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,7 +401,10 @@ async fn a_dropped_connection_mid_move_offers_watching_then_it_arrives() {
     assert!(!watch.changes_anything(), "watching changes nothing");
     let (watched, polled) = run(&lab, &watch).await;
     assert!(watched.completed(), "{}", watched.describe(&watch));
-    assert!(polled.iter().any(|(_, seen)| seen.contains("GB sent (")), "{polled:?}");
+    assert!(
+        polled.iter().any(|(_, seen)| seen.contains("GB sent (")),
+        "{polled:?}"
+    );
     let after = lab.refresh().await;
     assert_eq!(
         whereabouts(&after, "slow9"),
@@ -385,11 +435,19 @@ async fn a_dropped_connection_mid_move_offers_stopping_then_recovers_once_it_sto
 async fn failed_systems_still_show_their_firmware_and_reference_code() {
     let lab = lab(1.0).await;
     let snapshots = lab.refresh().await;
-    assert_eq!(snapshots[0].status, SourceStatus::Ok, "{:?}", snapshots[0].problems);
+    assert_eq!(
+        snapshots[0].status,
+        SourceStatus::Ok,
+        "{:?}",
+        snapshots[0].problems
+    );
     let shown = |name: &str| {
         let data = system(&snapshots, name);
         (
-            data.system.firmware.as_ref().and_then(|f| f.activated_level),
+            data.system
+                .firmware
+                .as_ref()
+                .and_then(|f| f.activated_level),
             data.system
                 .reference_code
                 .as_ref()
@@ -405,7 +463,10 @@ async fn failed_systems_still_show_their_firmware_and_reference_code() {
     assert_eq!(shown("unreachable"), (None, None));
     // A running system shows its firmware; its reference code says nothing.
     assert_eq!(shown("p9"), (Some(161), None));
-    assert_eq!(system(&snapshots, "crashed").system.state, SystemState::Error);
+    assert_eq!(
+        system(&snapshots, "crashed").system.state,
+        SystemState::Error
+    );
     let code = system(&snapshots, "crashed")
         .system
         .reference_code

@@ -60,7 +60,10 @@ fn estate() -> Vec<SourceSnapshot> {
     });
     p10.lpars[6].migration_state = Some(MigrationState::InProgress);
     p10.lpars[7].migration_state = Some(MigrationState::Failed);
-    let p9 = system(&format!("name=p9-b,serial_num=7800002,{P9}"), "No results were found.\n");
+    let p9 = system(
+        &format!("name=p9-b,serial_num=7800002,{P9}"),
+        "No results were found.\n",
+    );
     let p9_active_only = system(
         "name=p9-c,type_model=9009-42A,serial_num=7800003,state=Operating,active_lpar_mobility_capable=1,inactive_lpar_mobility_capable=0,\"lpar_proc_compat_modes=default,POWER8,POWER9\"",
         "No results were found.\n",
@@ -342,7 +345,9 @@ fn the_script_follows_the_move_and_shows_the_ladder() {
     assert!(script.contains(
         "#    repeat until p9mode is Not Migrating (at most 7200 s)\nLANG=C lslparmigr -r lpar -m p9-b --filter lpar_names=p9mode -F name,migration_state,bytes_transmitted,bytes_remaining\n"
     ), "{script}");
-    assert!(script.contains(&format!("#    if it fails, first re-read on hmc01: {progress}")));
+    assert!(script.contains(&format!(
+        "#    if it fails, first re-read on hmc01: {progress}"
+    )));
     assert!(script.contains(
         "#      then, when p9mode is Migration Starting or Migration In Progress, offered: keep watching the move of p9mode\n"
     ));
@@ -374,7 +379,10 @@ fn recovery_is_never_offered_for_a_move_in_progress() {
                 assert!(running, "{}", branch.label);
             }
             // After a stop, the HMC must say the move no longer runs before -o r.
-            if let Some(Condition::Migration { states, or_gone, .. }) = &step.until {
+            if let Some(Condition::Migration {
+                states, or_gone, ..
+            }) = &step.until
+            {
                 if step.kind == StepKind::Wait
                     && !states.contains(&MigrationState::InProgress)
                     && *or_gone
@@ -445,10 +453,16 @@ async fn offered(probe: &str) -> (Vec<String>, String) {
         .position(|s| s.line().contains("migrlpar -o m"))
         .unwrap();
     assert_eq!(summary.halted_at, Some(migrate));
-    assert!(matches!(summary.ran.last(), Some((_, StepOutcome::Failed(_)))));
+    assert!(matches!(
+        summary.ran.last(),
+        Some((_, StepOutcome::Failed(_)))
+    ));
     assert!(summary.recovery.is_empty());
     let calls = exec.calls.lock().unwrap().clone();
-    let after = calls.iter().position(|c| c.contains("migrlpar -o m")).unwrap();
+    let after = calls
+        .iter()
+        .position(|c| c.contains("migrlpar -o m"))
+        .unwrap();
     assert!(
         calls[after + 1].contains("bytes_transmitted"),
         "lslparmigr is re-read first: {calls:?}"
@@ -480,7 +494,10 @@ async fn the_re_read_state_decides_what_is_offered() {
     let (stopped, _) = offered("p9mode,Migration Stopped,0,4294967296\n").await;
     assert_eq!(stopped, failed);
     let (gone, _) = offered("No results were found.\n").await;
-    assert_eq!(gone, ["p9mode has left p10-a: follow it to its end on p9-b"]);
+    assert_eq!(
+        gone,
+        ["p9mode has left p10-a: follow it to its end on p9-b"]
+    );
     let (idle, _) = offered("p9mode,Not Migrating,,\n").await;
     assert!(idle.is_empty(), "{idle:?}");
 }

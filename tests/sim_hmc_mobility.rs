@@ -169,17 +169,31 @@ fn a_move_beyond_either_systems_limit_is_refused() {
     ok(&mut world, "migrlpar -o m -m p10 -t p9b -p mode9b");
     wait(&mut world, 1);
     let text = refused(&mut world, "migrlpar -o v -m p9c -t p9b -p x9", "HSCLA617");
-    assert!(text.starts_with("HSCLA617 The managed system p9b already"), "{text}");
+    assert!(
+        text.starts_with("HSCLA617 The managed system p9b already"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_preferred_processor_mode_must_be_supported_by_the_target() {
     let mut world = world();
     // Running in POWER10 mode: the current mode is refused first.
-    let text = refused(&mut world, "migrlpar -o v -m p10 -t p9 -p native", "HSCLA613");
-    assert!(text.contains("runs in the POWER10 processor compatibility mode"), "{text}");
+    let text = refused(
+        &mut world,
+        "migrlpar -o v -m p10 -t p9 -p native",
+        "HSCLA613",
+    );
+    assert!(
+        text.contains("runs in the POWER10 processor compatibility mode"),
+        "{text}"
+    );
     // Off, preferring POWER10: an inactive move is refused for its preferred mode.
-    let text = refused(&mut world, "migrlpar -o v -m p10 -t p9 -p off10", "HSCLA613");
+    let text = refused(
+        &mut world,
+        "migrlpar -o v -m p10 -t p9 -p off10",
+        "HSCLA613",
+    );
     assert_eq!(
         text,
         "HSCLA613 The preferred processor compatibility mode of the partition off10 is POWER10, which the destination managed system p9 does not support.\n"
@@ -229,9 +243,12 @@ fn lshwres_lpar_level_shows_what_each_partition_holds_now() {
         "No results were found.\n"
     );
     assert_eq!(
-        ok(&mut world, "lshwres -r mem -m p10 --level lpar -F lpar_name")
-            .lines()
-            .count(),
+        ok(
+            &mut world,
+            "lshwres -r mem -m p10 --level lpar -F lpar_name"
+        )
+        .lines()
+        .count(),
         6
     );
     refused(

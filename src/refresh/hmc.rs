@@ -101,7 +101,7 @@ pub async fn refresh<T: Exec>(transport: Arc<T>, source: &str) -> SourceSnapshot
 }
 
 /// What the HMC can read of a system in its state: the refresh asks for everything else
-/// and skips only what the state makes impossible (docs/procedures.md, "Refresh").
+/// and skips only what the state makes impossible (docs/formats.md, "HMC: system states").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Readable {
     /// Firmware levels (`lslic`): whenever the HMC knows the system's hardware, a failed

@@ -1,9 +1,11 @@
 //! Will the partitions fit? The target's free memory and processing units, and what each
-//! partition needs, read before a remote restart so the plan refuses at planning time
-//! rather than at the HMC's error half way through.
+//! partition needs, read before a remote restart or a relocation so the plan refuses at
+//! planning time rather than at the HMC's error half way through.
 //!
-//! The failed source cannot report what its partitions use now, so their sizes come from
-//! their profiles, which the HMC keeps (docs/procedures.md, "Remote restart").
+//! The failed source of a remote restart cannot report what its partitions use now, so
+//! their sizes come from their profiles, which the HMC keeps (docs/procedures.md, "Remote
+//! restart"). A partition that moves while it runs takes what it holds now, which its
+//! running source reports (docs/procedures.md, "Relocation").
 
 use crate::exec::{CommandOutput, Exec};
 use crate::sources::hmc::commands::{self, SystemResource};

@@ -618,6 +618,58 @@ mod tests {
     }
 
     #[test]
+    fn one_partitions_migration_and_its_progress() {
+        let command = hmc_commands::lslparmigr_lpar(
+            "p9",
+            &["a"],
+            &[
+                "name",
+                "migration_state",
+                "bytes_transmitted",
+                "bytes_remaining",
+            ],
+        )
+        .unwrap();
+        let failed_or_gone = Condition::Migration {
+            lpar: "a".into(),
+            states: vec![MigrationState::Failed],
+            or_gone: true,
+        };
+        let moving = out("a,Migration In Progress,1073741824,3221225472\n");
+        assert_eq!(holds(&failed_or_gone, &command, &moving), Ok(false));
+        assert_eq!(
+            observed(&failed_or_gone, &command, &moving),
+            "a is Migration In Progress: 1.0 GB of 4.0 GB sent (25 %)"
+        );
+        let failed = out("a,Migration Failed,1073741824,3221225472\n");
+        assert_eq!(holds(&failed_or_gone, &command, &failed), Ok(true));
+        let gone = out("No results were found.\n");
+        assert_eq!(holds(&failed_or_gone, &command, &gone), Ok(true));
+        assert_eq!(
+            observed(&failed_or_gone, &command, &gone),
+            "a is not listed"
+        );
+        let listed_only = Condition::Migration {
+            lpar: "a".into(),
+            states: vec![MigrationState::Failed],
+            or_gone: false,
+        };
+        assert_eq!(holds(&listed_only, &command, &gone), Ok(false));
+        let unknown = CommandOutput::new(
+            "HSCL8012 The partition a on managed system p9 could not be found.\n",
+            "",
+            1,
+        );
+        assert_eq!(holds(&failed_or_gone, &command, &unknown), Ok(true));
+        assert_eq!(holds(&listed_only, &command, &unknown), Ok(false));
+        let idle = out("a,Not Migrating,,\n");
+        assert_eq!(
+            observed(&listed_only, &command, &idle),
+            "a is Not Migrating"
+        );
+    }
+
+    #[test]
     fn wpar_states_and_absence() {
         let command = aix_commands::lswpar(&["w1"]).unwrap();
         let listed = out("w1:T:S:w1:/wpars/w1:no\n");

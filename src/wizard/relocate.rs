@@ -433,9 +433,10 @@ pub fn emit(checked: &Checked) -> Result<Plan, PlanError> {
         ),
     ];
     let mut notes = checked.notes.clone();
-    notes.push(format!(
+    notes.push(
         "if the move fails or the connection drops: lslparmigr is read again first; a move still running is watched or stopped (migrlpar -o s), and recovered (migrlpar -o r) only once the HMC says it no longer runs"
-    ));
+            .to_string(),
+    );
     Ok(Plan {
         wizard: "relocate",
         title: format!("Relocate {lpar} from {src} to {dst}"),

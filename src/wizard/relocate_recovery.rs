@@ -164,11 +164,21 @@ pub fn after_failure(checked: &Checked, depth: u32) -> Result<OnFailure, PlanErr
         steps.push(back_on_source()?);
         Ok(steps)
     };
-    let mut watch = vec![follow(
-        SETTLED,
-        MIGRATION_TIMEOUT,
-        format!("follow the move of {lpar} until it is no longer in progress (bytes sent and remaining meanwhile)"),
-    )?];
+    let mut watch = vec![
+        follow(
+            SETTLED,
+            MIGRATION_TIMEOUT,
+            format!("follow the move of {lpar} until it is no longer in progress (bytes sent and remaining meanwhile)"),
+        )?,
+        Step::new(
+            hmc,
+            StepKind::Check,
+            progress_read(hmc, src, lpar)?.command,
+            format!("the move completed: {lpar} has left {src} (a move that stopped or failed halts here)"),
+        )
+        .until(migrating(lpar, &[], true), Duration::ZERO)
+        .with_failure(again()?),
+    ];
     watch.extend(arrived()?);
     let mut stop = vec![
         migrlpar(
