@@ -18,7 +18,7 @@ use powerdeck::sim::Estate;
 use powerdeck::ssh::SshTransport;
 use powerdeck::wizard::catalogue::{self, Request};
 use powerdeck::wizard::{
-    Branch, EstateView, ExecEvent, Executor, Plan, PlanError, PlanErrorKind, RunSummary,
+    Branch, EstateView, ExecEvent, Executor, Journal, Plan, PlanError, PlanErrorKind, RunSummary,
     StepOutcome,
 };
 use tokio::sync::mpsc;
@@ -112,7 +112,8 @@ async fn lab(speed: f64) -> SshLab {
 }
 
 fn executor(lab: &SshLab) -> Executor<SshTransport> {
-    let mut executor = Executor::new(lab.transport.clone(), None, false);
+    let journal = Journal::open(&lab.sim.dir.join("journal.jsonl")).unwrap();
+    let mut executor = Executor::new(lab.transport.clone(), Some(journal), false);
     executor.poll_interval = Duration::from_millis(50);
     executor
 }
@@ -234,7 +235,7 @@ async fn refused_before_validating_as_the_hmc_would_refuse() {
     let (kind, reason) = kind_and_reason(plan(&lab, &before, "native").await);
     assert_eq!(kind, PlanErrorKind::Refused);
     assert!(
-        reason.contains("current processor compatibility mode of native is POWER10"),
+        reason.contains("native runs in POWER10 mode, which p9 does not support"),
         "{reason}"
     );
     let hmc = |line: &str| {

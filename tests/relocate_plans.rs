@@ -3,6 +3,7 @@
 //! with, and what the executor offers after a failure for each state `lslparmigr`
 //! re-reads (docs/procedures.md, "Relocation").
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -15,7 +16,7 @@ use powerdeck::wizard::capacity::PartitionSize;
 use powerdeck::wizard::relocate::check_choices;
 use powerdeck::wizard::relocate_facts::{MigrationSlots, Mobility, MoveCapacity};
 use powerdeck::wizard::{
-    relocate_with, Condition, EstateView, ExecEvent, Executor, OnFailure, Plan, PlanError,
+    relocate_with, Condition, EstateView, ExecEvent, Executor, Journal, OnFailure, Plan, PlanError,
     PlanErrorKind, RelocationFacts, StepKind, StepOutcome,
 };
 use tokio::sync::mpsc;
@@ -131,12 +132,12 @@ fn processor_modes_current_and_preferred_for_active_preferred_for_inactive() {
     refused(
         self::plan("native", "p9-b", &facts()),
         Refused,
-        "the current processor compatibility mode of native is POWER10, which p9-b does not support",
+        "native runs in POWER10 mode, which p9-b does not support (default, POWER7, POWER8, POWER9, POWER9_base): the current processor compatibility mode must be supported on the target",
     );
     refused(
         self::plan("prefers10", "p9-b", &facts()),
         Refused,
-        "the preferred processor compatibility mode of prefers10 is POWER10, which p9-b does not support",
+        "prefers10 prefers POWER10 mode, which p9-b does not support",
     );
     // An inactive move takes the preferred mode: the current one no longer matters.
     let inactive = RelocationFacts {
@@ -151,7 +152,7 @@ fn processor_modes_current_and_preferred_for_active_preferred_for_inactive() {
     refused(
         self::plan("off10", "p9-b", &inactive),
         Refused,
-        "the preferred processor compatibility mode of off10 is POWER10",
+        "off10 prefers POWER10 mode, which p9-b does not support",
     );
     // Modes the refresh did not read are left to the HMC's validation, and said so.
     let plan = self::plan("nomodes", "p9-b", &facts()).unwrap();
@@ -401,6 +402,18 @@ fn recovery_is_never_offered_for_a_move_in_progress() {
     }
 }
 
+/// A fresh journal: a change is journaled before it is sent, or not sent.
+fn journal() -> Journal {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "powerdeck-relocate-plans-{}-{}.jsonl",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_file(&path);
+    Journal::open(&path).unwrap()
+}
+
 /// Answers the probe with `probe`, fails `migrlpar -o m`, and lets every check pass.
 struct Probe {
     probe: String,
@@ -442,7 +455,7 @@ async fn offered(probe: &str) -> (Vec<String>, String) {
         probe: probe.to_string(),
         calls: Mutex::new(Vec::new()),
     });
-    let mut executor = Executor::new(exec.clone(), None, false);
+    let mut executor = Executor::new(exec.clone(), Some(journal()), false);
     executor.poll_interval = Duration::from_millis(5);
     let (tx, mut rx) = mpsc::channel(1024);
     tokio::spawn(async move { while rx.recv().await.is_some() {} });
@@ -542,7 +555,7 @@ async fn the_move_reports_its_progress_while_it_runs() {
         .iter()
         .position(|s| s.line().contains("migrlpar -o m"))
         .unwrap();
-    let mut executor = Executor::new(std::sync::Arc::new(Slow), None, false);
+    let mut executor = Executor::new(std::sync::Arc::new(Slow), Some(journal()), false);
     executor.poll_interval = Duration::from_millis(20);
     let (tx, mut rx) = mpsc::channel(1024);
     let seen = tokio::spawn(async move {

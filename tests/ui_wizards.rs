@@ -303,7 +303,7 @@ fn relocate_from_the_lpar_view() {
     assert_eq!(stage(&app), None);
     let said = app.message.as_ref().unwrap().0.clone();
     assert!(
-        said.contains("the current processor compatibility mode of prddb01 is POWER10, which p9-dr-b does not support"),
+        said.contains("prddb01 runs in POWER10 mode, which p9-dr-b does not support"),
         "{said}"
     );
     // prdapp01 is kept in POWER9 mode, so it can go.

@@ -655,11 +655,7 @@ mod tests {
             or_gone: false,
         };
         assert_eq!(holds(&listed_only, &command, &gone), Ok(false));
-        let unknown = CommandOutput::new(
-            "HSCL8012 The partition a on managed system p9 could not be found.\n",
-            "",
-            1,
-        );
+        let unknown = CommandOutput::new("HSCL8012 The partition a could not be found.\n", "", 1);
         assert_eq!(holds(&failed_or_gone, &command, &unknown), Ok(true));
         assert_eq!(holds(&listed_only, &command, &unknown), Ok(false));
         let idle = out("a,Not Migrating,,\n");

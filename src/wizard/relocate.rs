@@ -256,8 +256,13 @@ fn modes(lpar: &Lpar, target: &SystemRef<'_>, active: bool) -> Result<String, Pl
             ));
         };
         if mode != "default" && !supported.iter().any(|m| m == mode) {
+            let verb = if which == "current" {
+                "runs in"
+            } else {
+                "prefers"
+            };
             return Err(PlanError::refused(format!(
-                "the {which} processor compatibility mode of {} is {mode}, which {name} does not support ({})",
+                "{} {verb} {mode} mode, which {name} does not support ({}): the {which} processor compatibility mode must be supported on the target",
                 lpar.name,
                 supported.join(", ")
             )));
