@@ -40,9 +40,9 @@ use powerdeck::wizard::nim::reset::Sample;
 use powerdeck::wizard::nim::OldMasterAnswer;
 use powerdeck::wizard::{
     self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareFacts, NimResetFacts,
-    NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, OnFailure, Plan,
-    RemoteRestartChoices, SourceAfterMove, Step, StepKind, TakeoverFacts, WparMoveChoices,
-    WparMoveFacts, WparRecoveryChoices,
+    NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, Plan, RemoteRestartChoices,
+    SourceAfterMove, Step, StepKind, TakeoverFacts, WparMoveChoices, WparMoveFacts,
+    WparRecoveryChoices,
 };
 use proptest::prelude::*;
 use ui_support::{draw, press, select};
@@ -611,11 +611,9 @@ fn run_script(script: &str, programs: &BTreeSet<&'static str>) -> Ran {
 
 fn steps_and_recoveries(plan: &Plan) -> impl Iterator<Item = &Step> {
     plan.steps.iter().flat_map(|step| {
-        let recovery = match &step.on_failure {
-            OnFailure::Recover(recovery) => recovery.as_slice(),
-            OnFailure::Stop => &[],
-        };
-        std::iter::once(step).chain(recovery)
+        std::iter::once(step)
+            .chain(step.follow.as_deref())
+            .chain(step.on_failure.steps())
     })
 }
 
@@ -732,7 +730,10 @@ fn recovery_commands_in_comments_are_quoted_like_steps() {
     assert!(script.starts_with("#!/bin/sh\n# powerdeck plan: relocate\n"));
     assert!(script.contains("\n# note: app\\npwned; : >pwned (Running) moves while running"));
     assert!(script.contains(
-        "\n#    if it fails, on hmc\\n: >pwned: LANG=C migrlpar -o r -m src\"$nl\"': >pwned #' -p app\"$nl\"'pwned; : >pwned' (recover app\\npwned; : >pwned from the failed migration, on the source's HMC)\n"
+        "\n#    if it fails, first re-read on hmc\\n: >pwned: LANG=C lslparmigr -r lpar -m src\"$nl\"': >pwned #' --filter"
+    ));
+    assert!(script.contains(
+        "\n#       on hmc\\n: >pwned: LANG=C migrlpar -o r -m src\"$nl\"': >pwned #' -p app\"$nl\"'pwned; : >pwned' (recover app\\npwned; : >pwned from the move that did not complete, on the source's HMC)\n"
     ));
     assert!(script.contains("\nnl=$(printf '\\n.'); nl=${nl%.}\n"));
 }
@@ -965,7 +966,7 @@ fn console_plan_shows_control_characters_visibly() {
     for shown in [
         "┌ Relocate app\\npwned; : >pwned from src\\n: >pwned # ",
         "$ LANG=C migrlpar -o m -m 'src\\n: >pwned #' -t 'acc\\e]52;c;cHduZWQ=\\x07\\n: >pwned' -p 'app\\npwned; : >pwned'",
-        "app\\npwned; : >pwned shows on acc\\e]52;c;cHduZWQ=\\x07\\n: >pwned",
+        "app\\npwned; : >pwned shows Running on acc\\e]52;c;cHduZWQ=\\x07\\n: >pwned",
     ] {
         assert!(screen.contains(shown), "{shown} is not shown:\n{screen}");
     }
@@ -1041,7 +1042,7 @@ async fn command_line_output_carries_no_control_character() {
         "{stderr}"
     );
     assert!(
-        script.contains("\n# 4. Change on hmc01: active migration of =app\\e]52;c;cHduZWQ=\\x07\\e[2J from p9-01\\e]8;;http://x\\x07 to p9-02;"),
+        script.contains("\n# 5. Change on hmc01: active migration of =app\\e]52;c;cHduZWQ=\\x07\\e[2J from p9-01\\e]8;;http://x\\x07 to p9-02;"),
         "{script}"
     );
     let (code, _, stderr) = tokio::task::block_in_place(|| {

@@ -297,7 +297,17 @@ fn read_only_shows_the_plan_and_refuses() {
 fn relocate_from_the_lpar_view() {
     let mut app = story();
     press(&mut app, "2");
+    // prddb01 runs in POWER10 mode: the only other system of its HMC is a POWER9.
     select(&mut app, "prddb01");
+    press(&mut app, "M");
+    assert_eq!(stage(&app), None);
+    let said = app.message.as_ref().unwrap().0.clone();
+    assert!(
+        said.contains("prddb01 runs in POWER10 mode, which p9-dr-b does not support"),
+        "{said}"
+    );
+    // prdapp01 is kept in POWER9 mode, so it can go.
+    select(&mut app, "prdapp01");
     let screen = draw(&mut app, 100, 30);
     assert!(screen.contains("M relocate"), "footer hint:\n{screen}");
     press(&mut app, "M");
@@ -314,12 +324,20 @@ fn relocate_from_the_lpar_view() {
     press(&mut app, "k<enter>");
     assert_eq!(stage(&app), Some(Stage::Plan));
     let plan = app.wizard.as_ref().unwrap().plan().unwrap().clone();
-    assert_eq!(plan.confirm_name, "prddb01");
+    assert_eq!(plan.confirm_name, "prdapp01");
     assert!(plan
         .steps
         .iter()
         .any(|s| s.line().contains("migrlpar -o m")));
-    press(&mut app, "<enter>prddb01<enter>");
+    // The moves under way and the room on the target were read before the plan.
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n == "active moves now: p10-prod-a runs 0 of 16; p9-dr-b runs 0 of 16"),
+        "{:?}",
+        plan.notes
+    );
+    press(&mut app, "<enter>prdapp01<enter>");
     assert_eq!(executes(&app), 1);
 }
 

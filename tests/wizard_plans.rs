@@ -119,10 +119,12 @@ fn relocate_active_partition() {
     assert_eq!(
         lines(&plan),
         [
+            "LANG=C lslparmigr -r lpar -m p9-01 --filter lpar_names=app01 -F name,migration_state",
             "LANG=C lssyscfg -r lpar -m p9-01 --filter lpar_names=app01 -F name,state,rmc_state,migration_disabled",
             "LANG=C lssyscfg -r sys -m p9-02 -F name,state",
             "LANG=C migrlpar -o v -m p9-01 -t p9-02 -p app01",
             "LANG=C migrlpar -o m -m p9-01 -t p9-02 -p app01",
+            "LANG=C lslparmigr -r lpar -m p9-02 --filter lpar_names=app01 -F name,migration_state,bytes_transmitted,bytes_remaining",
             "LANG=C lssyscfg -r lpar -m p9-02 --filter lpar_names=app01 -F name,state",
             "LANG=C lssyscfg -r lpar -m p9-01 --filter lpar_names=app01 -F name,state",
         ]
@@ -133,20 +135,42 @@ fn relocate_active_partition() {
         [
             StepKind::Check,
             StepKind::Check,
+            StepKind::Check,
             StepKind::Validate,
             StepKind::Change,
+            StepKind::Wait,
             StepKind::Wait,
             StepKind::Verify
         ]
     );
-    match &plan.steps[3].on_failure {
-        powerdeck::wizard::OnFailure::Recover(steps) => {
-            assert_eq!(steps[0].line(), "LANG=C migrlpar -o r -m p9-01 -p app01")
+    // A failed move re-reads lslparmigr before anything is offered; recovery is offered
+    // only for a move that stopped or failed, never for one still running.
+    match &plan.steps[4].on_failure {
+        powerdeck::wizard::OnFailure::Decide { probe, branches } => {
+            assert_eq!(
+                probe.line(),
+                "LANG=C lslparmigr -r lpar -m p9-01 --filter lpar_names=app01 -F name,migration_state,bytes_transmitted,bytes_remaining"
+            );
+            for branch in branches {
+                let recovers = branch
+                    .steps
+                    .iter()
+                    .position(|s| s.line().contains("migrlpar -o r"));
+                let running = matches!(&branch.when, powerdeck::wizard::Condition::Migration { states, .. }
+                    if states.contains(&MigrationState::InProgress));
+                if let (true, Some(at)) = (running, recovers) {
+                    let stop = branch
+                        .steps
+                        .iter()
+                        .position(|s| s.line().contains("migrlpar -o s"));
+                    assert!(stop.is_some_and(|stop| stop < at), "{}", branch.label);
+                }
+            }
         }
         other => panic!("{other:?}"),
     }
     let script = plan.to_script();
-    assert!(script.contains("# 3. Validate on hmc01: the HMC validates moving app01 to p9-02"));
+    assert!(script.contains("# 4. Validate on hmc01: the HMC validates moving app01 to p9-02"));
     assert!(script.contains("\nLANG=C migrlpar -o m -m p9-01 -t p9-02 -p app01\n"));
 }
 
@@ -195,7 +219,7 @@ fn hostile_names_are_quoted_in_plans() {
     let snapshots = estate();
     let plan = relocate(EstateView::new(&snapshots), "prd'; rm -rf /", "p9-02").unwrap();
     assert_eq!(
-        plan.steps[3].line(),
+        plan.steps[4].line(),
         "LANG=C migrlpar -o m -m p9-01 -t p9-02 -p 'prd'\\''; rm -rf /'"
     );
 }

@@ -182,7 +182,7 @@ fn shutdown() -> FirmwareChoices {
 fn recovery(step: &Step) -> &[Step] {
     match &step.on_failure {
         OnFailure::Recover(steps) => steps,
-        OnFailure::Stop => &[],
+        OnFailure::Stop | OnFailure::Decide { .. } => &[],
     }
 }
 

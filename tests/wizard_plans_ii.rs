@@ -409,11 +409,17 @@ fn disruptive_update_with_evacuation_and_shutdowns() {
             min: 106
         })
     );
-    // Every move comes with its recovery, as the relocate wizard builds it.
+    // Every move comes with its recovery, as the relocate wizard builds it: offered
+    // after lslparmigr is read again, for a move that stopped or failed.
     let recoveries = plan
         .steps
         .iter()
-        .filter(|s| matches!(&s.on_failure, OnFailure::Recover(r) if r[0].line().contains("migrlpar -o r")))
+        .filter(|s| s.line().contains("migrlpar -o m"))
+        .filter(|s| {
+            matches!(&s.on_failure, OnFailure::Decide { probe, branches }
+                if probe.line().contains("lslparmigr")
+                    && branches.iter().any(|b| b.steps.iter().any(|s| s.line().contains("migrlpar -o r"))))
+        })
         .count();
     assert_eq!(recoveries, 2);
     assert!(plan.title.starts_with("Disruptive"));

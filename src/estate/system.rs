@@ -160,6 +160,10 @@ pub struct ManagedSystem {
     pub capabilities: SystemCapabilities,
     /// Filled from `lslic`; `None` where the levels could not be read.
     pub firmware: Option<FirmwareLevels>,
+    /// The system's current reference code (`lsrefcode -r sys`), read while it is not
+    /// running: what a failed or passing system last posted. `None` when not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_code: Option<super::ReferenceCode>,
 }
 
 impl ManagedSystem {

@@ -9,8 +9,11 @@ use tokio::task::JoinSet;
 use crate::estate::snapshot::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use crate::estate::ReadFailure;
 use crate::estate::SourceKind;
-use crate::estate::{FirmwareLevels, Lpar, ManagedSystem, MigrationProgress, RsDevice};
+use crate::estate::{
+    FirmwareLevels, Lpar, ManagedSystem, MigrationProgress, ReferenceCode, RsDevice, SystemState,
+};
 use crate::exec::Exec;
+use crate::sources::hmc::commands::RefcodeOf;
 use crate::sources::hmc::{self, commands};
 use crate::sources::read;
 use crate::sources::{Diagnostic, HostError, RemoteCommand};
@@ -23,6 +26,9 @@ pub const LSLIC_FIELDS: &[&str] = &[
     "accepted_level",
     "activated_spname",
 ];
+
+/// The reference code attributes a refresh asks `lsrefcode -r sys` for.
+pub const REFCODE_FIELDS: &[&str] = &["refcode_num", "time_stamp", "refcode"];
 
 /// Reads everything the console shows about one HMC.
 pub async fn refresh<T: Exec>(transport: Arc<T>, source: &str) -> SourceSnapshot {
@@ -94,9 +100,46 @@ pub async fn refresh<T: Exec>(transport: Arc<T>, source: &str) -> SourceSnapshot
     }
 }
 
+/// What the HMC can read of a system in its state: the refresh asks for everything else
+/// and skips only what the state makes impossible (docs/formats.md, "HMC: system states").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readable {
+    /// Firmware levels (`lslic`): whenever the HMC knows the system's hardware, a failed
+    /// system included; not while it is powered off, incomplete, or out of the HMC's
+    /// reach.
+    pub firmware: bool,
+    /// The system's reference code (`lsrefcode -r sys`): while it is not running, as long
+    /// as the HMC reaches its service processor.
+    pub reference_code: bool,
+    /// Migrations (`lslparmigr`) and reserved storage: while it runs.
+    pub running: bool,
+}
+
+impl Readable {
+    /// What can be read of a system in `state`.
+    pub fn of(state: &SystemState) -> Readable {
+        let reachable = !matches!(
+            state,
+            SystemState::NoConnection
+                | SystemState::FailedAuthentication
+                | SystemState::PendingAuthentication
+                | SystemState::VersionMismatch
+        );
+        let running = matches!(state, SystemState::Operating | SystemState::Standby);
+        Readable {
+            firmware: reachable
+                && !matches!(state, SystemState::PowerOff | SystemState::Incomplete),
+            reference_code: reachable && !running,
+            running,
+        }
+    }
+}
+
 /// One system: partitions always (a failed system still lists them, `Not Available`),
-/// firmware and migrations only while it runs, reserved storage where it can have one.
-/// The listings do not depend on each other, so they are asked for at the same time.
+/// and what else its state lets the HMC read ([`Readable`]). A system that is not running
+/// may refuse a read its state seemed to allow; that is what it is, not a refresh
+/// problem, and the value stays unread. The listings do not depend on each other, so
+/// they are asked for at the same time.
 async fn refresh_system<T: Exec>(
     transport: &T,
     source: &str,
@@ -104,16 +147,15 @@ async fn refresh_system<T: Exec>(
     mut system: ManagedSystem,
 ) -> (SystemData, Vec<String>) {
     let label = |what: &str| format!("{what} -m {target}");
-    let running = matches!(
-        system.state,
-        crate::estate::SystemState::Operating | crate::estate::SystemState::Standby
-    );
+    let readable = Readable::of(&system.state);
+    let running = readable.running;
     let wants_rs = running && system.capabilities.remote_restart != Some(false);
-    let (lpar_label, lslic_label, migr_label, rs_label) = (
+    let (lpar_label, lslic_label, migr_label, rs_label, refcode_label) = (
         label("lssyscfg -r lpar"),
         label("lslic"),
         label("lslparmigr -r lpar"),
         label("lshwres -r rspool --rsubtype rsdev"),
+        label("lsrefcode -r sys"),
     );
     let lpars = listing::<T, Lpar>(
         transport,
@@ -122,13 +164,27 @@ async fn refresh_system<T: Exec>(
         &lpar_label,
     );
     let firmware = async {
-        match running {
+        match readable.firmware {
             true => Some(
                 listing::<T, FirmwareLevels>(
                     transport,
                     source,
                     commands::lslic_sys(target, LSLIC_FIELDS),
                     &lslic_label,
+                )
+                .await,
+            ),
+            false => None,
+        }
+    };
+    let reference_code = async {
+        match readable.reference_code {
+            true => Some(
+                listing::<T, ReferenceCode>(
+                    transport,
+                    source,
+                    commands::lsrefcode(target, RefcodeOf::System, None, REFCODE_FIELDS),
+                    &refcode_label,
                 )
                 .await,
             ),
@@ -163,7 +219,8 @@ async fn refresh_system<T: Exec>(
             false => None,
         }
     };
-    let (lpars, firmware, migrations, devices) = tokio::join!(lpars, firmware, migrations, devices);
+    let (lpars, firmware, reference_code, migrations, devices) =
+        tokio::join!(lpars, firmware, reference_code, migrations, devices);
 
     let mut problems = Vec::new();
     let mut lpars = match lpars {
@@ -183,8 +240,12 @@ async fn refresh_system<T: Exec>(
             problems.extend(more);
             system.firmware = levels.into_iter().next();
         }
-        Some(Err(error)) => problems.push(error.message),
-        None => {}
+        Some(Err(error)) if running => problems.push(error.message),
+        Some(Err(_)) | None => {}
+    }
+    if let Some(Ok((codes, more))) = reference_code {
+        problems.extend(more);
+        system.reference_code = codes.into_iter().next();
     }
     match migrations {
         Some(Ok((migrations, more))) => {

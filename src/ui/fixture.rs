@@ -15,6 +15,7 @@ use crate::estate::{
     NimObject, RemoteRestartStatus, RmcState, RsAssignment, RsDevice, RsState, Rstate,
     SystemCapabilities, SystemState, Wpar,
 };
+use crate::refresh::hmc::Readable;
 use crate::refresh::{SourceData, SourceSnapshot, SourceStatus, SystemData};
 use crate::sim::estate::{AixHost, HmcHost, NimHost, SimLpar, SimSystem};
 use crate::sim::Estate;
@@ -44,7 +45,7 @@ lpars = [
   { name = "vios1a", id = 1, env = "vioserver", os_version = "VIOS 4.1.0.10", memory_mb = 8192, proc_units = 1.0, msp = true },
   { name = "vios2a", id = 2, env = "vioserver", os_version = "VIOS 4.1.0.10", memory_mb = 8192, proc_units = 1.0, msp = true },
   { name = "aixglb01", id = 3, os_version = "AIX 7.3 7300-02-01-2346", memory_mb = 65536, proc_units = 4.0, srr = true },
-  { name = "prdapp01", id = 4, os_version = "AIX 7.3 7300-02-01-2346", memory_mb = 32768, proc_units = 2.0, srr = true },
+  { name = "prdapp01", id = 4, os_version = "AIX 7.3 7300-02-01-2346", memory_mb = 32768, proc_units = 2.0, srr = true, compat_mode = "POWER9" },
   { name = "prddb01", id = 5, os_version = "AIX 7.2 7200-05-06-2320", memory_mb = 262144, proc_units = 16.0, srr = true },
   { name = "prdweb01", id = 6, os_version = "Linux/Red Hat 9.4", memory_mb = 16384, proc_units = 1.0, srr = true },
 ]
@@ -292,7 +293,7 @@ fn system_data(sim: &SimSystem) -> SystemData {
         firmware: sim
             .firmware
             .as_ref()
-            .filter(|_| running)
+            .filter(|_| Readable::of(&sim.state).firmware)
             .map(|f| FirmwareLevels {
                 ecnumber: Some(f.ecnumber.clone()),
                 activated_level: Some(f.activated_level),
@@ -303,6 +304,7 @@ fn system_data(sim: &SimSystem) -> SystemData {
                 platform_ipl_level: Some(f.platform_ipl_level.unwrap_or(f.activated_level)),
                 deferred_level: None,
             }),
+        reference_code: None,
     };
     let lpars: Vec<Lpar> = sim
         .lpars

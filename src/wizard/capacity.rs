@@ -1,9 +1,11 @@
 //! Will the partitions fit? The target's free memory and processing units, and what each
-//! partition needs, read before a remote restart so the plan refuses at planning time
-//! rather than at the HMC's error half way through.
+//! partition needs, read before a remote restart or a relocation so the plan refuses at
+//! planning time rather than at the HMC's error half way through.
 //!
-//! The failed source cannot report what its partitions use now, so their sizes come from
-//! their profiles, which the HMC keeps (docs/procedures.md, "Remote restart").
+//! The failed source of a remote restart cannot report what its partitions use now, so
+//! their sizes come from their profiles, which the HMC keeps (docs/procedures.md, "Remote
+//! restart"). A partition that moves while it runs takes what it holds now, which its
+//! running source reports (docs/procedures.md, "Relocation").
 
 use crate::exec::{CommandOutput, Exec};
 use crate::sources::hmc::commands::{self, SystemResource};
@@ -17,7 +19,7 @@ use super::PlanError;
 pub struct PartitionSize {
     /// The partition.
     pub lpar: String,
-    /// The profile the size comes from.
+    /// The profile the size comes from (`(current)` for what a running partition holds).
     pub profile: String,
     /// Desired memory, MB.
     pub memory_mb: u64,
@@ -99,24 +101,7 @@ pub async fn read_capacity<E: Exec>(
     source: &str,
     target: &str,
 ) -> Result<CapacityFacts, PlanError> {
-    let memory = one_value(
-        exec,
-        hmc,
-        commands::lshwres_sys(target, SystemResource::Memory, &["curr_avail_sys_mem"])?,
-        "curr_avail_sys_mem",
-    )
-    .await?;
-    let units = one_value(
-        exec,
-        hmc,
-        commands::lshwres_sys(
-            target,
-            SystemResource::Processors,
-            &["curr_avail_sys_proc_units"],
-        )?,
-        "curr_avail_sys_proc_units",
-    )
-    .await?;
+    let (free_memory_mb, free_proc_units) = read_free(exec, hmc, target).await?;
     let fields = [
         "lpar_name",
         "name",
@@ -135,15 +120,90 @@ pub async fn read_capacity<E: Exec>(
         .map(|record| size(record).ok_or_else(|| cannot_tell(&command, "a profile without sizes")))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CapacityFacts {
-        free_memory_mb: parse_number(&memory).ok_or_else(|| {
-            PlanError::cannot_tell(format!("curr_avail_sys_mem of {target} is {memory:?}"))
+        free_memory_mb,
+        free_proc_units,
+        sizes,
+    })
+}
+
+/// The memory (MB) and processing units `system` has free now
+/// (`lshwres -r mem|proc --level sys`).
+pub async fn read_free<E: Exec>(
+    exec: &E,
+    hmc: &str,
+    system: &str,
+) -> Result<(u64, f64), PlanError> {
+    let memory = one_value(
+        exec,
+        hmc,
+        commands::lshwres_sys(system, SystemResource::Memory, &["curr_avail_sys_mem"])?,
+        "curr_avail_sys_mem",
+    )
+    .await?;
+    let units = one_value(
+        exec,
+        hmc,
+        commands::lshwres_sys(
+            system,
+            SystemResource::Processors,
+            &["curr_avail_sys_proc_units"],
+        )?,
+        "curr_avail_sys_proc_units",
+    )
+    .await?;
+    Ok((
+        parse_number(&memory).ok_or_else(|| {
+            PlanError::cannot_tell(format!("curr_avail_sys_mem of {system} is {memory:?}"))
         })? as u64,
-        free_proc_units: parse_number(&units).ok_or_else(|| {
+        parse_number(&units).ok_or_else(|| {
             PlanError::cannot_tell(format!(
-                "curr_avail_sys_proc_units of {target} is {units:?}"
+                "curr_avail_sys_proc_units of {system} is {units:?}"
             ))
         })?,
-        sizes,
+    ))
+}
+
+/// What a running partition holds now (`lshwres -r mem|proc --level lpar`): its
+/// current memory, and its current processing units (its processors when dedicated).
+/// A move takes exactly that to the target, whatever its profile says.
+pub async fn read_current_size<E: Exec>(
+    exec: &E,
+    hmc: &str,
+    system: &str,
+    lpar: &str,
+) -> Result<PartitionSize, PlanError> {
+    let memory = one_value(
+        exec,
+        hmc,
+        commands::lshwres_lpar(system, SystemResource::Memory, lpar, &["curr_mem"])?,
+        "curr_mem",
+    )
+    .await?;
+    let fields = ["curr_proc_mode", "curr_proc_units", "curr_procs"];
+    let command = commands::lshwres_lpar(system, SystemResource::Processors, lpar, &fields)?;
+    let output = run(exec, hmc, &command).await?;
+    let parsed = hmc::parse_fields(&output, ',', &fields, false)
+        .map_err(|error| cannot_tell(&command, &error.to_string()))?;
+    let [record] = parsed.items.as_slice() else {
+        return Err(cannot_tell(&command, "not one record"));
+    };
+    let get = |name: &str| record.attributes.get(name).unwrap_or_default();
+    let units = if get("curr_proc_mode") == "ded" {
+        get("curr_procs")
+    } else {
+        get("curr_proc_units")
+    };
+    Ok(PartitionSize {
+        lpar: lpar.to_string(),
+        profile: "(current)".to_string(),
+        memory_mb: parse_number(&memory)
+            .ok_or_else(|| PlanError::cannot_tell(format!("curr_mem of {lpar} is {memory:?}")))?
+            as u64,
+        proc_units: parse_number(units).ok_or_else(|| {
+            PlanError::cannot_tell(format!(
+                "the current processing units of {lpar} are {units:?}"
+            ))
+        })?,
     })
 }
 

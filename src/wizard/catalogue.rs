@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use super::capacity::{self, CapacityFacts};
 use super::nim::{self, reset::PartitionOf};
+use super::relocate_facts::{self, RelocationFacts};
 use super::{
     cleanup, firmware, firmware_accept, nim_reset, nim_sync, nim_takeover, nimadm_preflight,
-    relocate, remote_restart, wpar_move, wpar_recover, wpar_recovery, CleanupChoices, EstateView,
-    FirmwareChoices, FirmwareFacts, FirmwareRepo, NimResetFacts, NimSyncChoices, NimSyncFacts,
-    NimadmChoices, NimadmFacts, Plan, PlanError, RemoteRestartChoices, TakeoverFacts,
-    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    relocate, relocate_with, remote_restart, wpar_move, wpar_recover, wpar_recovery,
+    CleanupChoices, EstateView, FirmwareChoices, FirmwareFacts, FirmwareRepo, NimResetFacts,
+    NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, Plan, PlanError,
+    RemoteRestartChoices, TakeoverFacts, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
 };
 use crate::exec::Exec;
 
@@ -81,6 +82,9 @@ pub enum FactNeed {
     /// The update access key, the HMC's level, what the repository offers; for an
     /// evacuation also the target's room and the partitions' sizes and adapters.
     Firmware,
+    /// Moves each system runs and supports; what the partition holds now and the
+    /// target's room.
+    Relocation,
 }
 
 /// A wizard's entry in the catalogue.
@@ -120,7 +124,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "relocate (move) the selected LPAR to another system",
         key: 'M',
         subject: Subject::Lpar,
-        facts: FactNeed::Nothing,
+        facts: FactNeed::Relocation,
     },
     WizardSpec {
         id: WizardId::Cleanup,
@@ -338,6 +342,15 @@ pub enum FactsQuery {
         repository: FirmwareRepo,
         evacuate_to: Option<String>,
     },
+    /// Moves on `source` and `target` (`lslparmigr -r sys`) and, for an `active` move,
+    /// what `lpar` holds now and what `target` has free, through `hmc`.
+    Relocation {
+        hmc: String,
+        source: String,
+        target: String,
+        lpar: String,
+        active: bool,
+    },
 }
 
 /// What a [`FactsQuery`] found.
@@ -362,6 +375,8 @@ pub enum Facts {
     Capacity(CapacityFacts),
     /// For a firmware update.
     Firmware(Box<FirmwareFacts>),
+    /// For a relocation.
+    Relocation(RelocationFacts),
 }
 
 impl FactsQuery {
@@ -409,6 +424,20 @@ impl FactsQuery {
                 evacuate_to.as_deref().map_or(String::new(), |target| format!(
                     ", the room on {target} and the profiles of {system}'s partitions"
                 ))
+            ),
+            FactsQuery::Relocation {
+                hmc,
+                source,
+                target,
+                lpar,
+                active,
+            } => format!(
+                "lslparmigr -r sys of {source} and {target}{} ({hmc})",
+                if *active {
+                    format!(", what {lpar} holds now and what {target} has free")
+                } else {
+                    String::new()
+                }
             ),
         }
     }
@@ -469,6 +498,15 @@ impl FactsQuery {
             } => firmware::read_facts(exec, hmc, system, repository, evacuate_to.as_deref())
                 .await
                 .map(|facts| Facts::Firmware(Box::new(facts))),
+            FactsQuery::Relocation {
+                hmc,
+                source,
+                target,
+                lpar,
+                active,
+            } => relocate_facts::read_relocation_facts(exec, hmc, source, target, lpar, *active)
+                .await
+                .map(Facts::Relocation),
         }
     }
 }
@@ -501,6 +539,16 @@ impl Request {
                     hmc: checked.hmc,
                     source: checked.source,
                     target: checked.target,
+                })
+            }
+            Request::Relocate { lpar, to } => {
+                let checked = relocate::check_choices(view, lpar, to)?;
+                Some(FactsQuery::Relocation {
+                    active: checked.active(),
+                    hmc: checked.hmc,
+                    source: checked.source,
+                    target: checked.target,
+                    lpar: checked.lpar,
                 })
             }
             Request::WparMove { wpar, from, to, .. } => Some(FactsQuery::WparMove {
@@ -575,7 +623,14 @@ impl Request {
                 };
                 remote_restart::remote_restart(view, from, to, choices, capacity)
             }
-            Request::Relocate { lpar, to } => relocate(view, lpar, to),
+            Request::Relocate { lpar, to } => {
+                let Facts::Relocation(facts) = facts else {
+                    return Err(PlanError::cannot_tell(
+                        "the moves under way and the room on the target were not read",
+                    ));
+                };
+                relocate_with(view, lpar, to, facts)
+            }
             Request::Cleanup { system, choices } => cleanup(view, system, *choices),
             Request::Firmware { system, choices } => {
                 let Facts::Firmware(facts) = facts else {

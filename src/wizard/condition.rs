@@ -1,7 +1,7 @@
 //! Deciding whether a `Wait` or `Verify` step's condition holds, from its output.
 
 use super::plan::Condition;
-use crate::estate::{LparState, MigrationState, SystemState, Wpar};
+use crate::estate::{LparState, MigrationProgress, MigrationState, SystemState, Wpar};
 use crate::exec::CommandOutput;
 use crate::sources::hmc::{parse_fields, parse_records, Record};
 use crate::sources::{aix, nim, HostError, RemoteCommand};
@@ -51,7 +51,10 @@ pub fn holds(
         Err(HostError::Hmc(message))
             if message.code == "HSCL8012" && !message.text.contains("managed system") =>
         {
-            return Ok(matches!(condition, Condition::LparAbsent { .. }))
+            return Ok(matches!(
+                condition,
+                Condition::LparAbsent { .. } | Condition::Migration { or_gone: true, .. }
+            ))
         }
         // lswpar: 0960-419 Could not find a workload partition called W.
         Err(HostError::Aix(message)) if message.code == "0960-419" => {
@@ -107,6 +110,16 @@ pub fn holds(
             value,
         } => Ok(attribute_of(command, stdout, record.as_deref(), attribute)?
             .is_some_and(|found| found == *value)),
+        Condition::Migration {
+            lpar,
+            states,
+            or_gone,
+        } => Ok(match migration_record(command, stdout, lpar)? {
+            Some(record) => record
+                .get("migration_state")
+                .is_some_and(|state| states.contains(&MigrationState::parse(state))),
+            None => *or_gone,
+        }),
         Condition::WparState { wpar, states } => {
             Ok(wpar_record(stdout, wpar)?.is_some_and(|found| states.contains(&found.state)))
         }
@@ -254,6 +267,12 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
                 None => format!("{whose}{attribute} is not listed"),
             }
         }),
+        Condition::Migration { lpar, .. } => {
+            migration_record(command, stdout, lpar).map(|found| match found {
+                Some(record) => migration_words(lpar, &record),
+                None => format!("{lpar} is not listed"),
+            })
+        }
         Condition::WparState { wpar, .. } | Condition::WparAbsent { wpar } => {
             wpar_record(stdout, wpar).map(|found| match found {
                 Some(found) => format!("{wpar} is {}", found.state),
@@ -410,6 +429,55 @@ fn migrating(command: &RemoteCommand, stdout: &str) -> Result<Vec<String>, Strin
         .collect())
 }
 
+/// The `lslparmigr -r lpar` record of `lpar`, if the listing has one; every line must
+/// parse, as a line that does not could be the partition said to be gone.
+fn migration_record(
+    command: &RemoteCommand,
+    stdout: &str,
+    lpar: &str,
+) -> Result<Option<Record>, String> {
+    Ok(records(command, stdout, true)?
+        .into_iter()
+        .find(|record| record.get("name") == Some(lpar)))
+}
+
+/// `app01 is Migration In Progress: 1.5 of 4.0 GB sent (37 %)`: the state and, while
+/// memory moves, how much of it is across (docs/formats.md, "HMC: lslparmigr").
+fn migration_words(lpar: &str, record: &Record) -> String {
+    let state = record.get("migration_state").unwrap_or("?");
+    let bytes = |name: &str| {
+        record
+            .get(name)
+            .and_then(|value| value.trim().parse::<u64>().ok())
+    };
+    let progress = MigrationProgress {
+        name: lpar.to_string(),
+        lpar_id: None,
+        migration_state: MigrationState::parse(state),
+        migration_type: None,
+        dest_sys_name: None,
+        dest_lpar_id: None,
+        bytes_transmitted: bytes("bytes_transmitted"),
+        bytes_remaining: bytes("bytes_remaining"),
+    };
+    match (
+        progress.percent_done(),
+        progress.bytes_transmitted,
+        progress.bytes_remaining,
+    ) {
+        (Some(percent), Some(sent), Some(left)) => format!(
+            "{lpar} is {state}: {} of {} sent ({percent} %)",
+            gigabytes(sent),
+            gigabytes(sent.saturating_add(left))
+        ),
+        _ => format!("{lpar} is {state}"),
+    }
+}
+
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / (1024.0 * 1024.0 * 1024.0))
+}
+
 /// The WPAR called `wpar` in `lswpar -cq` (or `lswpar -c`) output. A line that does
 /// not parse could have been it: cannot tell.
 fn wpar_record(stdout: &str, wpar: &str) -> Result<Option<Wpar>, String> {
@@ -546,6 +614,54 @@ mod tests {
         assert_eq!(
             observed(&Condition::NoMigration, &command, &busy),
             "a is Migration In Progress"
+        );
+    }
+
+    #[test]
+    fn one_partitions_migration_and_its_progress() {
+        let command = hmc_commands::lslparmigr_lpar(
+            "p9",
+            &["a"],
+            &[
+                "name",
+                "migration_state",
+                "bytes_transmitted",
+                "bytes_remaining",
+            ],
+        )
+        .unwrap();
+        let failed_or_gone = Condition::Migration {
+            lpar: "a".into(),
+            states: vec![MigrationState::Failed],
+            or_gone: true,
+        };
+        let moving = out("a,Migration In Progress,1073741824,3221225472\n");
+        assert_eq!(holds(&failed_or_gone, &command, &moving), Ok(false));
+        assert_eq!(
+            observed(&failed_or_gone, &command, &moving),
+            "a is Migration In Progress: 1.0 GB of 4.0 GB sent (25 %)"
+        );
+        let failed = out("a,Migration Failed,1073741824,3221225472\n");
+        assert_eq!(holds(&failed_or_gone, &command, &failed), Ok(true));
+        let gone = out("No results were found.\n");
+        assert_eq!(holds(&failed_or_gone, &command, &gone), Ok(true));
+        assert_eq!(
+            observed(&failed_or_gone, &command, &gone),
+            "a is not listed"
+        );
+        let listed_only = Condition::Migration {
+            lpar: "a".into(),
+            states: vec![MigrationState::Failed],
+            or_gone: false,
+        };
+        assert_eq!(holds(&listed_only, &command, &gone), Ok(false));
+        let unknown = CommandOutput::new("HSCL8012 The partition a could not be found.\n", "", 1);
+        assert_eq!(holds(&failed_or_gone, &command, &unknown), Ok(true));
+        assert_eq!(holds(&listed_only, &command, &unknown), Ok(false));
+        let idle = out("a,Not Migrating,,\n");
+        assert_eq!(
+            observed(&listed_only, &command, &idle),
+            "a is Not Migrating"
         );
     }
 

@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, Semaphore};
 
 use super::condition;
 use super::journal::{Journal, JournalRecord};
-use super::plan::{OnFailure, Plan, Step, StepKind};
+use super::plan::{Branch, OnFailure, Plan, Step, StepKind};
 use crate::exec::{CommandOutput, Exec, OutputLine};
 use crate::inventory::rfc3339;
 use crate::sources::HostError;
@@ -88,6 +88,9 @@ pub struct RunSummary {
     pub reread: Vec<(String, String)>,
     /// The recovery branch the failed step offers.
     pub recovery: Vec<Step>,
+    /// The ways out the failed step offers for the state its probe re-read
+    /// ([`OnFailure::Decide`]); each runs as a plan of its own once chosen.
+    pub offers: Vec<Branch>,
     /// Journal records that could not be written.
     pub journal_errors: Vec<String>,
 }
@@ -213,6 +216,7 @@ impl<R: Exec> Executor<R> {
             halted_at: None,
             reread: Vec::new(),
             recovery: Vec::new(),
+            offers: Vec::new(),
             journal_errors: Vec::new(),
         };
         let mut choices = choices;
@@ -284,10 +288,26 @@ impl<R: Exec> Executor<R> {
                     .into_iter()
                     .chain(group_end..plan.steps.len())
                     .collect();
-                if let OnFailure::Recover(recovery) = &plan.steps[step].on_failure {
-                    summary.recovery = recovery.clone();
+                let mut first = Vec::new();
+                match &plan.steps[step].on_failure {
+                    OnFailure::Stop => {}
+                    OnFailure::Recover(recovery) => summary.recovery = recovery.clone(),
+                    OnFailure::Decide { probe, branches } => {
+                        let (text, output) = self.read_again(plan, &run_id, probe).await;
+                        summary.offers = branches
+                            .iter()
+                            .filter(|branch| {
+                                output.as_ref().is_some_and(|output| {
+                                    condition::holds(&branch.when, &probe.command, output)
+                                        == Ok(true)
+                                })
+                            })
+                            .cloned()
+                            .collect();
+                        first.push((probe.line(), text));
+                    }
                 }
-                summary.reread = self.reread(plan, &run_id).await;
+                summary.reread = self.reread(plan, &run_id, first).await;
                 self.record(plan, &run_id, "run-ended", |r| {
                     r.outcome = Some(format!("halted at step {}", step + 1));
                     r.step = Some(step);
@@ -317,7 +337,7 @@ impl<R: Exec> Executor<R> {
                     .chain(group_end..plan.steps.len())
                     .filter(|step| *step != at)
                     .collect();
-                summary.reread = self.reread(plan, &run_id).await;
+                summary.reread = self.reread(plan, &run_id, Vec::new()).await;
                 self.record(plan, &run_id, "run-ended", |r| {
                     r.outcome = Some(format!("stopped on request before step {}", at + 1));
                     r.step = Some(at);
@@ -465,37 +485,55 @@ impl<R: Exec> Executor<R> {
         })
     }
 
-    /// Re-reads the state the plan depends on: every check step's command again.
-    async fn reread(&mut self, plan: &Plan, run_id: &str) -> Vec<(String, String)> {
-        let mut results = Vec::new();
+    /// Re-reads the state the plan depends on: every check step's command again, after
+    /// what was re-read `first`.
+    async fn reread(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        first: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        let mut results = first;
         let checks: Vec<&Step> = plan
             .steps
             .iter()
             .filter(|s| matches!(s.kind, StepKind::Check | StepKind::Verify | StepKind::Wait))
             .collect();
         for step in checks {
-            let (sink, mut drain) = mpsc::channel(64);
-            tokio::spawn(async move { while drain.recv().await.is_some() {} });
-            let line = step.line();
-            let text = match self
-                .hosts
-                .exec_streaming(&step.host, line.clone(), Duration::from_secs(120), sink)
-                .await
-            {
-                Ok(output) => format!("{}{}", output.stdout, output.stderr),
-                Err(error) => format!("could not re-read: {}", error.message),
-            };
-            if results.iter().any(|(seen, _)| *seen == line) {
+            if results.iter().any(|(seen, _)| *seen == step.line()) {
                 continue;
             }
-            self.record(plan, run_id, "reread", |r| {
-                r.host = Some(step.host.clone());
-                r.command = Some(line.clone());
-                r.stdout = Some(text.clone());
-            });
-            results.push((line, text));
+            let (text, _) = self.read_again(plan, run_id, step).await;
+            results.push((step.line(), text));
         }
         results
+    }
+
+    /// Runs a read step once more, journals what it printed, and returns that text
+    /// (or why it could not run) with the output itself.
+    async fn read_again(
+        &mut self,
+        plan: &Plan,
+        run_id: &str,
+        step: &Step,
+    ) -> (String, Option<CommandOutput>) {
+        let (sink, mut drain) = mpsc::channel(64);
+        tokio::spawn(async move { while drain.recv().await.is_some() {} });
+        let line = step.line();
+        let output = self
+            .hosts
+            .exec_streaming(&step.host, line.clone(), Duration::from_secs(120), sink)
+            .await;
+        let text = match &output {
+            Ok(output) => format!("{}{}", output.stdout, output.stderr),
+            Err(error) => format!("could not re-read: {}", error.message),
+        };
+        self.record(plan, run_id, "reread", |r| {
+            r.host = Some(step.host.clone());
+            r.command = Some(line.clone());
+            r.stdout = Some(text.clone());
+        });
+        (text, output.ok())
     }
 
     /// A record of `event` for this run, every optional field empty.
@@ -578,9 +616,18 @@ async fn run_step<R: Exec>(
                 }
             })
         };
-        let result = hosts
-            .exec_streaming(&step.host, step.line(), timeout, sink)
-            .await;
+        let command = hosts.exec_streaming(&step.host, step.line(), timeout, sink);
+        let result = match &step.follow {
+            None => command.await,
+            Some(read) => {
+                let follow = follow(hosts, read, index, poll, events);
+                tokio::pin!(command, follow);
+                tokio::select! {
+                    result = &mut command => result,
+                    never = &mut follow => match never {},
+                }
+            }
+        };
         let _ = forward.await;
         let output = match result {
             Ok(output) => output,
@@ -630,5 +677,32 @@ async fn run_step<R: Exec>(
             }
             Err(error) => return (StepOutcome::Failed(error), Some(output)),
         }
+    }
+}
+
+/// Reads `read` every `poll` while a step runs and reports what its condition sees as
+/// that step's progress; it ends only when the step's command ends and drops it.
+async fn follow<R: Exec>(
+    hosts: &R,
+    read: &Step,
+    index: usize,
+    poll: Duration,
+    events: &mpsc::Sender<ExecEvent>,
+) -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(poll).await;
+        let Ok(output) = hosts.exec(&read.host, read.line()).await else {
+            continue;
+        };
+        let observed = match &read.until {
+            Some(condition) => condition::observed(condition, &read.command, &output),
+            None => output.stdout.trim().to_string(),
+        };
+        let _ = events
+            .send(ExecEvent::Polled {
+                step: index,
+                observed,
+            })
+            .await;
     }
 }

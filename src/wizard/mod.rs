@@ -12,6 +12,8 @@ pub mod nim;
 pub mod plan;
 pub mod readiness;
 pub mod relocate;
+pub mod relocate_facts;
+pub mod relocate_recovery;
 pub mod remote_restart;
 pub mod view;
 pub mod wpar_move;
@@ -27,8 +29,9 @@ pub use nim::{
     nim_reset, nim_sync, nim_takeover, nimadm_preflight, NimResetFacts, NimSyncChoices,
     NimSyncFacts, NimadmChoices, NimadmFacts, TakeoverFacts,
 };
-pub use plan::{Attestation, Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
-pub use relocate::relocate;
+pub use plan::{Attestation, Branch, Condition, LicLevelKind, OnFailure, Plan, Step, StepKind};
+pub use relocate::{relocate, relocate_with};
+pub use relocate_facts::RelocationFacts;
 pub use remote_restart::RemoteRestartChoices;
 pub use view::EstateView;
 pub use wpar_move::{wpar_move, SourceAfterMove, WparMoveChoices, WparMoveFacts};

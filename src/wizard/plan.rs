@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use crate::estate::{LparState, SystemState, WparState};
+use crate::estate::{LparState, MigrationState, SystemState, WparState};
 use crate::sources::command::Effect;
 use crate::sources::{quote, RemoteCommand};
 use crate::text;
@@ -31,6 +31,41 @@ pub enum OnFailure {
     Stop,
     /// Stop, and offer these steps as the recovery branch.
     Recover(Vec<Step>),
+    /// Stop, re-read `probe` before anything else, then offer only the branches whose
+    /// condition holds on what it printed: the way out depends on where the host is now
+    /// (docs/procedures.md, "Every wizard", rule 1).
+    Decide {
+        /// The read that decides, run first after the failure.
+        probe: Box<Step>,
+        /// The ways out, each offered only when its condition holds.
+        branches: Vec<Branch>,
+    },
+}
+
+impl OnFailure {
+    /// Every step this failure handling may run or offer, the probe included: for
+    /// checks that look at all of a plan's command lines.
+    pub fn steps(&self) -> Vec<&Step> {
+        match self {
+            OnFailure::Stop => Vec::new(),
+            OnFailure::Recover(recovery) => recovery.iter().collect(),
+            OnFailure::Decide { probe, branches } => std::iter::once(probe.as_ref())
+                .chain(branches.iter().flat_map(|branch| branch.steps.iter()))
+                .collect(),
+        }
+    }
+}
+
+/// One way out of a failed step, offered after the state is re-read, and only when the
+/// re-read state allows it (a migration still running is never recovered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// What it does, in the operator's words (`keep watching`, `stop the migration`).
+    pub label: String,
+    /// Offered when this holds on the probe's output.
+    pub when: Condition,
+    /// Its steps, run as a plan of their own once the operator confirms it.
+    pub steps: Vec<Step>,
 }
 
 /// A condition on the estate a `Wait` or `Verify` step checks on its command's output.
@@ -71,6 +106,14 @@ pub enum Condition {
         record: Option<String>,
         attribute: String,
         value: String,
+    },
+    /// `lslparmigr -r lpar -F name,migration_state,...` output shows the partition's
+    /// migration in one of these states; with `or_gone`, a listing without the partition
+    /// counts too (it has left the system it was read on).
+    Migration {
+        lpar: String,
+        states: Vec<MigrationState>,
+        or_gone: bool,
     },
     /// `lswpar -cq W` output shows the WPAR in one of these states.
     WparState {
@@ -147,6 +190,9 @@ pub struct Step {
     pub until: Option<Condition>,
     /// For `Wait`: how long to keep polling.
     pub timeout: Option<Duration>,
+    /// A read run every poll interval while this step runs, what it shows reported as
+    /// the step's progress (`lslparmigr` while `migrlpar -o m` moves a partition).
+    pub follow: Option<Box<Step>>,
 }
 
 impl Step {
@@ -161,7 +207,14 @@ impl Step {
             group: None,
             until: None,
             timeout: None,
+            follow: None,
         }
+    }
+
+    /// Reports what `read` shows (through its condition's words) while this step runs.
+    pub fn following(mut self, read: Step) -> Step {
+        self.follow = Some(Box::new(read));
+        self
     }
 
     /// Adds a condition (for waits and verifications).
@@ -180,6 +233,12 @@ impl Step {
     /// Offers `recovery` when this step fails.
     pub fn recover_with(mut self, recovery: Vec<Step>) -> Step {
         self.on_failure = OnFailure::Recover(recovery);
+        self
+    }
+
+    /// Handles this step's failure with `on_failure`.
+    pub fn with_failure(mut self, on_failure: OnFailure) -> Step {
+        self.on_failure = on_failure;
         self
     }
 
@@ -250,14 +309,16 @@ impl Plan {
                 ),
             );
         }
-        let recoveries = self.steps.iter().flat_map(|step| match &step.on_failure {
-            OnFailure::Recover(recovery) => recovery.as_slice(),
-            OnFailure::Stop => &[],
+        let others = self.steps.iter().flat_map(|step| {
+            step.on_failure
+                .steps()
+                .into_iter()
+                .chain(step.follow.as_deref())
         });
         if self
             .steps
             .iter()
-            .chain(recoveries)
+            .chain(others)
             .any(|step| step.command.args().iter().any(|arg| arg.contains('\n')))
         {
             comment(
@@ -293,21 +354,56 @@ impl Plan {
                     ),
                 );
             }
+            if let Some(follow) = &step.follow {
+                text.push_str(&format!(
+                    "#    while it runs, follow on {}: {} ({})\n",
+                    text::visible(&follow.host),
+                    script_line(&follow.command),
+                    text::visible(&follow.why)
+                ));
+            }
             text.push_str(&script_line(&step.command));
             text.push('\n');
-            if let OnFailure::Recover(recovery) = &step.on_failure {
-                for step in recovery {
+            match &step.on_failure {
+                OnFailure::Stop => {}
+                OnFailure::Recover(recovery) => {
+                    for step in recovery {
+                        text.push_str(&format!("#    if it fails, {}\n", step_words(step)));
+                    }
+                }
+                OnFailure::Decide { probe, branches } => {
                     text.push_str(&format!(
-                        "#    if it fails, on {}: {} ({})\n",
-                        text::visible(&step.host),
-                        script_line(&step.command),
-                        text::visible(&step.why)
+                        "#    if it fails, first re-read {}\n",
+                        step_words(probe)
                     ));
+                    for branch in branches {
+                        comment(
+                            &mut text,
+                            &format!(
+                                "     then, when {}, offered: {}",
+                                describe(&branch.when),
+                                branch.label
+                            ),
+                        );
+                        for step in &branch.steps {
+                            text.push_str(&format!("#       {}\n", step_words(step)));
+                        }
+                    }
                 }
             }
         }
         text
     }
+}
+
+/// `on HOST: COMMAND (why)` for a step shown in a comment.
+fn step_words(step: &Step) -> String {
+    format!(
+        "on {}: {} ({})",
+        text::visible(&step.host),
+        script_line(&step.command),
+        text::visible(&step.why)
+    )
 }
 
 /// Appends `# words` as one comment line of a script, whatever the words contain.
@@ -372,6 +468,18 @@ pub fn describe(condition: &Condition) -> String {
             attribute,
             value,
         } => format!("{attribute} is {value}"),
+        Condition::Migration {
+            lpar,
+            states,
+            or_gone,
+        } => {
+            let states = states.iter().map(ToString::to_string).collect::<Vec<_>>();
+            match (states.is_empty(), or_gone) {
+                (true, _) => format!("{lpar} is no longer listed"),
+                (false, false) => format!("{lpar} is {}", words(&states)),
+                (false, true) => format!("{lpar} is {} or no longer listed", words(&states)),
+            }
+        }
         Condition::WparState { wpar, states } => format!(
             "{wpar} is {}",
             words(&states.iter().map(ToString::to_string).collect::<Vec<_>>())

@@ -5,6 +5,7 @@
 use powerdeck::ui::{self, App, ConsoleOptions};
 use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
 use powerdeck::wizard::catalogue::{Facts, FactsQuery};
+use powerdeck::wizard::relocate_facts::{MigrationSlots, Mobility, MoveCapacity, RelocationFacts};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -57,14 +58,23 @@ fn send_only(app: &mut App, event: Event) {
 
 /// Screen tests run without hosts: a capacity read (remote restart) is answered at once
 /// with room for everything, every partition 4 GB and 0.5 processing units in its
-/// current profile. Other reads stay pending, as they would without services; the
-/// tests over the simulator (`Live`) read the real answers.
+/// current profile, and a relocation's read with no move under way and the same room.
+/// Other reads stay pending, as they would without services; the tests over the
+/// simulator (`Live`) read the real answers.
 pub fn answer_capacity(app: &mut App) {
     let pending = std::mem::take(&mut app.requests);
     for request in pending {
-        let ui::Request::ReadFacts(query @ FactsQuery::Capacity { .. }) = request else {
-            app.requests.push(request);
-            continue;
+        let query = match request {
+            ui::Request::ReadFacts(query @ FactsQuery::Relocation { .. }) => {
+                let facts = Facts::Relocation(roomy_relocation(&query));
+                ui::update(app, ui::Action::FactsRead(query, Ok(facts)));
+                continue;
+            }
+            ui::Request::ReadFacts(query @ FactsQuery::Capacity { .. }) => query,
+            other => {
+                app.requests.push(other);
+                continue;
+            }
         };
         let sizes = app
             .snapshots
@@ -92,6 +102,37 @@ pub fn answer_capacity(app: &mut App) {
             sizes,
         });
         ui::update(app, ui::Action::FactsRead(query, Ok(facts)));
+    }
+}
+
+/// No move under way on either system (16 supported) and, for an active move, a 4 GB
+/// partition of 0.5 processing units against a roomy target.
+fn roomy_relocation(query: &FactsQuery) -> RelocationFacts {
+    let FactsQuery::Relocation { lpar, active, .. } = query else {
+        return RelocationFacts::default();
+    };
+    let slots = MigrationSlots {
+        capable: Some(true),
+        supported: Some(16),
+        in_progress: Some(0),
+    };
+    let mobility = Mobility {
+        active: slots,
+        inactive: slots,
+    };
+    RelocationFacts {
+        source: mobility,
+        target: mobility,
+        capacity: active.then(|| MoveCapacity {
+            size: PartitionSize {
+                lpar: lpar.clone(),
+                profile: "(current)".to_string(),
+                memory_mb: 4096,
+                proc_units: 0.5,
+            },
+            free_memory_mb: 1 << 20,
+            free_proc_units: 256.0,
+        }),
     }
 }
 

@@ -137,6 +137,11 @@ pub struct SimSystem {
     /// Service processor address (`ipaddr`); derived from the serial number when unset.
     #[serde(default)]
     pub ipaddr: Option<String>,
+    /// Partition moves it runs at once, of each kind, from or to it
+    /// (`num_active_migrations_supported`, `num_inactive_migrations_supported` of
+    /// `lslparmigr -r sys`); 16 when unset.
+    #[serde(default)]
+    pub max_migrations: Option<u32>,
     /// Live state of the system (not part of the estate file).
     #[serde(skip)]
     pub runtime: SystemRuntime,

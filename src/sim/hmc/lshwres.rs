@@ -1,17 +1,19 @@
-//! `lshwres`: reserved storage (`-r rspool`, in [`super::rspool`]) and a system's memory
+//! `lshwres`: reserved storage (`-r rspool`, in [`super::rspool`]), a system's memory
 //! and processors (`-r mem|proc --level sys`): what it has and what is free, the numbers
-//! a remote restart or a relocation must fit in (docs/formats.md, "HMC: lshwres -r
-//! mem|proc").
+//! a remote restart or a relocation must fit in, and what each partition holds now
+//! (`-r mem|proc --level lpar [--filter lpar_names=|lpar_ids=]`), what a running
+//! partition takes with it when it moves (docs/formats.md, "HMC: lshwres -r mem|proc").
 //!
-//! A system that is not `Operating` or `Standby` cannot report its resources: the
-//! simulator answers `HSCL0238` there, its own choice of message.
+//! A partition that is not on holds nothing (`curr_mem=0`). Every simulated partition
+//! uses shared processors. A system that is not `Operating` or `Standby` cannot report
+//! its resources: the simulator answers `HSCL0238` there, its own choice of message.
 
 use super::args::{Args, Spec};
 use super::listing::{render, Record};
 use super::lssyscfg::units_text;
 use super::{messages, model, rspool};
 use crate::estate::SystemState;
-use crate::sim::estate::HmcHost;
+use crate::sim::estate::{HmcHost, SimSystem};
 use crate::sim::reply::Reply;
 
 const LSHWRES: Spec = Spec {
@@ -25,6 +27,27 @@ const MEMORY_ATTRS: &[&str] = &[
     "curr_avail_sys_mem",
     "installed_sys_mem",
     "sys_firmware_mem",
+];
+
+const LPAR_MEMORY_ATTRS: &[&str] = &[
+    "lpar_name",
+    "lpar_id",
+    "curr_mem",
+    "curr_max_mem",
+    "run_mem",
+];
+
+const LPAR_PROC_ATTRS: &[&str] = &[
+    "lpar_name",
+    "lpar_id",
+    "curr_shared_proc_pool_id",
+    "curr_proc_mode",
+    "curr_proc_units",
+    "curr_procs",
+    "curr_sharing_mode",
+    "curr_uncap_weight",
+    "run_proc_units",
+    "run_procs",
 ];
 
 const PROC_ATTRS: &[&str] = &[
@@ -52,16 +75,24 @@ pub fn run(hmc: &HmcHost, argv: &[String]) -> Reply {
 }
 
 fn system_resources(hmc: &HmcHost, args: &Args, resource: &str) -> Result<Reply, Reply> {
-    if args.get("--level") != Some("sys") || args.get("--rsubtype").is_some() {
-        return Err(messages::usage(&["--level"]));
+    let lpar_level = match args.get("--level") {
+        Some("sys") => false,
+        Some("lpar") => true,
+        _ => return Err(messages::usage(&["--level"])),
+    };
+    if args.get("--rsubtype").is_some() {
+        return Err(messages::usage(&["--rsubtype"]));
     }
-    if args.get("--filter").is_some() {
+    if !lpar_level && args.get("--filter").is_some() {
         return Err(messages::usage(&["--filter"]));
     }
     let index = model::find_system(hmc, args.need("-m")?)?;
     let system = &hmc.systems[index];
     if !matches!(system.state, SystemState::Operating | SystemState::Standby) {
         return Err(messages::not_operating());
+    }
+    if lpar_level {
+        return partition_resources(system, args, resource);
     }
     let (free_mem, free_units) = model::free_capacity(hmc, index);
     let (record, known) = if resource == "mem" {
@@ -79,4 +110,49 @@ fn system_resources(hmc: &HmcHost, args: &Args, resource: &str) -> Result<Reply,
         (record, PROC_ATTRS)
     };
     render(&[record], &args.format, known).map(Reply::ok)
+}
+
+/// `--level lpar`: what each partition holds now.
+fn partition_resources(system: &SimSystem, args: &Args, resource: &str) -> Result<Reply, Reply> {
+    let filter = args.filter(&["lpar_names", "lpar_ids"])?;
+    let records: Vec<Record> = system
+        .lpars
+        .iter()
+        .filter(|lpar| filter.admits_lpar(&lpar.name, lpar.id))
+        .map(|lpar| {
+            let on = model::uses_resources(lpar);
+            let base = Record::new()
+                .text("lpar_name", &lpar.name)
+                .text("lpar_id", lpar.id.to_string());
+            if resource == "mem" {
+                let memory = if on { lpar.memory_mb } else { 0 };
+                base.text("curr_mem", memory.to_string())
+                    .text(
+                        "curr_max_mem",
+                        if on { lpar.max_memory() } else { 0 }.to_string(),
+                    )
+                    .text("run_mem", memory.to_string())
+            } else {
+                let units = if on { lpar.units() } else { 0.0 };
+                let procs = if on { (units.ceil() as u64).max(1) } else { 0 };
+                base.text("curr_shared_proc_pool_id", "0")
+                    .text("curr_proc_mode", "shared")
+                    .text("curr_proc_units", units_text(units))
+                    .text("curr_procs", procs.to_string())
+                    .text("curr_sharing_mode", "uncap")
+                    .text(
+                        "curr_uncap_weight",
+                        if lpar.env.is_vios() { "255" } else { "128" },
+                    )
+                    .text("run_proc_units", units_text(units))
+                    .text("run_procs", procs.to_string())
+            }
+        })
+        .collect();
+    let known = if resource == "mem" {
+        LPAR_MEMORY_ATTRS
+    } else {
+        LPAR_PROC_ATTRS
+    };
+    render(&records, &args.format, known).map(Reply::ok)
 }

@@ -6,6 +6,12 @@
 //! `migration_type`, source and destination systems, ids and mover service partitions,
 //! and `bytes_transmitted` / `bytes_remaining`, which move from all-remaining to
 //! all-sent between 10 % and 90 % of the migration.
+//!
+//! `-r sys` says whether the system can move partitions and, for each kind (active,
+//! inactive), how many moves it takes part in now, from or to it, against how many it
+//! supports at once (`max_migrations` of the estate, 16 when unset). Stopped and failed
+//! moves wait for `migrlpar -o r` and are not counted. A system whose capabilities the
+//! HMC does not know prints `unavailable` for the flags and the limits.
 
 use std::time::Duration;
 
@@ -84,35 +90,32 @@ pub fn run(hmc: &HmcHost, now: Duration, argv: &[String]) -> Reply {
                 render(&records, &args.format, LPAR_ATTRS).map(Reply::ok)
             }
             Some("sys") => {
-                let count = |kind: MigrationKind| {
-                    let outgoing = system
-                        .lpars
-                        .iter()
-                        .filter_map(|l| l.runtime.migration.as_ref())
-                        .filter(|r| r.kind == kind && r.status == RunStatus::InProgress)
-                        .count();
-                    let arriving = model::incoming(hmc, &system.name)
-                        .iter()
-                        .filter(|i| i.kind == kind)
-                        .count();
-                    (outgoing + arriving).to_string()
-                };
-                let capable = if model::capabilities_unknown(&system.state) {
+                if args.get("--filter").is_some() {
+                    return Err(messages::usage(&["--filter"]));
+                }
+                let count = |kind| model::migrations_in_progress(hmc, index, kind).to_string();
+                let unknown = model::capabilities_unknown(&system.state);
+                let capable = if unknown {
                     "unavailable"
                 } else if system.lpm_capable {
                     "1"
                 } else {
                     "0"
                 };
+                let supported = if unknown {
+                    "unavailable".to_string()
+                } else {
+                    model::migrations_supported(system).to_string()
+                };
                 let record = Record::new()
                     .text("inactive_lpar_mobility_capable", capable)
-                    .text("num_inactive_migrations_supported", "16")
+                    .text("num_inactive_migrations_supported", &supported)
                     .text(
                         "num_inactive_migrations_in_progress",
                         count(MigrationKind::Inactive),
                     )
                     .text("active_lpar_mobility_capable", capable)
-                    .text("num_active_migrations_supported", "16")
+                    .text("num_active_migrations_supported", &supported)
                     .text(
                         "num_active_migrations_in_progress",
                         count(MigrationKind::Active),

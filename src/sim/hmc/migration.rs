@@ -15,6 +15,12 @@
 //! Running` on both systems and `Migration Failed` until `-o r` recovers it on the
 //! source. The reply of the original `migrlpar -o m` is decided when it starts: a
 //! migration stopped from another session still ends that call with exit 0.
+//!
+//! Validation refuses a move beyond the number of moves either system supports at once
+//! (`lslparmigr -r sys`), and one whose processor compatibility modes the target does
+//! not support: for an active move the current and the preferred mode, for an inactive
+//! one the preferred mode (docs/procedures.md, "Relocation"). `-o r` is refused while
+//! the move still runs.
 
 use std::time::Duration;
 
@@ -269,12 +275,41 @@ fn check(
             ));
         }
     }
-    let mode = model::curr_mode(source, lpar);
-    if kind == MigrationKind::Active && !model::compat_modes(target).contains(&mode.as_str()) {
+    for (index, system) in [(source_index, source), (target_index, target)] {
+        let running = model::migrations_in_progress(hmc, index, kind);
+        let supported = model::migrations_supported(system);
+        if running >= supported {
+            return Err(messages::hscl(
+                "HSCLA617",
+                format!(
+                    "The managed system {} already takes part in {running} {} partition migrations, the number it supports at once ({supported}). Wait until one completes and try again.",
+                    system.name,
+                    if kind == MigrationKind::Active {
+                        "active"
+                    } else {
+                        "inactive"
+                    }
+                ),
+            ));
+        }
+    }
+    let supported = model::compat_modes(target);
+    let current = model::curr_mode(source, lpar);
+    if kind == MigrationKind::Active && !supported.contains(&current.as_str()) {
         return Err(messages::hscl(
             "HSCLA613",
             format!(
-                "The partition {name} runs in the {mode} processor compatibility mode, which the destination managed system {} does not support.",
+                "The partition {name} runs in the {current} processor compatibility mode, which the destination managed system {} does not support.",
+                target.name
+            ),
+        ));
+    }
+    let preferred = model::desired_mode(lpar);
+    if !supported.contains(&preferred.as_str()) {
+        return Err(messages::hscl(
+            "HSCLA613",
+            format!(
+                "The preferred processor compatibility mode of the partition {name} is {preferred}, which the destination managed system {} does not support.",
                 target.name
             ),
         ));

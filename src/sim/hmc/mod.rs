@@ -58,6 +58,7 @@
 //! | `HSCLA614` | migrlpar: `dest_lpar_id` in use on the target |
 //! | `HSCLA615` | migrlpar: no free reserved storage device on the target (PowerVM RR partition) |
 //! | `HSCLA616` | migrlpar: a VLAN of the partition is not bridged on the target (unless `--vlanbridge 2`) |
+//! | `HSCLA617` | migrlpar: the source or the target already takes part in as many moves of that kind as it supports (`lslparmigr -r sys`) |
 //! | `HSCLA9D0` | rrstartlpar: a system lacks the (simplified / PowerVM) remote restart capability |
 //! | `HSCLA9D1` | rrstartlpar: the partition is not remote restart capable |
 //! | `HSCLA9D2` | rrstartlpar: `remote_restart_status` is not `Remote Restartable` |

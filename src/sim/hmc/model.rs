@@ -179,6 +179,8 @@ pub struct Incoming<'a> {
     pub dest_id: u32,
     /// Active or inactive.
     pub kind: MigrationKind,
+    /// Running, or failed and waiting for `migrlpar -o r`.
+    pub status: RunStatus,
 }
 
 /// Partitions migrating into the system called `target`.
@@ -193,12 +195,40 @@ pub fn incoming<'a>(hmc: &'a HmcHost, target: &str) -> Vec<Incoming<'a>> {
                         lpar,
                         dest_id: run.dest_id,
                         kind: run.kind,
+                        status: run.status,
                     });
                 }
             }
         }
     }
     found
+}
+
+/// Moves of one kind a system takes part in at once, unless the estate says otherwise.
+pub const DEFAULT_MAX_MIGRATIONS: u32 = 16;
+
+/// How many moves of each kind `system` takes part in at once, at most.
+pub fn migrations_supported(system: &SimSystem) -> u32 {
+    system.max_migrations.unwrap_or(DEFAULT_MAX_MIGRATIONS)
+}
+
+/// Moves of `kind` running now from or to system `index` (stopped and failed ones wait
+/// for `-o r` and no longer move anything).
+pub fn migrations_in_progress(hmc: &HmcHost, index: usize, kind: MigrationKind) -> u32 {
+    let Some(system) = hmc.systems.get(index) else {
+        return 0;
+    };
+    let outgoing = system
+        .lpars
+        .iter()
+        .filter_map(|lpar| lpar.runtime.migration.as_ref())
+        .filter(|run| run.kind == kind && run.status == RunStatus::InProgress)
+        .count();
+    let arriving = incoming(hmc, &system.name)
+        .iter()
+        .filter(|i| i.kind == kind && i.status == RunStatus::InProgress)
+        .count();
+    u32::try_from(outgoing + arriving).unwrap_or(u32::MAX)
 }
 
 /// The source system, target system and partition a move (`migrlpar -o v|m`,

@@ -99,6 +99,26 @@ pub fn lshwres_sys(system: &str, resource: SystemResource, fields: &[&'static st
     with_fields(command, fields)
 }
 
+/// `lshwres -r mem|proc -m SYS --level lpar --filter lpar_names=L -F fields`: what a
+/// partition holds now (docs/formats.md, "HMC: lshwres -r mem|proc").
+pub fn lshwres_lpar(
+    system: &str,
+    resource: SystemResource,
+    lpar: &str,
+    fields: &[&'static str],
+) -> Built {
+    let word = match resource {
+        SystemResource::Memory => "mem",
+        SystemResource::Processors => "proc",
+    };
+    let command = read("lshwres")
+        .flags(&["-r", word])
+        .option("-m", SYSTEM, system)?
+        .flags(&["--level", "lpar"]);
+    let command = with_filter(command, [names_attr("lpar_names", LPAR, &[lpar])?])?;
+    with_fields(command, fields)
+}
+
 /// `lshwres -r rspool -m SYS --rsubtype rsdev`: the devices in the reserved storage pool
 /// (docs/formats.md, "HMC: reserved storage").
 pub fn lshwres_rsdev(system: &str) -> Built {
@@ -139,6 +159,16 @@ pub fn lslparmigr_lpar(system: &str, lpar_names: &[&str], fields: &[&'static str
         .flags(&["-r", "lpar"])
         .option("-m", SYSTEM, system)?;
     let command = with_filter(command, [names_attr("lpar_names", LPAR, lpar_names)?])?;
+    with_fields(command, fields)
+}
+
+/// `lslparmigr -r sys -m SYS [-F fields]`: whether a system can move partitions and how
+/// many moves it runs now against how many it supports (docs/formats.md,
+/// "HMC: lslparmigr").
+pub fn lslparmigr_sys(system: &str, fields: &[&'static str]) -> Built {
+    let command = read("lslparmigr")
+        .flags(&["-r", "sys"])
+        .option("-m", SYSTEM, system)?;
     with_fields(command, fields)
 }
 

@@ -45,6 +45,7 @@ impl FromRecord for ManagedSystem {
             detailed_state,
             capabilities,
             firmware: None,
+            reference_code: None,
         })
     }
 }

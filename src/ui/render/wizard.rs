@@ -132,7 +132,7 @@ fn footer(app: &App, wizard: &Wizard) -> Line<'static> {
                 .run
                 .as_ref()
                 .and_then(|r| r.summary.as_ref())
-                .is_some_and(|s| !s.recovery.is_empty());
+                .is_some_and(|s| !s.recovery.is_empty() || !s.offers.is_empty());
             let mut hints = vec![(key(WizardInput::Next), "close")];
             if recovery {
                 hints.push((key(WizardInput::Recovery), "recovery plan"));
@@ -413,15 +413,49 @@ pub fn plan_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static>> 
             };
             wrapped(&mut lines, pad(), &text, theme.muted, width);
         }
-        if let OnFailure::Recover(recovery) = &step.on_failure {
-            for step in recovery {
+        if let Some(follow) = &step.follow {
+            wrapped(
+                &mut lines,
+                pad(),
+                &format!("while it runs, follows: {} ({})", follow.line(), follow.why),
+                theme.muted,
+                width,
+            );
+        }
+        match &step.on_failure {
+            OnFailure::Stop => {}
+            OnFailure::Recover(recovery) => {
+                for step in recovery {
+                    wrapped(
+                        &mut lines,
+                        pad(),
+                        &format!("if it fails, offered: {} ({})", step.line(), step.why),
+                        theme.muted,
+                        width,
+                    );
+                }
+            }
+            OnFailure::Decide { probe, branches } => {
                 wrapped(
                     &mut lines,
                     pad(),
-                    &format!("if it fails, offered: {} ({})", step.line(), step.why),
+                    &format!("if it fails, first re-read: {}", probe.line()),
                     theme.muted,
                     width,
                 );
+                for branch in branches {
+                    wrapped(
+                        &mut lines,
+                        pad(),
+                        &format!(
+                            "  then, when {}: offered: {}",
+                            describe(&branch.when),
+                            branch.label
+                        ),
+                        theme.muted,
+                        width,
+                    );
+                }
             }
         }
     }
@@ -789,6 +823,9 @@ fn choose(frame: &mut Frame, app: &App, wizard: &Wizard, area: Rect) {
                 "How the update treats the running partitions (the first that fits is chosen):"
             }
             WizardKind::WparMove { .. } => "Move it to (another AIX global):",
+            WizardKind::RecoveryChoice => {
+                "What the re-read state allows (each is shown as a plan before it runs):"
+            }
             _ => "Recover it:",
         },
         theme.text,
@@ -1215,7 +1252,38 @@ pub fn summary_lines(app: &App, wizard: &Wizard, width: u16) -> Vec<Line<'static
             }
         }
     }
-    if summary.halted_at.is_some() {
+    if summary.halted_at.is_some() && !summary.offers.is_empty() {
+        lines.push(Line::default());
+        lines.push(heading(
+            theme,
+            format!(
+                "Offered for the state re-read above ({} chooses one, shown as a plan to confirm)",
+                input_keys(WizardInput::Recovery)
+            ),
+        ));
+        for branch in &summary.offers {
+            wrapped(
+                &mut lines,
+                vec![Span::styled("  • ", theme.muted)],
+                &branch.label,
+                theme.text,
+                width,
+            );
+            for step in &branch.steps {
+                wrapped(
+                    &mut lines,
+                    vec![Span::styled("      $ ", theme.muted)],
+                    &format!("{}  ({})", step.line(), step.why),
+                    theme.muted,
+                    width,
+                );
+            }
+        }
+        lines.push(Line::styled(
+            "Enter closes (abort: nothing more runs).",
+            theme.muted,
+        ));
+    } else if summary.halted_at.is_some() {
         lines.push(Line::default());
         if summary.recovery.is_empty() {
             lines.push(Line::styled(

@@ -168,6 +168,10 @@ pub fn table(data: &EstateData<'_>, key: &RowKey) -> Table {
                         }
                         None => rows.ours("firmware", Cell::toned("not read", Tone::Muted)),
                     }
+                    if let Some(code) = &s.reference_code {
+                        rows.host("refcode", code.refcode.as_str());
+                        rows.optional("refcode time_stamp", code.time_stamp.as_deref());
+                    }
                     rows.ours(
                         "partitions",
                         Cell::text(system_data.lpars.len().to_string()),

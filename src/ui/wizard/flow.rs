@@ -5,11 +5,13 @@
 use std::time::SystemTime;
 
 use crate::wizard::catalogue::stale_notes;
-use crate::wizard::{EstateView, ExecEvent, Plan, PlanError, RunSummary, StepOutcome};
+use crate::wizard::plan::describe;
+use crate::wizard::{Branch, EstateView, ExecEvent, Plan, PlanError, RunSummary, StepOutcome};
 
 use super::open::{all_snapshots, hmc_snapshots};
 use super::{
-    kind_for, open, Facts, FactsQuery, Run, Stage, Wizard, WizardInput, WizardKind, MAX_PARALLELISM,
+    kind_for, open, Choice, ChoiceValue, Facts, FactsQuery, Run, Stage, Wizard, WizardInput,
+    WizardKind, MAX_PARALLELISM,
 };
 use crate::ui::app::{App, Mode, Request};
 use crate::ui::keymap::KeyAction;
@@ -271,6 +273,10 @@ fn to_plan(app: &mut App) {
     let Some(wizard) = app.wizard.as_mut() else {
         return;
     };
+    if wizard.kind == WizardKind::RecoveryChoice {
+        show_plan(app);
+        return;
+    }
     let query = wizard
         .request()
         .and_then(|request| request.facts_query(EstateView::new(&snapshots)));
@@ -350,6 +356,12 @@ fn build(view: EstateView<'_>, wizard: &Wizard, now: SystemTime) -> Result<Plan,
             .clone()
             .unwrap_or_else(|| Err(PlanError::invalid("no recovery plan")));
     }
+    if wizard.kind == WizardKind::RecoveryChoice {
+        return match wizard.chosen().map(|choice| &choice.value) {
+            Some(ChoiceValue::Offer(plan)) => Ok(plan.as_ref().clone()),
+            _ => Err(PlanError::invalid("no way out chosen")),
+        };
+    }
     let facts = wizard.facts.clone().unwrap_or_default();
     let mut plan = wizard.request()?.build(view, &facts)?;
     plan.notes.extend(stale_notes(view, &plan, now));
@@ -379,6 +391,11 @@ fn choices(wizard: &Wizard) -> Vec<String> {
             "without --retaindev".to_string()
         }),
         WizardKind::Recovery => choices.push("recovery branch of a halted run".to_string()),
+        WizardKind::RecoveryChoice => {
+            if let Some(choice) = wizard.chosen() {
+                choices.push(format!("way out of a halted run: {}", choice.label));
+            }
+        }
         WizardKind::Firmware { .. } => {
             if let Some(choice) = wizard.chosen() {
                 choices.push(choice.label.clone());
@@ -547,10 +564,6 @@ fn recovery(app: &mut App) {
     ) else {
         return;
     };
-    if summary.recovery.is_empty() {
-        app.say("No recovery branch for this step: look at the re-read state, then decide");
-        return;
-    }
     let failed = summary.halted_at.map_or(String::new(), |step| {
         format!(
             "step {} failed: {}",
@@ -558,6 +571,16 @@ fn recovery(app: &mut App) {
             plan.steps.get(step).map_or(String::new(), |s| s.line())
         )
     });
+    if !summary.offers.is_empty() {
+        let wizard = offers(plan, &summary.offers, &failed);
+        app.wizard = Some(Box::new(wizard));
+        app.mode = Mode::Normal;
+        return;
+    }
+    if summary.recovery.is_empty() {
+        app.say("No recovery branch for this step: look at the re-read state, then decide");
+        return;
+    }
     let recovery = Plan {
         wizard: plan.wizard,
         title: format!("Recovery: {}", plan.title),
@@ -572,4 +595,53 @@ fn recovery(app: &mut App) {
     };
     app.wizard = Some(Box::new(Wizard::for_plan(WizardKind::Recovery, recovery)));
     app.mode = Mode::Normal;
+}
+
+/// The ways out a halted run offers, to choose one: each is a plan of its own.
+fn offers(plan: &Plan, offers: &[Branch], failed: &str) -> Wizard {
+    let mut wizard = Wizard::new(
+        WizardKind::RecoveryChoice,
+        format!("Ways out: {}", plan.title),
+        Stage::Choose,
+    );
+    wizard.about = vec![
+        failed.to_string(),
+        "the state was re-read; only what it allows is offered".to_string(),
+    ];
+    wizard.choices = offers
+        .iter()
+        .map(|branch| Choice {
+            label: branch.label.clone(),
+            note: format!(
+                "{} step(s), offered because {}",
+                branch.steps.len(),
+                describe(&branch.when)
+            ),
+            possible: true,
+            value: ChoiceValue::Offer(Box::new(Plan {
+                wizard: plan.wizard,
+                title: format!("{}: {}", capitalised(&branch.label), plan.title),
+                confirm_name: plan.confirm_name.clone(),
+                attestation: None,
+                steps: branch.steps.clone(),
+                parallelism: 1,
+                notes: vec![
+                    failed.to_string(),
+                    format!(
+                        "offered because the re-read state shows {}",
+                        describe(&branch.when)
+                    ),
+                ],
+            })),
+        })
+        .collect();
+    wizard
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -111,6 +111,9 @@ pub enum WizardKind {
     },
     /// The recovery branch of a halted run, as a plan of its own.
     Recovery,
+    /// The ways out a halted run offers for the state it re-read: one is chosen, then
+    /// shown as a plan of its own.
+    RecoveryChoice,
 }
 
 impl WizardKind {
@@ -132,7 +135,8 @@ impl WizardKind {
             }
             WizardKind::Firmware { .. }
             | WizardKind::WparMove { .. }
-            | WizardKind::WparRecover { .. } => {
+            | WizardKind::WparRecover { .. }
+            | WizardKind::RecoveryChoice => {
                 &[Stage::Choose, Stage::Plan, Stage::Confirm, Stage::Running]
             }
             WizardKind::Recovery
@@ -256,6 +260,8 @@ pub enum ChoiceValue {
         /// Recreate it (Broken, damaged infrastructure).
         recreate: bool,
     },
+    /// After a halt: one of the ways out the re-read state allows, as its plan.
+    Offer(Box<Plan>),
 }
 
 /// One line of a [`Stage::Choose`] list.
@@ -407,7 +413,8 @@ pub enum WizardInput {
     Fewer,
     /// More restarts at once.
     More,
-    /// After a halt: show the recovery branch as a plan of its own.
+    /// After a halt: show the recovery branch as a plan of its own (or the ways out
+    /// the re-read state allows, to choose one).
     Recovery,
 }
 
@@ -488,7 +495,7 @@ pub const WIZARD_KEYS: &[(Key, WizardInput, &[Stage], &str)] = &[
         Key::char('r'),
         WizardInput::Recovery,
         &[Stage::Finished],
-        "after a halt: the recovery plan (shown, then confirmed)",
+        "after a halt: the recovery plan, or the ways out to choose from (shown, then confirmed)",
     ),
 ];
 

@@ -113,7 +113,9 @@ pub fn open(app: &App, kind: &WizardKind) -> Result<Wizard, OpenError> {
         WizardKind::RemoteRestart { hmc, system } => open_remote_restart(view, hmc, system),
         WizardKind::Relocate { hmc, system, lpar } => open_relocate(view, hmc, system, lpar),
         WizardKind::Cleanup { hmc, system } => open_cleanup(view, hmc, system),
-        WizardKind::Recovery => Err("a recovery plan opens from a halted run's summary".into()),
+        WizardKind::Recovery | WizardKind::RecoveryChoice => {
+            Err("a recovery plan opens from a halted run's summary".into())
+        }
     }
 }
 

@@ -230,7 +230,7 @@ pub fn partition_progress(plan: &Plan, run: &Run) -> Vec<PartitionProgress> {
         .collect()
 }
 
-/// `restarting`, `migrating`, `cleaning up`, `recovering` from the command.
+/// `restart`, `migration`, `stop`, `cleanup`, `recovery` from the command.
 fn step_verb(step: &Step) -> &'static str {
     let args = step.command.args();
     let op = args
@@ -243,6 +243,8 @@ fn step_verb(step: &Step) -> &'static str {
         ("rrstartlpar", Some("cleanup")) => "cleanup",
         (_, Some("recover")) => "recovery",
         ("migrlpar", Some("m")) => "migration",
+        ("migrlpar", Some("s")) => "stop",
+        ("migrlpar", Some("r")) => "recovery",
         _ => "change",
     }
 }

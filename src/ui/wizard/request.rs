@@ -111,7 +111,7 @@ impl Wizard {
                 client: client.clone(),
                 choices: NimadmChoices::default(),
             },
-            WizardKind::Recovery => {
+            WizardKind::Recovery | WizardKind::RecoveryChoice => {
                 return Err(PlanError::invalid(
                     "a recovery plan is built from a halted run, not from choices",
                 ))

@@ -55,6 +55,7 @@ fn system(name: &str, state: &str, modes: &[&str], lpars: Vec<Lpar>) -> SystemDa
                 ..SystemCapabilities::default()
             },
             firmware: None,
+            reference_code: None,
         },
         lpars,
         rs_pool: None,
