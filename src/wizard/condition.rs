@@ -49,7 +49,7 @@ pub fn holds(
         // The HMC says the partition is not there (HSCL8012); a managed system that is
         // not found says nothing about the partition.
         Err(HostError::Hmc(message))
-            if message.code == "HSCL8012" && !message.text.contains("managed system") =>
+            if message.code == "HSCL8012" && !names_a_missing_system(&message.text) =>
         {
             return Ok(matches!(
                 condition,
@@ -165,6 +165,12 @@ pub fn holds(
         }
         Condition::NimSummary { .. } => Ok(false),
     }
+}
+
+/// `HSCL8012 The managed system S could not be found`: the system, not a partition on it
+/// (`The partition P on managed system S ...`), is what is missing.
+fn names_a_missing_system(text: &str) -> bool {
+    text.trim_start().starts_with("The managed system")
 }
 
 /// `ls` says the path is not there: AIX `0653-341 The file ... does not exist.`, or the
@@ -928,6 +934,26 @@ mod tests {
             observed(&summary, &takeover, &c1_failed),
             "c1 FAILURE, off1 FAILURE"
         );
+    }
+
+    #[test]
+    fn a_missing_partition_is_absent_a_missing_system_cannot_tell() {
+        let command = hmc_commands::lssyscfg_lpar("p9-01", &["app01"], &["name", "state"]).unwrap();
+        let absent = Condition::LparAbsent {
+            lpar: "app01".into(),
+        };
+        let gone = CommandOutput::new(
+            "HSCL8012 The partition app01 on managed system p9-01 could not be found. Check the name and try again.\n",
+            "",
+            1,
+        );
+        assert_eq!(holds(&absent, &command, &gone), Ok(true));
+        let no_system = CommandOutput::new(
+            "HSCL8012 The managed system p9-01 could not be found. Check the name and try again.\n",
+            "",
+            1,
+        );
+        assert!(holds(&absent, &command, &no_system).is_err());
     }
 
     /// No condition passes on nothing: empty output, garbage, a host error, invalid
