@@ -44,9 +44,16 @@ pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<
     if demo {
         return start_demo(Estate::demo(), demo_speed()?).await;
     }
-    let path = config_path
-        .map(Path::to_path_buf)
-        .unwrap_or_else(config::default_path);
+    let path = match config_path {
+        Some(path) => path.to_path_buf(),
+        None => config::default_path().ok_or_else(|| {
+            color_eyre::eyre::eyre!(
+                "no config file: neither XDG_CONFIG_HOME nor HOME is set, so there is no \
+                 default ($XDG_CONFIG_HOME/powerdeck/config.toml); name one with --config \
+                 FILE, or try `powerdeck --demo`"
+            )
+        })?,
+    };
     let config = Config::load(&path)?;
     super::passphrase::unlock_identity_files(&config)?;
     Ok(Setup {
