@@ -539,6 +539,7 @@ impl HostKeyPolicy {
                         fingerprint,
                         line_to_add,
                         known_hosts: self.known_hosts.clone(),
+                        other_key_lines,
                     })
                 }
             }
