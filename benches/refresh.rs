@@ -156,7 +156,7 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
             interval: config.refresh.interval(source.kind),
         })
         .collect();
-    let max_channels = SshTransport::new(config.ssh_settings(), config.ssh_targets())
+    let max_channels = SshTransport::new(config.ssh_settings(), config.ssh_targets_with(None))
         .pool()
         .settings()
         .max_channels;
@@ -172,7 +172,7 @@ fn run(runtime: &tokio::runtime::Runtime) -> Result<bool, Failure> {
         ));
         let fresh = Arc::new(Recording::new(SshTransport::new(
             config.ssh_settings(),
-            config.ssh_targets(),
+            config.ssh_targets_with(None),
         )));
         let (took, log, snapshots) = timed_refresh(runtime, &fresh, &sources);
         counts = Some(verify(&snapshots, &log)?);

@@ -109,6 +109,9 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// Why a path starting with `~` cannot be used.
+const NO_HOME_FOR_TILDE: &str = "starts with ~ but HOME is not set: write the full path";
+
 fn location(line: usize, column: usize, key: Option<&str>) -> String {
     let mut text = String::new();
     if line > 0 {
@@ -121,32 +124,59 @@ fn location(line: usize, column: usize, key: Option<&str>) -> String {
 }
 
 /// The default config path: `$XDG_CONFIG_HOME/powerdeck/config.toml`, else
-/// `~/.config/powerdeck/config.toml`.
-pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home_dir().join(".config"));
-    base.join("powerdeck").join("config.toml")
+/// `~/.config/powerdeck/config.toml`; `None` when neither `XDG_CONFIG_HOME` nor `HOME`
+/// is set.
+pub fn default_path() -> Option<PathBuf> {
+    Some(config_dir()?.join("powerdeck").join("config.toml"))
 }
 
-fn home_dir() -> PathBuf {
+/// `$XDG_CONFIG_HOME`, else `~/.config`; `None` when neither variable is set.
+///
+/// Exists so the config file and user themes are looked up in one place, and so that
+/// without a home directory powerdeck says so instead of guessing one.
+pub fn config_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config")
+}
+
+/// `$XDG_STATE_HOME`, else `~/.local/state`; `None` when neither variable is set.
+///
+/// Exists so the log and the journal go where the XDG spec puts state, and nowhere
+/// when there is no home directory to put them in (never `/` by default).
+pub fn state_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_STATE_HOME", ".local/state")
+}
+
+fn xdg_dir(variable: &str, under_home: &str) -> Option<PathBuf> {
+    std::env::var_os(variable)
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| Some(home_dir()?.join(under_home)))
+}
+
+/// `$HOME`, or `None` when it is unset or empty.
+fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME")
         .filter(|home| !home.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/"))
 }
 
-/// `~` and `~/...` mean the home directory.
-pub fn expand_tilde(path: &str) -> PathBuf {
+/// `~` and `~/...` mean `home`; `None` when the path needs it and there is none.
+fn expand_tilde(path: &str, home: Option<&Path>) -> Option<PathBuf> {
     if path == "~" {
-        return home_dir();
+        return home.map(Path::to_path_buf);
     }
     match path.strip_prefix("~/") {
-        Some(rest) => home_dir().join(rest),
-        None => PathBuf::from(path),
+        Some(rest) => Some(home?.join(rest)),
+        None => Some(PathBuf::from(path)),
     }
 }
+
+/// The longest `connect_timeout_secs`: an hour. Bounds exist because a larger value is
+/// a typo, not a wish, and a huge one would overflow the deadlines computed from it.
+pub const MAX_CONNECT_TIMEOUT_SECS: u64 = 3600;
+/// The longest `command_timeout_secs` and refresh interval: a day (bounded for the same
+/// reasons as [`MAX_CONNECT_TIMEOUT_SECS`]).
+pub const MAX_SECS: u64 = 86_400;
 
 impl Config {
     /// Reads and checks a config file.
@@ -167,8 +197,20 @@ impl Config {
         Config::parse(&text, &origin)
     }
 
-    /// Checks config text; `origin` names it in errors.
+    /// Checks config text; `origin` names it in errors. `~` means `$HOME`.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Self::parse_with_home(text, origin, home_dir().as_deref())
+    }
+
+    /// Checks config text with `~` meaning `home` (`None`: a path with `~` is an error).
+    ///
+    /// Exists so that tests check the same text the same way whatever the environment
+    /// they run in.
+    pub fn parse_with_home(
+        text: &str,
+        origin: &str,
+        home: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
         let locate = |span: Option<std::ops::Range<usize>>, key: Option<&str>, message: String| {
             let (line, column) = span.map_or((0, 0), |span| line_column(text, span.start));
             ConfigError {
@@ -190,25 +232,64 @@ impl Config {
         })?;
         let ssh = raw.ssh.unwrap_or_default();
         let refresh = raw.refresh.unwrap_or_default();
-        let positive = |value: &Option<Spanned<u64>>, key: &str, default: u64| match value {
-            Some(value) if *value.get_ref() == 0 => Err(locate(
-                Some(value.span()),
-                Some(key),
-                "must be at least 1 second".to_string(),
-            )),
-            Some(value) => Ok(Duration::from_secs(*value.get_ref())),
-            None => Ok(Duration::from_secs(default)),
+        let seconds = |value: &Option<Spanned<u64>>, key: &str, default: u64, max: u64| {
+            let Some(value) = value else {
+                return Ok(Duration::from_secs(default));
+            };
+            let secs = *value.get_ref();
+            if (1..=max).contains(&secs) {
+                Ok(Duration::from_secs(secs))
+            } else {
+                Err(locate(
+                    Some(value.span()),
+                    Some(key),
+                    format!("must be between 1 and {max} seconds, not {secs}"),
+                ))
+            }
         };
-        let interval = positive(&refresh.interval_secs, "refresh.interval_secs", 30)?;
+        let interval = seconds(
+            &refresh.interval_secs,
+            "refresh.interval_secs",
+            30,
+            MAX_SECS,
+        )?;
         let per_kind = |value: &Option<Spanned<u64>>, key: &str| match value {
-            Some(_) => positive(value, key, 30),
+            Some(_) => seconds(value, key, 30, MAX_SECS),
             None => Ok(interval),
         };
+        let known_hosts = match &ssh.known_hosts {
+            Some(path) => expand_tilde(path.get_ref(), home).ok_or_else(|| {
+                locate(
+                    Some(path.span()),
+                    Some("ssh.known_hosts"),
+                    NO_HOME_FOR_TILDE.to_string(),
+                )
+            })?,
+            None => expand_tilde("~/.ssh/known_hosts", home).ok_or_else(|| {
+                locate(
+                    None,
+                    Some("ssh.known_hosts"),
+                    "HOME is not set, so there is no default known_hosts file \
+                     (~/.ssh/known_hosts): set known_hosts in [ssh] to a full path"
+                        .to_string(),
+                )
+            })?,
+        };
         let config_ssh = SshOptions {
-            known_hosts: expand_tilde(ssh.known_hosts.as_deref().unwrap_or("~/.ssh/known_hosts")),
+            known_hosts,
             accept_new_host_keys: ssh.accept_new_host_keys.unwrap_or(false),
-            connect_timeout: positive(&ssh.connect_timeout_secs, "ssh.connect_timeout_secs", 10)?,
-            command_timeout: positive(&ssh.command_timeout_secs, "ssh.command_timeout_secs", 120)?,
+            connect_timeout: seconds(
+                &ssh.connect_timeout_secs,
+                "ssh.connect_timeout_secs",
+                10,
+                MAX_CONNECT_TIMEOUT_SECS,
+            )?,
+            command_timeout: seconds(
+                &ssh.command_timeout_secs,
+                "ssh.command_timeout_secs",
+                120,
+                MAX_SECS,
+            )?,
         };
         let config_refresh = RefreshOptions {
             hmc: per_kind(&refresh.hmc_interval_secs, "refresh.hmc_interval_secs")?,
@@ -305,14 +386,38 @@ impl Config {
                         ));
                     }
                 }
+                if let Some(variable) = &entry.password_env {
+                    let name = variable.get_ref();
+                    if name.trim().is_empty() || name.contains(['=', '\0']) {
+                        return Err(locate(
+                            Some(variable.span()),
+                            Some(&format!("{table}.password_env")),
+                            format!(
+                                "{name:?} cannot be the name of an environment variable: \
+                                 name the variable that holds the password \
+                                 (password_env = \"HMC01_PASSWORD\"), or remove the key"
+                            ),
+                        ));
+                    }
+                }
+                let identity_file = match &entry.identity_file {
+                    Some(path) => Some(expand_tilde(path.get_ref(), home).ok_or_else(|| {
+                        locate(
+                            Some(path.span()),
+                            Some(&format!("{table}.identity_file")),
+                            NO_HOME_FOR_TILDE.to_string(),
+                        )
+                    })?),
+                    None => None,
+                };
                 sources.push(SourceConfig {
                     kind,
                     name,
                     host: entry.host.into_inner().trim().to_string(),
                     port: entry.port.map(Spanned::into_inner),
                     user: entry.user,
-                    identity_file: entry.identity_file.as_deref().map(expand_tilde),
-                    password_env: entry.password_env,
+                    identity_file,
+                    password_env: entry.password_env.map(Spanned::into_inner),
                     lpar: entry.lpar.map(Spanned::into_inner),
                 });
             }
@@ -353,10 +458,18 @@ impl Config {
 
     /// Resolves every source's endpoint with `~/.ssh/config` (if readable).
     pub fn endpoints(&self) -> Vec<Endpoint> {
-        let ssh_config = read_ssh_config();
+        self.endpoints_with(read_ssh_config().as_ref())
+    }
+
+    /// Resolves every source's endpoint with `ssh_config` (`None`: powerdeck's own
+    /// settings and defaults only).
+    ///
+    /// Exists so tests and programs embedding powerdeck can resolve hosts without
+    /// reading the user's `~/.ssh/config`.
+    pub fn endpoints_with(&self, ssh_config: Option<&ssh2_config::SshConfig>) -> Vec<Endpoint> {
         self.sources
             .iter()
-            .map(|source| source.endpoint(ssh_config.as_ref()))
+            .map(|source| source.endpoint(ssh_config))
             .collect()
     }
 
@@ -383,9 +496,22 @@ impl Config {
         settings
     }
 
-    /// Every configured host as an SSH target.
+    /// Every configured host as an SSH target, aliases resolved with `~/.ssh/config`.
     pub fn ssh_targets(&self) -> Vec<crate::ssh::Target> {
         self.endpoints().iter().map(Endpoint::target).collect()
+    }
+
+    /// Every configured host as an SSH target, aliases resolved with `ssh_config` only.
+    ///
+    /// Exists for the same reason as [`Config::endpoints_with`].
+    pub fn ssh_targets_with(
+        &self,
+        ssh_config: Option<&ssh2_config::SshConfig>,
+    ) -> Vec<crate::ssh::Target> {
+        self.endpoints_with(ssh_config)
+            .iter()
+            .map(Endpoint::target)
+            .collect()
     }
 }
 
@@ -484,9 +610,9 @@ fn jump_endpoint(
     }
 }
 
-/// `~/.ssh/config`, when there is one that parses.
+/// `~/.ssh/config`, when `HOME` is set and there is one that parses.
 pub fn read_ssh_config() -> Option<ssh2_config::SshConfig> {
-    let path = home_dir().join(".ssh").join("config");
+    let path = home_dir()?.join(".ssh").join("config");
     let text = std::fs::read_to_string(path).ok()?;
     parse_ssh_config(&text)
 }
@@ -547,7 +673,7 @@ struct RawUi {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSsh {
-    known_hosts: Option<String>,
+    known_hosts: Option<Spanned<String>>,
     accept_new_host_keys: Option<bool>,
     connect_timeout_secs: Option<Spanned<u64>>,
     command_timeout_secs: Option<Spanned<u64>>,
@@ -576,8 +702,8 @@ struct RawSource {
     host: Spanned<String>,
     port: Option<Spanned<u16>>,
     user: Option<String>,
-    identity_file: Option<String>,
-    password_env: Option<String>,
+    identity_file: Option<Spanned<String>>,
+    password_env: Option<Spanned<String>>,
     /// Refused with a pointer to `password_env`.
     password: Option<Spanned<toml::Value>>,
     lpar: Option<Spanned<String>>,
@@ -587,19 +713,23 @@ struct RawSource {
 mod tests {
     use super::*;
 
+    /// Parses with `~` meaning `/home/op`, whatever `HOME` is.
+    fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Config::parse_with_home(text, origin, Some(Path::new("/home/op")))
+    }
+
     #[test]
     fn output_limits_have_a_range() {
-        let config = Config::parse("[limits]\nmax_output_bytes = 1048576\n", "c").unwrap();
+        let config = parse("[limits]\nmax_output_bytes = 1048576\n", "c").unwrap();
         assert_eq!(config.limits.max_output_bytes, 1_048_576);
         assert_eq!(config.ssh_settings().max_output_bytes, 1_048_576);
-        let error = Config::parse("[limits]\nmax_output_bytes = 10\n", "c").unwrap_err();
+        let error = parse("[limits]\nmax_output_bytes = 10\n", "c").unwrap_err();
         assert_eq!(
             (error.line, error.key.as_deref()),
             (2, Some("limits.max_output_bytes")),
             "{error}"
         );
-        let error =
-            Config::parse("[limits]\nmax_line_bytes = 18446744073709551615\n", "c").unwrap_err();
+        let error = parse("[limits]\nmax_line_bytes = 18446744073709551615\n", "c").unwrap_err();
         assert_eq!(
             error.key.as_deref(),
             Some("limits.max_line_bytes"),
@@ -636,7 +766,7 @@ password_env = "NIM01_PASSWORD"
 
     #[test]
     fn reads_the_contract_keys_with_defaults() {
-        let config = Config::parse(GOOD, "c.toml").unwrap();
+        let config = parse(GOOD, "c.toml").unwrap();
         assert!(config.ssh.accept_new_host_keys);
         assert_eq!(config.ssh.connect_timeout, Duration::from_secs(10));
         assert_eq!(config.ssh.command_timeout, Duration::from_secs(120));
@@ -646,8 +776,10 @@ password_env = "NIM01_PASSWORD"
         let aix = &config.sources[1];
         assert_eq!(aix.kind, SourceKind::Aix);
         assert_eq!(aix.lpar.as_deref(), Some("aixprd01"));
-        assert!(aix.identity_file.as_ref().unwrap().ends_with(".ssh/id_aix"));
-        assert!(!aix.identity_file.as_ref().unwrap().starts_with("~"));
+        assert_eq!(
+            aix.identity_file.as_deref(),
+            Some(Path::new("/home/op/.ssh/id_aix"))
+        );
         let endpoints: Vec<_> = config.sources.iter().map(|s| s.endpoint(None)).collect();
         assert_eq!(endpoints[0].user, "hscroot");
         assert_eq!(endpoints[0].port, 22);
@@ -660,7 +792,7 @@ password_env = "NIM01_PASSWORD"
     #[test]
     fn plain_password_is_refused_with_its_line() {
         let text = "[[hmc]]\nname = \"a\"\nhost = \"b\"\npassword = \"abc123\"\n";
-        let error = Config::parse(text, "c.toml").unwrap_err();
+        let error = parse(text, "c.toml").unwrap_err();
         assert_eq!(error.line, 4);
         assert_eq!(error.key.as_deref(), Some("hmc.password"));
         assert!(error.message.contains("password_env"));
@@ -674,7 +806,7 @@ password_env = "NIM01_PASSWORD"
     #[test]
     fn unknown_key_names_file_line_and_key() {
         let text = "[ssh]\nknown_hosts = \"x\"\nconect_timeout_secs = 5\n";
-        let error = Config::parse(text, "/etc/pd.toml").unwrap_err();
+        let error = parse(text, "/etc/pd.toml").unwrap_err();
         assert_eq!(
             (error.line, error.key.as_deref()),
             (3, Some("conect_timeout_secs"))
@@ -684,18 +816,96 @@ password_env = "NIM01_PASSWORD"
 
     #[test]
     fn wrong_type_and_duplicates_are_located() {
-        let error =
-            Config::parse("[[hmc]]\nname = \"a\"\nhost = \"b\"\nport = \"x\"\n", "c").unwrap_err();
+        let error = parse("[[hmc]]\nname = \"a\"\nhost = \"b\"\nport = \"x\"\n", "c").unwrap_err();
         assert_eq!(error.line, 4);
         let text = "[[hmc]]\nname = \"a\"\nhost = \"b\"\n[[nim]]\nname = \"a\"\nhost = \"c\"\n";
-        let error = Config::parse(text, "c").unwrap_err();
+        let error = parse(text, "c").unwrap_err();
         assert_eq!(error.line, 5);
         assert!(error.message.contains("line 2"));
-        let error = Config::parse("[refresh]\ninterval_secs = 0\n", "c").unwrap_err();
+        let error = parse("[refresh]\ninterval_secs = 0\n", "c").unwrap_err();
         assert_eq!(
             (error.line, error.key.as_deref()),
             (2, Some("refresh.interval_secs"))
         );
+    }
+
+    #[test]
+    fn timeouts_and_intervals_have_ranges() {
+        let huge = "[ssh]\nknown_hosts = \"/k\"\nconnect_timeout_secs = 18446744073709551615\n";
+        let error = parse(huge, "c.toml").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (3, Some("ssh.connect_timeout_secs"))
+        );
+        assert!(
+            error.to_string().starts_with(
+                "c.toml:3:24: ssh.connect_timeout_secs: must be between 1 and 3600 seconds"
+            ),
+            "{error}"
+        );
+        for (key, max) in [
+            ("ssh.connect_timeout_secs", MAX_CONNECT_TIMEOUT_SECS),
+            ("ssh.command_timeout_secs", MAX_SECS),
+            ("refresh.interval_secs", MAX_SECS),
+            ("refresh.hmc_interval_secs", MAX_SECS),
+            ("refresh.aix_interval_secs", MAX_SECS),
+            ("refresh.nim_interval_secs", MAX_SECS),
+        ] {
+            let text = |value: u64| format!("ssh.known_hosts = \"/k\"\n{key} = {value}\n");
+            parse(&text(max), "c").unwrap_or_else(|e| panic!("{key} = {max}: {e}"));
+            for bad in [0, max + 1, i64::MAX as u64] {
+                let error = parse(&text(bad), "c").unwrap_err();
+                assert_eq!((error.line, error.key.as_deref()), (2, Some(key)), "{bad}");
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_home_a_tilde_path_is_an_error_naming_its_key() {
+        let no_home = |text: &str| Config::parse_with_home(text, "c.toml", None);
+        let error = no_home("[[hmc]]\nname = \"a\"\nhost = \"b\"\n").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (0, Some("ssh.known_hosts"))
+        );
+        assert!(error.message.contains("HOME is not set"), "{error}");
+        assert!(
+            error.message.contains("set known_hosts in [ssh]"),
+            "{error}"
+        );
+        let error = no_home("[ssh]\nknown_hosts = \"~/kh\"\n").unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (2, Some("ssh.known_hosts"))
+        );
+        let text = "[ssh]\nknown_hosts = \"/kh\"\n[[aix]]\nname = \"a\"\nhost = \"b\"\nidentity_file = \"~/.ssh/id\"\n";
+        let error = no_home(text).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (6, Some("aix.identity_file"))
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("HOME is not set: write the full path"),
+            "{error}"
+        );
+        let config = no_home(&text.replace("~/.ssh/id", "/keys/id")).unwrap();
+        assert_eq!(config.ssh.known_hosts, PathBuf::from("/kh"));
+    }
+
+    #[test]
+    fn an_empty_password_variable_is_refused_at_load() {
+        for value in ["\"\"", "\" \"", "\"A=B\""] {
+            let text = format!("[ssh]\nknown_hosts = \"/k\"\n[[nim]]\nname = \"a\"\nhost = \"b\"\npassword_env = {value}\n");
+            let error = parse(&text, "c.toml").unwrap_err();
+            assert_eq!(
+                (error.line, error.key.as_deref()),
+                (6, Some("nim.password_env")),
+                "{value}"
+            );
+            assert!(error.message.contains("name the variable"), "{error}");
+        }
     }
 
     #[test]
@@ -735,7 +945,7 @@ password_env = "NIM01_PASSWORD"
 
     #[test]
     fn keys_and_theme() {
-        let config = Config::parse(
+        let config = parse(
             "[ui]\ntheme = \"light\"\n[keys]\nquit = \"q, ctrl-c\"\n",
             "c",
         )
@@ -752,7 +962,7 @@ password_env = "NIM01_PASSWORD"
     #[test]
     fn example_config_is_valid() {
         let text = include_str!("../config.example.toml");
-        let config = Config::parse(text, "config.example.toml").unwrap();
+        let config = parse(text, "config.example.toml").unwrap();
         assert_eq!(config.sources.len(), 3);
     }
 }

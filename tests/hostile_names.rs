@@ -20,6 +20,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
+use common::home::Home;
 use common::sim::SimLab;
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{
@@ -1006,8 +1007,9 @@ const CLI_LPAR: &str = "=app\x1b]52;c;cHduZWQ=\x07\x1b[2J";
 async fn command_line_output_carries_no_control_character() {
     let lab = SimLab::start(Estate::from_toml(CLI_ESTATE, "test").unwrap(), 1.0).await;
     let config = lab.files.config.clone();
+    let home = Home::new("hostile-cli");
     let run = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_powerdeck"));
+        let mut command = home.powerdeck();
         command.arg("--config").arg(&config).args(args);
         let shown = args.join(" ");
         let out = command.output().expect("run powerdeck");
@@ -1066,7 +1068,9 @@ async fn command_line_output_carries_no_control_character() {
 /// line is printed inert too.
 #[test]
 fn a_fatal_error_is_printed_inert() {
-    let out = Command::new(env!("CARGO_BIN_EXE_powerdeck"))
+    let home = Home::new("hostile-fatal");
+    let out = home
+        .powerdeck()
         .args([
             "--config",
             "/nonexistent/a\x1b]52;c;eA==\x07.toml",

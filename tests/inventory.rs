@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::home::Home;
 use common::sim::SimLab;
 use common::sshd::Sshd;
 use powerdeck::config::SourceKind;
@@ -15,10 +15,8 @@ use powerdeck::sim::Estate;
 use serde_json::Value;
 
 fn powerdeck(args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_powerdeck"))
-        .args(args)
-        .output()
-        .expect("run powerdeck");
+    let home = Home::new("inventory");
+    let out = home.powerdeck().args(args).output().expect("run powerdeck");
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (
         out.status.code().unwrap_or(-1),
@@ -101,7 +99,9 @@ fn demo_inventory_has_every_object_kind() {
 
 #[test]
 fn demo_inventory_as_csv_tables() {
-    let out = Command::new(env!("CARGO_BIN_EXE_powerdeck"))
+    let home = Home::new("inventory-csv");
+    let out = home
+        .powerdeck()
         .args(["--demo", "inventory", "--csv"])
         .output()
         .unwrap();
@@ -213,9 +213,11 @@ async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
     text = text.replace("command_timeout_secs = 120", "command_timeout_secs = 2");
     text = text.replace("connect_timeout_secs = 10", "connect_timeout_secs = 2");
     let config = powerdeck::config::Config::parse(&text, "sim.toml").unwrap();
+    let mut settings = config.ssh_settings();
+    settings.agent = None;
     let transport = std::sync::Arc::new(powerdeck::ssh::SshTransport::new(
-        config.ssh_settings(),
-        config.ssh_targets(),
+        settings,
+        config.ssh_targets_with(None),
     ));
     let sources: Vec<Source> = config
         .sources
@@ -273,14 +275,12 @@ async fn wrong_host_key_stall_and_drop_fail_only_their_source() {
     // The binary: same config, exit status 2, everything collected still printed.
     let path = dir.join("faulty.toml");
     std::fs::write(&path, &text).unwrap();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_powerdeck"))
-            .args(["--config", path.to_str().unwrap(), "inventory", "--json"])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let home = Home::new("inventory-faulty");
+    let mut command = home.powerdeck();
+    command.args(["--config", path.to_str().unwrap(), "inventory", "--json"]);
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(count(&json, "systems"), 1, "hmc01's system is still there");

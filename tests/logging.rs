@@ -7,49 +7,23 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::home::Home;
 use common::sshd::{Sshd, SshdOptions};
 
-/// A temporary directory for one test, removed when it ends.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(what: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "powerdeck-{what}-{}-{}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        std::fs::create_dir_all(&dir).expect("create the temp dir");
-        TempDir(dir)
-    }
-
-    fn log(&self) -> PathBuf {
-        self.0.join("powerdeck/powerdeck.log")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs powerdeck with `XDG_STATE_HOME` (and `HOME`) in `state`, no agent and no
-/// `POWERDECK_LOG` unless `env` sets it.
-fn powerdeck(state: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_powerdeck"));
-    command
+/// Runs powerdeck in `home` with `env` set.
+fn powerdeck(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
+    home.powerdeck()
         .args(args)
-        .env("XDG_STATE_HOME", state)
-        .env("HOME", state)
-        .env_remove("POWERDECK_LOG")
-        .env_remove("SSH_AUTH_SOCK");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().expect("run powerdeck")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run powerdeck")
+}
+
+/// Where powerdeck logs in `home`.
+fn log_path(home: &Home) -> PathBuf {
+    home.state().join("powerdeck/powerdeck.log")
 }
 
 fn mode(path: &Path) -> u32 {
@@ -70,9 +44,9 @@ fn has_log_lines(text: &str) -> bool {
 
 #[test]
 fn demo_inventory_logs_connections_and_commands_to_a_private_file() {
-    let state = TempDir::new("log-demo");
+    let home = Home::new("log-demo");
     let out = powerdeck(
-        &state.0,
+        &home,
         &["--demo", "inventory", "--json", "--log-level", "debug"],
         &[],
     );
@@ -84,7 +58,7 @@ fn demo_inventory_logs_connections_and_commands_to_a_private_file() {
     assert!(json["sources"].is_array(), "{stdout}");
     assert!(!has_log_lines(&stderr), "log lines on stderr: {stderr}");
 
-    let log_path = state.log();
+    let log_path = log_path(&home);
     assert_eq!(mode(&log_path), 0o600);
     assert_eq!(mode(log_path.parent().expect("the log's directory")), 0o700);
     let log = std::fs::read_to_string(&log_path).expect("read the log");
@@ -115,27 +89,27 @@ fn demo_inventory_logs_connections_and_commands_to_a_private_file() {
 
 #[test]
 fn the_flag_wins_over_powerdeck_log_which_wins_over_the_default() {
-    let state = TempDir::new("log-levels");
+    let home = Home::new("log-levels");
     let quiet = powerdeck(
-        &state.0,
+        &home,
         &["--demo", "inventory", "--json"],
         &[("POWERDECK_LOG", "warn")],
     );
     assert_eq!(quiet.status.code(), Some(0));
-    let log = std::fs::read_to_string(state.log()).unwrap_or_default();
+    let log = std::fs::read_to_string(log_path(&home)).unwrap_or_default();
     assert!(!log.contains(" INFO ") && !log.contains(" DEBUG "), "{log}");
 
     let loud = powerdeck(
-        &state.0,
+        &home,
         &["--demo", "--log-level", "debug", "inventory", "--json"],
         &[("POWERDECK_LOG", "error")],
     );
     assert_eq!(loud.status.code(), Some(0));
-    let log = std::fs::read_to_string(state.log()).expect("read the log");
+    let log = std::fs::read_to_string(log_path(&home)).expect("read the log");
     assert!(log.contains(" DEBUG "), "{log}");
 
     let wrong = powerdeck(
-        &state.0,
+        &home,
         &["--demo", "inventory", "--json"],
         &[("POWERDECK_LOG", "loud")],
     );
@@ -145,11 +119,16 @@ fn the_flag_wins_over_powerdeck_log_which_wins_over_the_default() {
 
 #[test]
 fn without_a_writable_log_powerdeck_still_runs_and_says_so_once() {
-    let state = TempDir::new("log-blocked");
+    let home = Home::new("log-blocked");
     // A file where the state directory should be: nothing can be created under it.
-    let blocked = state.0.join("not-a-directory");
+    let blocked = home.path().join("not-a-directory");
     std::fs::write(&blocked, "").expect("write the blocking file");
-    let out = powerdeck(&blocked, &["--demo", "inventory", "--json"], &[]);
+    let blocked = blocked.to_str().expect("UTF-8 path");
+    let out = powerdeck(
+        &home,
+        &["--demo", "inventory", "--json"],
+        &[("XDG_STATE_HOME", blocked)],
+    );
     assert_eq!(out.status.code(), Some(0));
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout is still JSON");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -177,8 +156,8 @@ fn a_password_from_password_env_never_reaches_the_log() {
         eprintln!("skipped: password login is tested as root only");
         return;
     }
-    let state = TempDir::new("log-password");
-    let config = state.0.join("config.toml");
+    let home = Home::new("log-password");
+    let config = home.path().join("config.toml");
     std::fs::write(
         &config,
         format!(
@@ -190,7 +169,7 @@ fn a_password_from_password_env_never_reaches_the_log() {
     .expect("write the config");
     let config = config.to_str().expect("UTF-8 path");
     let out = powerdeck(
-        &state.0,
+        &home,
         &[
             "--config",
             config,
@@ -201,7 +180,7 @@ fn a_password_from_password_env_never_reaches_the_log() {
         ],
         &[("POWERDECK_TEST_LOG_PASSWORD", &password)],
     );
-    let log = std::fs::read_to_string(state.log()).expect("read the log");
+    let log = std::fs::read_to_string(log_path(&home)).expect("read the log");
     assert!(
         log.contains("connected")
             && log.contains("login=\"password from $POWERDECK_TEST_LOG_PASSWORD\""),

@@ -4,10 +4,12 @@
 //! `unknown`, and fixing a partition on the simulated HMC makes it ready on the next
 //! refresh.
 
-use std::process::Command;
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::home::Home;
 use powerdeck::config::SourceKind;
 use powerdeck::exec::{CommandOutput, Exec, ExecError};
 use powerdeck::refresh::{self, Source, SourceSnapshot};
@@ -19,10 +21,8 @@ use powerdeck::wizard::readiness::{self, Readiness, Reason, Verdict};
 use serde_json::Value;
 
 fn powerdeck(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_powerdeck"))
-        .args(args)
-        .output()
-        .expect("run powerdeck");
+    let home = Home::new("readiness");
+    let out = home.powerdeck().args(args).output().expect("run powerdeck");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -6,6 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::home::TempDir;
 use common::sim::SimLab;
 use powerdeck::sim::client_files;
 use powerdeck::sim::Estate;
@@ -37,6 +38,56 @@ async fn start(speed: f64) -> SimLab {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `sim --write-config FILE` where someone planted symlinks at the three names it writes
+/// (two to an existing file, one dangling): each link is replaced by the file, nothing
+/// is written through a link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_config_replaces_planted_symlinks_and_never_writes_through_them() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let running = start(1.0).await;
+    let dir = TempDir::new("sim-symlinks");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let dangling = dir.path().join("created-through-a-link");
+    symlink(&victim, dir.path().join("lab.toml")).unwrap();
+    symlink(&dangling, dir.path().join("lab.id_ed25519")).unwrap();
+    symlink(&victim, dir.path().join("lab.known_hosts")).unwrap();
+
+    let key = client_files::client_key().unwrap();
+    let config = dir.path().join("lab.toml");
+    let files = client_files::write(&config, &running.simulator.hosts, &key).unwrap();
+
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(
+        !dangling.exists(),
+        "nothing created through the dangling link"
+    );
+    for path in [&files.config, &files.identity_file, &files.known_hosts] {
+        let kind = std::fs::symlink_metadata(path).unwrap().file_type();
+        assert!(
+            kind.is_file(),
+            "{} is a plain file: {kind:?}",
+            path.display()
+        );
+        assert_eq!(path.parent(), Some(dir.path()), "{}", path.display());
+    }
+    let key_mode = std::fs::metadata(&files.identity_file)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(key_mode & 0o777, 0o600);
+    let text = std::fs::read_to_string(&files.config).unwrap();
+    let written = powerdeck::config::Config::parse(&text, "lab.toml").unwrap();
+    assert_eq!(written.ssh.known_hosts, files.known_hosts);
+    assert_eq!(written.sources.len(), running.simulator.hosts.len());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

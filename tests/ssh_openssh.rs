@@ -193,6 +193,7 @@ async fn unknown_host_key_is_refused_with_fingerprint_and_line_to_add() {
             fingerprint,
             line_to_add,
             known_hosts,
+            other_key_lines,
         } => {
             assert_eq!(host, &format!("[127.0.0.1]:{}", sshd.port));
             assert_eq!(fingerprint, &sshd.host_fingerprint());
@@ -201,6 +202,7 @@ async fn unknown_host_key_is_refused_with_fingerprint_and_line_to_add() {
                 &format!("[127.0.0.1]:{} {}", sshd.port, sshd.host_key)
             );
             assert_eq!(known_hosts, &settings.known_hosts);
+            assert!(other_key_lines.is_empty());
         }
         other => panic!("expected UnknownHostKey, got {other:?}"),
     }
@@ -243,6 +245,53 @@ async fn accept_new_records_the_key_then_connects_without_it() {
         recorded,
         "a known key is not appended twice"
     );
+}
+
+/// A host whose ed25519 key is not recorded but an ECDSA key is: not a new host, so
+/// accept-new does not record the key, and the refusal does not suggest turning on
+/// what is already on.
+#[tokio::test]
+async fn a_new_key_type_of_a_known_host_is_refused_with_accept_new_on() {
+    let sshd = Sshd::start();
+    let ecdsa = sshd.dir.join("other_ecdsa");
+    run(
+        "ssh-keygen",
+        &[
+            "-q",
+            "-t",
+            "ecdsa",
+            "-N",
+            "",
+            "-C",
+            "",
+            "-f",
+            ecdsa.to_str().unwrap(),
+        ],
+        Duration::from_secs(10),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let ecdsa_public = std::fs::read_to_string(ecdsa.with_extension("pub")).expect("read");
+    let mut settings = sshd.settings();
+    settings.known_hosts = sshd.dir.join("ecdsa_known_hosts");
+    let content = format!("# comment\n[127.0.0.1]:{} {}", sshd.port, ecdsa_public);
+    std::fs::write(&settings.known_hosts, &content).expect("write");
+    settings.accept_new_host_keys = true;
+
+    let error = connect_err(&sshd.target("hmc01"), &settings).await;
+    assert!(
+        matches!(&error, SshError::UnknownHostKey { other_key_lines, .. } if other_key_lines == &[2]),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(!message.contains("set accept_new_host_keys"), "{message}");
+    assert!(message.contains("holds a key of another type"), "{message}");
+    assert!(message.contains(&sshd.host_fingerprint()), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&settings.known_hosts).expect("read"),
+        content,
+        "nothing recorded"
+    );
+    assert_eq!(sshd.logins(), 0);
 }
 
 #[tokio::test]

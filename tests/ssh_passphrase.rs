@@ -4,10 +4,11 @@
 
 mod common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::home::quote;
 use common::sshd::Sshd;
+use common::tmux::Tmux;
 use powerdeck::ssh::{self, Session};
 
 #[tokio::test]
@@ -55,42 +56,22 @@ fn the_command_line_asks_for_the_passphrase_on_a_terminal() {
     )
     .unwrap();
     let out = sshd.dir.join("inventory.json");
-    let socket = format!("powerdeck-pass-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (.ci/run installs it)")
-    };
     let line = format!(
-        "env -u SSH_AUTH_SOCK {} --config {} inventory --json > {}; echo exit=$? >> {}.done; sleep 30",
-        env!("CARGO_BIN_EXE_powerdeck"),
-        config.display(),
-        out.display(),
-        out.display()
+        "{} --config {} inventory --json > {}",
+        quote(env!("CARGO_BIN_EXE_powerdeck")),
+        quote(&config.display().to_string()),
+        quote(&out.display().to_string())
     );
-    tmux(&["new-session", "-d", "-x", "120", "-y", "30", &line]);
-    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !screen().contains("Passphrase for ") {
-        assert!(Instant::now() < deadline, "no prompt: {}", screen());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    tmux(&["send-keys", "correct horse", "Enter"]);
-    let done = std::path::PathBuf::from(format!("{}.done", out.display()));
-    while !done.exists() {
-        assert!(Instant::now() < deadline, "no answer: {}", screen());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let shown = screen();
-    tmux(&["kill-server"]);
+    let tmux = Tmux::start("passphrase", "sh", &["-c", &line], &[]);
+    tmux.wait_text("Passphrase for ", Duration::from_secs(20));
+    tmux.type_text("correct horse");
+    tmux.keys(&["Enter"]);
+    let shown = tmux.wait_text("exited with", Duration::from_secs(20));
     assert!(
         !shown.contains("correct horse"),
         "the passphrase is not echoed: {shown}"
     );
-    assert_eq!(std::fs::read_to_string(&done).unwrap().trim(), "exit=0");
+    assert!(shown.contains("exited with 0"), "{shown}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["sources"][0]["status"], "ok");

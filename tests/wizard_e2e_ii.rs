@@ -6,13 +6,14 @@
 //! fills up under `restwpar`, an `updlic` refused because another update started) halt
 //! the plan with a complete journal, read back here.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-mod common;
-
+use common::home::Home;
 use common::sim::SshLab;
 use powerdeck::config::SourceKind;
 use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
@@ -1422,7 +1423,8 @@ async fn over_ssh_nimadm_preflight_judges_output_and_bos_inst() {
 // The command line, over SSH to the in-process demo
 
 fn powerdeck(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_powerdeck"))
+    let home = Home::new("wizard-plan");
+    home.powerdeck()
         .arg("--demo")
         .arg("plan")
         .args(args)

@@ -17,6 +17,12 @@ pub async fn run(
     read_only: bool,
     theme: Option<&str>,
 ) -> color_eyre::Result<ExitCode> {
+    if powerdeck::config::state_dir().is_none() {
+        return Err(color_eyre::eyre::eyre!(
+            "neither XDG_STATE_HOME nor HOME is set, so the console has no place for its \
+             journal of changes; set one of them"
+        ));
+    }
     let mut options = ConsoleOptions::from_config(&setup.config, theme)?;
     options.read_only = read_only;
     options.label = label.to_string();

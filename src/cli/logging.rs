@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use powerdeck::wizard::journal;
+use powerdeck::config;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -43,11 +43,12 @@ impl LogLevel {
 }
 
 /// Where the log is written: `$XDG_STATE_HOME/powerdeck/powerdeck.log` (else
-/// `~/.local/state/powerdeck/powerdeck.log`).
+/// `~/.local/state/powerdeck/powerdeck.log`); `None` when neither `XDG_STATE_HOME` nor
+/// `HOME` is set.
 ///
 /// Exists so the log sits beside the journal, where an operator already looks.
-pub fn default_path() -> PathBuf {
-    journal::default_path().with_file_name("powerdeck.log")
+pub fn default_path() -> Option<PathBuf> {
+    Some(config::state_dir()?.join("powerdeck").join("powerdeck.log"))
 }
 
 /// Sends powerdeck's events at `level` and above to the file at `path`, appended.
@@ -55,8 +56,15 @@ pub fn default_path() -> PathBuf {
 /// Exists so that what happened on the network can be read afterwards without ever
 /// writing to the terminal the console owns. The directory is created 0700 and the file
 /// kept 0600. When the file cannot be opened, this says so once on stderr, before the
-/// console starts, and powerdeck runs without a log.
-pub fn start(level: LogLevel, path: &Path) {
+/// console starts, and powerdeck runs without a log; so it does without a `path`.
+pub fn start(level: LogLevel, path: Option<&Path>) {
+    let Some(path) = path else {
+        eprintln!(
+            "powerdeck: neither XDG_STATE_HOME nor HOME is set, so there is no place for \
+             the log; running without a log"
+        );
+        return;
+    };
     let file = match open(path) {
         Ok(file) => file,
         Err(error) => {

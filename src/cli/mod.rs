@@ -63,7 +63,7 @@ pub enum Command {
 
 /// Runs the command line; the exit code follows the contract.
 pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
-    logging::start(cli.log_level, &logging::default_path());
+    logging::start(cli.log_level, logging::default_path().as_deref());
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         command = ?cli.command,

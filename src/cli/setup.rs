@@ -44,9 +44,16 @@ pub async fn load(config_path: Option<&Path>, demo: bool) -> color_eyre::Result<
     if demo {
         return start_demo(Estate::demo(), demo_speed()?).await;
     }
-    let path = config_path
-        .map(Path::to_path_buf)
-        .unwrap_or_else(config::default_path);
+    let path = match config_path {
+        Some(path) => path.to_path_buf(),
+        None => config::default_path().ok_or_else(|| {
+            color_eyre::eyre::eyre!(
+                "no config file: neither XDG_CONFIG_HOME nor HOME is set, so there is no \
+                 default ($XDG_CONFIG_HOME/powerdeck/config.toml); name one with --config \
+                 FILE, or try `powerdeck --demo`"
+            )
+        })?,
+    };
     let config = Config::load(&path)?;
     super::passphrase::unlock_identity_files(&config)?;
     Ok(Setup {
@@ -71,7 +78,13 @@ fn demo_speed() -> color_eyre::Result<f64> {
 
 /// Serves `estate` on loopback and builds a config for it, as `powerdeck sim` would.
 pub async fn start_demo(estate: Estate, speed: f64) -> color_eyre::Result<Setup> {
-    let dir = std::env::temp_dir().join(format!("powerdeck-demo-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "powerdeck-demo-{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    private_dir(&dir)
+        .wrap_err_with(|| format!("cannot create the demo's directory {}", dir.display()))?;
     let (simulator, files) = client_files::serve_on_loopback(estate, speed, &dir, "demo")
         .await
         .wrap_err_with(|| format!("cannot start the demo estate (files in {})", dir.display()))?;
@@ -81,4 +94,16 @@ pub async fn start_demo(estate: Estate, speed: f64) -> color_eyre::Result<Setup>
         config,
         _demo: Some(Demo { simulator, dir }),
     })
+}
+
+/// Creates `dir`, which must not exist yet, readable by this user only: the demo's key
+/// and config go there, so nobody else may have made it or may replace what is in it.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }

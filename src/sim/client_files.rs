@@ -72,6 +72,10 @@ pub fn config_text(hosts: &[ServedHost], identity_file: &Path, known_hosts: &Pat
 }
 
 /// Writes the config to `config`, and the key and known_hosts beside it.
+///
+/// Each file is written whole to a new file in the same directory, then renamed over
+/// its name: a symlink planted at one of the three names is replaced, never written
+/// through.
 pub fn write(
     config: &Path,
     hosts: &[ServedHost],
@@ -88,22 +92,53 @@ pub fn write(
         .unwrap_or_else(|| "powerdeck-sim".to_string());
     let identity_file = dir.join(format!("{stem}.id_ed25519"));
     let known_hosts = dir.join(format!("{stem}.known_hosts"));
-    key.write_openssh_file(&identity_file, LineEnding::LF)
+    let key_text = key
+        .to_openssh(LineEnding::LF)
         .map_err(std::io::Error::other)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&identity_file, std::fs::Permissions::from_mode(0o600))?;
-    }
-    std::fs::write(&known_hosts, known_hosts_text(hosts))?;
+    replace_file(&identity_file, key_text.as_bytes(), 0o600)?;
+    replace_file(&known_hosts, known_hosts_text(hosts).as_bytes(), 0o644)?;
     let identity_file = std::fs::canonicalize(&identity_file)?;
     let known_hosts = std::fs::canonicalize(&known_hosts)?;
-    std::fs::write(config, config_text(hosts, &identity_file, &known_hosts))?;
+    let text = config_text(hosts, &identity_file, &known_hosts);
+    replace_file(config, text.as_bytes(), 0o644)?;
     Ok(ClientFiles {
         config: config.to_path_buf(),
         identity_file,
         known_hosts,
     })
+}
+
+/// Puts `contents` at `path` as a new file with permissions `mode`: written to a fresh
+/// file beside it (created exclusively, so no link is followed), then renamed over
+/// `path`, which replaces whatever was there, a symlink included.
+fn replace_file(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other(format!("{} names no file", path.display())))?;
+    let temporary = path.with_file_name(format!(
+        ".{}.{:016x}.tmp",
+        name.to_string_lossy(),
+        rand::random::<u64>()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let written = options.open(&temporary).and_then(|mut file| {
+        file.write_all(contents)?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    renamed
 }
 
 /// A TOML basic string.

@@ -91,15 +91,12 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Connects to `target` (through its jump host, if any), checks the host key against
-    /// `settings.known_hosts` and logs in, trying ssh-agent (`$SSH_AUTH_SOCK`), then the
+    /// `settings.known_hosts` and logs in, trying ssh-agent (`settings.agent`), then the
     /// identity files, then the password from `target.password_env`.
     ///
     /// Each hop must finish within `settings.connect_timeout`.
     pub async fn connect(target: &Target, settings: &Settings) -> Result<Session, SshError> {
-        let agent = std::env::var_os("SSH_AUTH_SOCK")
-            .filter(|value| !value.is_empty())
-            .map(PathBuf::from);
-        Self::connect_with_agent(target, settings, agent.as_deref()).await
+        Self::connect_with_agent(target, settings, settings.agent.as_deref()).await
     }
 
     /// Like [`Session::connect`], with the ssh-agent socket given explicitly (`None`: no
@@ -539,6 +536,7 @@ impl HostKeyPolicy {
                         fingerprint,
                         line_to_add,
                         known_hosts: self.known_hosts.clone(),
+                        other_key_lines,
                     })
                 }
             }

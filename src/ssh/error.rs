@@ -35,8 +35,8 @@ pub enum SshError {
         "the host key of {host} is not known: {fingerprint} is not in {known_hosts}. \
          Check this fingerprint with the host's administrator (on the host: \
          ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then add this line to \
-         {known_hosts}:\n{line_to_add}\nor set accept_new_host_keys = true in [ssh] to \
-         record the keys of hosts that have no entry yet"
+         {known_hosts}:\n{line_to_add}\n{}",
+        accept_new_advice(known_hosts, other_key_lines)
     )]
     UnknownHostKey {
         /// `host` or `[host]:port`, as looked up.
@@ -47,6 +47,9 @@ pub enum SshError {
         line_to_add: String,
         /// The file that was searched.
         known_hosts: PathBuf,
+        /// Lines of `known_hosts` holding keys of other types for this host: when there
+        /// are any, the host is not new and `accept_new_host_keys` does not apply.
+        other_key_lines: Vec<usize>,
     },
 
     /// `known_hosts` holds a different key of the same type for this host. Always
@@ -236,6 +239,23 @@ impl SshError {
     }
 }
 
+/// The end of the unknown-key message: setting `accept_new_host_keys` helps only for a
+/// host with no entry at all, so it is suggested only then.
+fn accept_new_advice(known_hosts: &std::path::Path, other_key_lines: &[usize]) -> String {
+    if other_key_lines.is_empty() {
+        return "or set accept_new_host_keys = true in [ssh] to record the keys of hosts \
+                that have no entry yet"
+            .to_string();
+    }
+    let lines: Vec<String> = other_key_lines.iter().map(usize::to_string).collect();
+    format!(
+        "accept_new_host_keys does not record it: the host is not new, {} holds a key of \
+         another type for it (line {}), so a new key type needs your check",
+        known_hosts.display(),
+        lines.join(", ")
+    )
+}
+
 fn seconds(duration: Duration) -> String {
     let secs = duration.as_secs_f64();
     if secs >= 1.0 && duration.subsec_millis() == 0 {
@@ -364,8 +384,27 @@ mod tests {
             fingerprint: "SHA256:x".into(),
             line_to_add: "h ssh-ed25519 AAAA".into(),
             known_hosts: PathBuf::from("kh"),
+            other_key_lines: Vec::new(),
         };
         assert!(!unknown.is_transient());
         assert!(unknown.is_host_key_refusal());
+    }
+
+    #[test]
+    fn accept_new_is_suggested_only_for_a_host_it_would_record() {
+        let unknown = |other_key_lines: Vec<usize>| SshError::UnknownHostKey {
+            host: "[127.0.0.1]:2222".into(),
+            fingerprint: "SHA256:x".into(),
+            line_to_add: "[127.0.0.1]:2222 ssh-ed25519 AAAA".into(),
+            known_hosts: PathBuf::from("/k"),
+            other_key_lines,
+        };
+        let text = unknown(Vec::new()).to_string();
+        assert!(text.contains("set accept_new_host_keys = true"), "{text}");
+        let text = unknown(vec![3, 7]).to_string();
+        assert!(!text.contains("set accept_new_host_keys"), "{text}");
+        assert!(text.contains("/k holds a key of another type"), "{text}");
+        assert!(text.contains("(line 3, 7)"), "{text}");
+        assert!(text.contains("[127.0.0.1]:2222 ssh-ed25519 AAAA"), "{text}");
     }
 }

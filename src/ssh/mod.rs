@@ -122,12 +122,15 @@ pub struct Settings {
     pub max_output_bytes: usize,
     /// Most bytes kept of one output line; the rest of the line is dropped and marked.
     pub max_line_bytes: usize,
+    /// The ssh-agent socket logins try first (`None`: no agent). [`Settings::new`] takes
+    /// `$SSH_AUTH_SOCK`; tests set `None` so they never depend on the user's agent.
+    pub agent: Option<PathBuf>,
 }
 
 impl Settings {
     /// Settings with the defaults of the config file's `[ssh]` table and the given
     /// `known_hosts` file: no accept-new, 10 s connect, 120 s command, 15 s keepalive,
-    /// 8 channels per connection.
+    /// 8 channels per connection, the agent of `$SSH_AUTH_SOCK` when it is set.
     pub fn new(known_hosts: impl Into<PathBuf>) -> Self {
         Settings {
             known_hosts: known_hosts.into(),
@@ -138,6 +141,9 @@ impl Settings {
             max_channels: 8,
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            agent: std::env::var_os("SSH_AUTH_SOCK")
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from),
         }
     }
 }

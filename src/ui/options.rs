@@ -91,23 +91,28 @@ impl ConsoleOptions {
 mod tests {
     use super::*;
 
+    /// The config `text`, with `~` meaning `/home/op` whatever `HOME` is.
+    fn parse(text: &str) -> Config {
+        Config::parse_with_home(text, "c", Some(std::path::Path::new("/home/op"))).unwrap()
+    }
+
     #[test]
     fn a_bad_key_or_theme_names_the_file_line_and_key() {
-        let config = Config::parse("[keys]\nquit = \"q\"\nflyaway = \"x\"\n", "c").unwrap();
+        let config = parse("[keys]\nquit = \"q\"\nflyaway = \"x\"\n");
         let error = ConsoleOptions::from_config(&config, None).unwrap_err();
         assert_eq!(
             (error.line, error.key.as_deref()),
             (3, Some("keys.flyaway")),
             "{error}"
         );
-        let config = Config::parse("[ui]\ntheme = \"neon\"\n", "c").unwrap();
+        let config = parse("[ui]\ntheme = \"neon\"\n");
         let error = ConsoleOptions::from_config(&config, None).unwrap_err();
         assert_eq!(
             (error.line, error.key.as_deref()),
             (2, Some("ui.theme")),
             "{error}"
         );
-        let config = Config::parse("[ui]\ntheme = \"light\"\n", "c").unwrap();
+        let config = parse("[ui]\ntheme = \"light\"\n");
         assert!(ConsoleOptions::from_config(&config, None).is_ok());
         assert!(ConsoleOptions::from_config(&config, Some("neon")).is_err());
     }

@@ -18,15 +18,17 @@ use super::input::action_for;
 use super::options::ConsoleOptions;
 use super::render::render;
 use super::services::Services;
-use super::terminal::ConsoleTerminal;
+use super::terminal::{self, ConsoleTerminal};
 use super::theme::Theme;
 use super::update::{update, Action};
 
 /// Runs the console until the admin quits (or a terminating signal arrives). The
-/// terminal is restored on every way out. `events` is the engine's channel; the console
-/// never waits on a host, only on channels. Confirmed wizard plans run on `runner` (in
-/// practice the transport the engine uses) in a task of their own, journaled to
-/// `journal`; with `options.read_only` the executor refuses every change.
+/// terminal is restored on every way out; a panic anywhere in the process (a refresh
+/// poller, a running plan) ends the console with an error, printed after the panic's
+/// message. `events` is the engine's channel; the console never waits on a host, only
+/// on channels. Confirmed wizard plans run on `runner` (in practice the transport the
+/// engine uses) in a task of their own, journaled to `journal`; with
+/// `options.read_only` the executor refuses every change.
 pub async fn run<R: Exec>(
     options: ConsoleOptions,
     engine: Engine,
@@ -55,11 +57,12 @@ pub async fn run<R: Exec>(
         ]
     };
     loop {
+        if terminal::has_panicked() {
+            return Err(panic_error());
+        }
         if redraw {
             let mut screen = None;
-            console
-                .terminal
-                .draw(|frame| screen = Some(render(frame, &app)))?;
+            console.draw(|frame| screen = Some(render(frame, &app)))?;
             if let Some(screen) = screen {
                 app.set_screen(screen);
             }
@@ -96,6 +99,7 @@ pub async fn run<R: Exec>(
             action = actions.recv() => action,
             _ = clock.tick() => Some(Action::Tick(SystemTime::now())),
             _ = signalled => Some(Action::Signal),
+            _ = terminal::panicked() => return Err(panic_error()),
         };
         if let Some(action) = action {
             redraw |= update(&mut app, action);
@@ -124,4 +128,12 @@ pub async fn run<R: Exec>(
     }
     drop(console);
     Ok(())
+}
+
+/// Why the console ended after a panic; the panic's own message is printed above it.
+fn panic_error() -> color_eyre::Report {
+    color_eyre::eyre::eyre!(
+        "the console stopped: a part of powerdeck panicked (its message is above). Plans \
+         that were running may have stopped mid-step: check the journal and the hosts"
+    )
 }

@@ -290,8 +290,12 @@ fn user_theme_path(name: &str) -> Option<PathBuf> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return None;
     }
-    let config = crate::config::default_path();
-    Some(config.parent()?.join("themes").join(format!("{name}.toml")))
+    let dir = crate::config::config_dir()?;
+    Some(
+        dir.join("powerdeck")
+            .join("themes")
+            .join(format!("{name}.toml")),
+    )
 }
 
 /// A theme file.

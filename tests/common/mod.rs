@@ -28,5 +28,7 @@ pub fn fixture(path: &str) -> String {
     output.to_string()
 }
 
+pub mod home;
 pub mod sim;
 pub mod sshd;
+pub mod tmux;

@@ -62,7 +62,8 @@ impl SimLab {
     }
 
     /// The OpenSSH client command for `line` on `host`, with strict host key checking
-    /// against the written known_hosts and the written key (or `identity`).
+    /// against the written known_hosts and only the written key (or `identity`): no
+    /// ssh config file and no agent key.
     pub fn ssh_command(&self, host: &str, line: &str, identity: Option<&PathBuf>) -> Command {
         let host = self.host(host);
         let mut command = Command::new("ssh");
@@ -74,6 +75,8 @@ impl SimLab {
                 "BatchMode=yes",
                 "-o",
                 "StrictHostKeyChecking=yes",
+                "-o",
+                "IdentitiesOnly=yes",
             ])
             .arg("-o")
             .arg(format!(
@@ -95,7 +98,7 @@ impl SimLab {
         tokio::task::spawn_blocking(move || command.output())
             .await
             .expect("the ssh task finishes")
-            .expect("the OpenSSH client (ssh) runs; .ci/run installs openssh-client")
+            .expect("the OpenSSH client (ssh) runs; scripts/test installs openssh-client")
     }
 }
 
@@ -107,10 +110,13 @@ pub struct SshLab {
 }
 
 impl SshLab {
-    /// Serves `estate` at `speed` and builds the transport from the written config.
+    /// Serves `estate` at `speed` and builds the transport from the written config,
+    /// without the user's `~/.ssh/config` or ssh-agent.
     pub async fn start(estate: Estate, speed: f64) -> SshLab {
         let sim = SimLab::start(estate, speed).await;
         let config = sim.config();
+        let mut settings = config.ssh_settings();
+        settings.agent = None;
         let sources = config
             .sources
             .iter()
@@ -122,8 +128,8 @@ impl SshLab {
             .collect();
         SshLab {
             transport: std::sync::Arc::new(powerdeck::ssh::SshTransport::new(
-                config.ssh_settings(),
-                config.ssh_targets(),
+                settings,
+                config.ssh_targets_with(None),
             )),
             sim,
             sources,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use powerdeck::ssh::{Settings, Target};
 
-/// Where the tests expect sshd; `.ci/run` installs it.
+/// Where the tests expect sshd; `scripts/test` installs it.
 pub const SSHD: &str = "/usr/sbin/sshd";
 
 /// The fake HMC: every command a test sends, and what it prints.
@@ -195,13 +195,26 @@ fn current_user() -> String {
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
+/// The home directory sshd gives the login shell of the user running the tests: the
+/// password database's, whatever `HOME` says here (it may be unset or elsewhere).
+fn login_home() -> Option<PathBuf> {
+    let entry = run(
+        "getent",
+        &["passwd", &current_user()],
+        Duration::from_secs(5),
+    )
+    .ok()?;
+    let home = entry.trim_end().split(':').nth(5)?;
+    (!home.is_empty()).then(|| PathBuf::from(home))
+}
+
 /// The message for a machine without sshd: tests fail (never silently pass) with it.
 pub fn require_sshd() {
     assert!(
         Path::new(SSHD).exists(),
-        "{SSHD} is missing: these tests run a real OpenSSH sshd on loopback. Install it \
-         with `apt-get install openssh-server openssh-client` (`.ci/run` installs \
-         openssh-server) and run the tests again"
+        "{SSHD} is missing: these tests run a real OpenSSH sshd on loopback. Run the \
+         tests with scripts/test, which installs it (Debian: apt-get install \
+         openssh-server openssh-client)"
     );
 }
 
@@ -309,9 +322,10 @@ impl Sshd {
         target
     }
 
-    /// Settings using [`Sshd::known_hosts`] and short test timeouts.
+    /// Settings using [`Sshd::known_hosts`], short test timeouts and no ssh-agent.
     pub fn settings(&self) -> Settings {
         let mut settings = Settings::new(self.known_hosts.clone());
+        settings.agent = None;
         settings.connect_timeout = Duration::from_secs(10);
         settings.command_timeout = Duration::from_secs(20);
         settings.keepalive_interval = Duration::from_secs(5);
@@ -419,8 +433,8 @@ fn spawn_sshd(
             mounts.push((shadow, PathBuf::from("/etc/shadow")));
         }
         if options.plain_shell {
-            if let Some(home) = std::env::var_os("HOME") {
-                let bashrc = Path::new(&home).join(".bashrc");
+            if let Some(home) = login_home() {
+                let bashrc = home.join(".bashrc");
                 if bashrc.exists() {
                     let empty = dir.join("empty_bashrc");
                     fs::write(&empty, "")
