@@ -543,13 +543,24 @@ leftover_mount = "/wpars/mig_wpar_3/SW"
     assert!(run(&mut world, "g1", "mount")
         .stdout_text()
         .contains("/wpars/mig_wpar_3/SW"));
-    // The recovery of docs/procedures.md, "WPAR recovery".
-    let umount = run(
+    // The recovery of docs/procedures.md, "WPAR recovery": never `umount -f` on a local
+    // jfs2 file system (refused), a plain umount.
+    let forced_off = run(
         &mut world,
         "g1",
         &commands::umount_force("/wpars/mig_wpar_3/SW")
             .unwrap()
             .line(),
+    );
+    assert_eq!(forced_off.exit_status, 1);
+    assert!(forced_off
+        .stderr_text()
+        .starts_with("umount: 0506-347 Cannot unmount /wpars/mig_wpar_3/SW: The -f flag"));
+    assert!(run(&mut world, "g1", "mount").stdout_text().contains("/SW"));
+    let umount = run(
+        &mut world,
+        "g1",
+        &commands::umount("/wpars/mig_wpar_3/SW").unwrap().line(),
     );
     assert_eq!(umount.exit_status, 0);
     assert!(!run(&mut world, "g1", "mount").stdout_text().contains("/SW"));
@@ -604,6 +615,11 @@ fn demo_stuck_wpar_recovers_with_umount_and_stop_force() {
     );
     assert_eq!(
         run(&mut world, "aixprd01", &format!("umount -f {leftover}")).exit_status,
+        1,
+        "no forced unmount of a local jfs2 file system"
+    );
+    assert_eq!(
+        run(&mut world, "aixprd01", &format!("umount {leftover}")).exit_status,
         0
     );
     let stop = run(&mut world, "aixprd01", "stopwpar -F wpbatch01");
@@ -918,7 +934,7 @@ fn restore_fails_when_the_disk_is_full_and_works_after_cleanup() {
     let save = run(
         &mut world,
         "aixprd02",
-        &format!("savewpar -f {image} wpleg61"),
+        &format!("ulimit -f unlimited; savewpar -f {image} wpleg61"),
     );
     assert_eq!(save.exit_status, 0);
     assert!(save
@@ -1089,7 +1105,7 @@ fn restwpar_start_flag_and_rootvg_backup_lines() {
     let save = run(
         &mut world,
         "aixprd01",
-        "savewpar -i -f /export/wpars/wpdb01.sw wpdb01",
+        "ulimit -f unlimited && savewpar -i -f /export/wpars/wpdb01.sw wpdb01",
     );
     let text = save.stdout_text();
     assert!(text.starts_with("Bringing up WPAR's rootvg disks for backup. Please wait...\nCreating list of files to back up\n"));
@@ -1263,7 +1279,7 @@ fn durations_are_realistic() {
     let save = run(
         &mut world,
         "aixprd02",
-        "savewpar -f /export/wpars/x wpleg61",
+        "ulimit unlimited; savewpar -f /export/wpars/x wpleg61",
     )
     .duration()
     .as_secs_f64();

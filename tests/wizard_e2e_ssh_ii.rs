@@ -148,9 +148,15 @@ async fn disruptive_firmware_update_with_evacuation() {
 async fn wpar_moves_between_the_two_globals() {
     let lab = SshLab::start(Estate::demo(), 300.0).await;
     let before = lab.refresh().await;
-    let facts = wpar_move::read_facts(lab.transport.as_ref(), "wpmig61", "aixprd02", "aixprd01")
-        .await
-        .unwrap();
+    let facts = wpar_move::read_facts(
+        lab.transport.as_ref(),
+        "wpmig61",
+        "aixprd02",
+        "aixprd01",
+        wpar_move::DEFAULT_SHARED_DIR,
+    )
+    .await
+    .unwrap();
     let plan = wizard::wpar_move(
         EstateView::new(&before),
         "wpmig61",
@@ -180,23 +186,17 @@ async fn stuck_wpar_and_stuck_nim_client_are_recovered() {
     );
     let view = EstateView::new(&before);
     let directory = wpar_recovery::wpar_directory(view, "aixprd01", "wpbatch01").unwrap();
-    let unmount = wpar_recovery::read_leftover_mounts(
-        lab.transport.as_ref(),
-        "aixprd01",
-        "wpbatch01",
-        &directory,
-    )
-    .await
-    .unwrap();
+    let facts =
+        wpar_recovery::read_facts(lab.transport.as_ref(), "aixprd01", "wpbatch01", &directory)
+            .await
+            .unwrap();
+    assert_eq!(facts.leftover(), ["/wpars/wpbatch01/SW"]);
     let plan = wizard::wpar_recover(
         view,
         "aixprd01",
         "wpbatch01",
-        &WparRecoveryChoices {
-            unmount,
-            start: false,
-            recreate: false,
-        },
+        &WparRecoveryChoices::default(),
+        &facts,
     )
     .unwrap();
     run(&lab, &plan, "wpbatch01").await;
