@@ -19,9 +19,9 @@ use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
 use powerdeck::exec::CommandOutput;
 use powerdeck::exec::{Exec, ExecError, OutputLine};
 use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
+use powerdeck::sim::estate::aix::SimHolder;
 use powerdeck::sim::estate::nim::Multibos;
 use powerdeck::sim::estate::HostKind;
-use powerdeck::sim::estate::aix::SimHolder;
 use powerdeck::sim::local::LocalTransport;
 use powerdeck::sim::world::World;
 use powerdeck::sim::Estate;
@@ -902,7 +902,11 @@ async fn broken_wpar_is_recreated_after_a_failed_start() {
     };
     assert!(!rung.changes_anything());
     let checked = execute(demo.transport.clone(), &rung, 0, "", &path).await;
-    assert!(checked.completed(), "{}", ran_lines(&rung, &checked).join("\n"));
+    assert!(
+        checked.completed(),
+        "{}",
+        ran_lines(&rung, &checked).join("\n")
+    );
 
     // The last rung: a plan of its own, attested, with a backup first.
     let recreate = WparRecoveryChoices {
@@ -938,7 +942,10 @@ async fn broken_wpar_is_recreated_after_a_failed_start() {
             "ls -l /export/wpars/wprpt01.before-recreate.savewpar",
         )
         .await;
-    assert!(backup.succeeded(), "the backup was written first: {backup:?}");
+    assert!(
+        backup.succeeded(),
+        "the backup was written first: {backup:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

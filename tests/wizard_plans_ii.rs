@@ -584,8 +584,16 @@ fn facts(name: &str, detached: bool, source: &str, target: &str) -> WparMoveFact
         size_mb: Some(768),
         target_free_mb: Some(2048),
         mount_group: vec![format!("/wpars/{name}"), format!("/wpars/{name}/home")],
-        source_mounts: Some(nfs("/export/wpars", "nfs01:/export/wpars", "rw,bg,hard,intr")),
-        target_mounts: Some(nfs("/export/wpars", "nfs01:/export/wpars", "rw,bg,hard,intr")),
+        source_mounts: Some(nfs(
+            "/export/wpars",
+            "nfs01:/export/wpars",
+            "rw,bg,hard,intr",
+        )),
+        target_mounts: Some(nfs(
+            "/export/wpars",
+            "nfs01:/export/wpars",
+            "rw,bg,hard,intr",
+        )),
         shared_free_mb: Some(301_000),
         apar_found: Some(true),
         problems: Vec::new(),
@@ -616,7 +624,8 @@ fn wpar_move_to_a_newer_aix() {
         .map(|s| (s.host.clone(), s.line()))
         .collect();
     let expect = |host: &str, line: &str| (host.to_string(), line.to_string());
-    let probe = "'touch /export/wpars/.powerdeck-probe-w61 && rm /export/wpars/.powerdeck-probe-w61'";
+    let probe =
+        "'touch /export/wpars/.powerdeck-probe-w61 && rm /export/wpars/.powerdeck-probe-w61'";
     assert_eq!(
         hosts_lines,
         [
@@ -722,10 +731,7 @@ fn wpar_move_to_a_newer_aix() {
             .collect::<Vec<_>>(),
         OnFailure::Stop => Vec::new(),
     };
-    assert_eq!(
-        recovery(15),
-        [expect("aix61", "LC_ALL=C startwpar w61")]
-    );
+    assert_eq!(recovery(15), [expect("aix61", "LC_ALL=C startwpar w61")]);
     for index in 16..=22 {
         assert_eq!(
             recovery(index),
@@ -759,10 +765,7 @@ fn wpar_move_to_a_newer_aix() {
         .notes
         .iter()
         .any(|n| n.contains("auto start is switched off on aix61 first")));
-    assert!(plan
-        .notes
-        .iter()
-        .any(|n| n.contains("has APAR IZ99829")));
+    assert!(plan.notes.iter().any(|n| n.contains("has APAR IZ99829")));
 }
 
 #[test]
@@ -813,7 +816,11 @@ fn wpar_move_variants() {
     let OnFailure::Recover(give_up) = &plan.steps[save + 1].on_failure else {
         panic!("the restore offers to remove what it left");
     };
-    assert_eq!(give_up.len(), 1, "the source was not running: nothing to start");
+    assert_eq!(
+        give_up.len(),
+        1,
+        "the source was not running: nothing to start"
+    );
     // Same version, newer service pack: -C, then syncwpar, no migwpar, no APAR.
     let plan = wizard::wpar_move(
         view,
@@ -1365,9 +1372,10 @@ fn broken_wpar_recreation_is_the_last_rung() {
 fn wpar_recovery_refusals() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
-    let refusal = |host: &str, wpar: &str, choices: &WparRecoveryChoices, facts: &WparRecoveryFacts| {
-        wizard::wpar_recover(view, host, wpar, choices, facts).unwrap_err()
-    };
+    let refusal =
+        |host: &str, wpar: &str, choices: &WparRecoveryChoices, facts: &WparRecoveryFacts| {
+            wizard::wpar_recover(view, host, wpar, choices, facts).unwrap_err()
+        };
     let refused = |host: &str, wpar: &str, choices: &WparRecoveryChoices| {
         refusal(host, wpar, choices, &recovery_facts("/wpars/wbroken")).reason
     };
@@ -1407,8 +1415,12 @@ fn wpar_recovery_refusals() {
     for choices in [&start, &recreate] {
         let error = refusal("aix61", "wbroken", choices, &full);
         assert!(
-            error.reason.contains("/wpars/wbroken/var of wbroken is 100% full")
-                && error.reason.contains("chfs -a size=+256M /wpars/wbroken/var"),
+            error
+                .reason
+                .contains("/wpars/wbroken/var of wbroken is 100% full")
+                && error
+                    .reason
+                    .contains("chfs -a size=+256M /wpars/wbroken/var"),
             "{}",
             error.reason
         );

@@ -96,9 +96,9 @@ impl Call {
         };
         let commands = shell::parse_list(line, flavour)
             .map_err(|error| Reply::fail_stderr(error.message, error.exit_status))?;
-        let control_only = commands
-            .iter()
-            .all(|listed| listed.command.argv.first().map(String::as_str) == Some(control::PROGRAM));
+        let control_only = commands.iter().all(|listed| {
+            listed.command.argv.first().map(String::as_str) == Some(control::PROGRAM)
+        });
         if world.host_faults(host).garbage && !control_only {
             return Err(Reply::ok(GARBAGE));
         }

@@ -36,7 +36,9 @@ impl When {
 /// One command of a command line and the connector in front of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
+    /// Whether it runs, after the status of the commands before it.
     pub when: When,
+    /// The command.
     pub command: SimpleCommand,
 }
 

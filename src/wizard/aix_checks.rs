@@ -100,6 +100,7 @@ pub fn holding<'a>(entries: &'a [MountEntry], path: &str) -> Option<&'a MountEnt
 /// One row of `df -k` output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DfRow {
+    /// The device, or `node:/dir` for NFS.
     pub filesystem: String,
     /// Free kilobytes; `None` where df prints `-`.
     pub free_kb: Option<f64>,
@@ -207,7 +208,8 @@ pub fn instfix_found(text: &str, apar: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
-    const MOUNT: &str = "  node       mounted        mounted over    vfs       date        options\n\
+    const MOUNT: &str =
+        "  node       mounted        mounted over    vfs       date        options\n\
 -------- ---------------  ---------------  ------ ------------ ---------------\n\
          /dev/hd4         /                jfs2   Apr 18 05:12 rw,log=/dev/hd8\n\
 nfs01    /export/wpars    /export/wpars    nfs3   Apr 18 05:12 ro,bg,hard,intr\n\

@@ -376,7 +376,7 @@ impl FactsQuery {
                 to,
                 shared_dir,
             } => format!(
-                "oslevel and mount on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg and in {shared_dir}, instfix on {to}"
+                "oslevel and mount on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg and in {shared_dir}, and instfix on {to} for an AIX 6 image"
             ),
             FactsQuery::WparRecovery {
                 host, directory, ..

@@ -164,9 +164,7 @@ pub fn holds(
         }
         Condition::NimSummary { .. } => Ok(false),
         Condition::Prints { text } => Ok(stdout.contains(text.as_str())),
-        Condition::PrintsNothing => {
-            Ok(stdout.trim().is_empty() && output.stderr.trim().is_empty())
-        }
+        Condition::PrintsNothing => Ok(stdout.trim().is_empty() && output.stderr.trim().is_empty()),
         Condition::DfFree { min_mb } => {
             let free = aix_checks::df_free_mb(stdout)
                 .ok_or_else(|| "the output shows no file system with its free space".to_string())?;
@@ -417,7 +415,12 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
         Condition::WparAutoStart { wpar, .. } => aix::parse_lswpar_general(stdout)
             .map_err(|error| error.to_string())
             .map(|parsed| {
-                match parsed.items.iter().find(|w| &w.name == wpar).and_then(|w| w.auto_start) {
+                match parsed
+                    .items
+                    .iter()
+                    .find(|w| &w.name == wpar)
+                    .and_then(|w| w.auto_start)
+                {
                     Some(true) => format!("{wpar} auto start is yes"),
                     Some(false) => format!("{wpar} auto start is no"),
                     None => format!("{wpar} auto start is not shown"),

@@ -438,9 +438,8 @@ pub fn describe(condition: &Condition) -> String {
         }
         Condition::NoHolders => "no process holds it".to_string(),
         Condition::Exported { path } => format!("{path} is exported"),
-        Condition::WparAutoStart { wpar, on } => format!(
-            "{wpar} auto start is {}",
-            if *on { "yes" } else { "no" }
-        ),
+        Condition::WparAutoStart { wpar, on } => {
+            format!("{wpar} auto start is {}", if *on { "yes" } else { "no" })
+        }
     }
 }

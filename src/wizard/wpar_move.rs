@@ -46,6 +46,7 @@ pub enum SourceAfterMove {
 /// The operator's choices for a WPAR move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WparMoveChoices {
+    /// Keep the stopped source copy, or remove it at the end.
     pub source_after: SourceAfterMove,
     /// `migwpar -d DIR`: AIX install images of the target's level, needed to migrate a
     /// detached WPAR from an older AIX version.
@@ -257,6 +258,7 @@ pub(crate) fn aix_host<'a>(
 /// What [`check`] found: everything [`emit`] needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
+    /// The WPAR that moves.
     pub wpar: String,
     /// The source global.
     pub from: String,
@@ -268,11 +270,13 @@ pub struct Checked {
     pub detached: bool,
     /// Its auto start on the source, when `lswpar -G` showed it.
     pub auto_start: Option<bool>,
-    /// `oslevel -s` of both globals, as printed.
+    /// `oslevel -s` of the source global, as printed.
     pub source_level: String,
+    /// `oslevel -s` of the target global, as printed.
     pub target_level: String,
-    /// (version, release) of both globals.
+    /// (version, release) of the source global.
     pub source_version: (u32, u32),
+    /// (version, release) of the target global.
     pub target_version: (u32, u32),
     /// The levels differ: `restwpar -C`.
     pub compatible: bool,
@@ -282,13 +286,15 @@ pub struct Checked {
     pub needs_apar: bool,
     /// The WPAR's file systems, MB (the most its image can take), when read.
     pub size_mb: Option<u64>,
-    /// The shared directory and the export both globals mount it from.
+    /// The shared directory the image goes to.
     pub shared_dir: String,
+    /// The NFS export both globals mount it from (`node:/dir`).
     pub export: String,
     /// The savewpar image.
     pub image: String,
     /// `migwpar -d`, for a detached WPAR from an older version.
     pub images: Option<String>,
+    /// What becomes of the source copy.
     pub source_after: SourceAfterMove,
     /// Notes about stale data.
     pub stale: Vec<String>,
@@ -333,7 +339,10 @@ pub fn check(
         )));
     }
     let unread = |what: String| {
-        PlanError::cannot_tell(format!("could not read {what}: {}", facts.problems.join("; ")))
+        PlanError::cannot_tell(format!(
+            "could not read {what}: {}",
+            facts.problems.join("; ")
+        ))
     };
     let details = facts
         .details

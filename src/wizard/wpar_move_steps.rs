@@ -34,7 +34,8 @@ pub fn emit(checked: &Checked) -> Result<Plan, PlanError> {
     };
     let verify = |host: &str, command: Built, why: String, condition: Condition| {
         Ok::<Step, PlanError>(
-            Step::new(host, StepKind::Verify, built(command)?, why).until(condition, Duration::ZERO),
+            Step::new(host, StepKind::Verify, built(command)?, why)
+                .until(condition, Duration::ZERO),
         )
     };
     let state_is = |states: Vec<WparState>| Condition::WparState {
@@ -194,7 +195,9 @@ pub fn emit(checked: &Checked) -> Result<Plan, PlanError> {
             host,
             StepKind::Validate,
             built(aix::write_probe(&probe))?,
-            format!("{host} can write in {dir} (a probe file, removed at once), before anything stops"),
+            format!(
+                "{host} can write in {dir} (a probe file, removed at once), before anything stops"
+            ),
         ));
     }
 
@@ -337,7 +340,11 @@ pub fn emit(checked: &Checked) -> Result<Plan, PlanError> {
             built(aix::syncwpar(wpar, checked.detached))?,
             format!(
                 "synchronise {wpar}'s software with {to}{}",
-                if checked.detached { " (detached: -D)" } else { "" }
+                if checked.detached {
+                    " (detached: -D)"
+                } else {
+                    ""
+                }
             ),
         ),
         give_up()?,
@@ -377,19 +384,22 @@ pub fn emit(checked: &Checked) -> Result<Plan, PlanError> {
         format!("inside {wpar}, lppchk -v finds its software consistent (it prints nothing)"),
         Condition::PrintsNothing,
     )?);
-    steps.push(Step::new(
-        to,
-        StepKind::Verify,
-        built(aix::clogin(wpar, Inside::Syncroot))?,
-        format!("inside {wpar}, syncroot finds its root part in line with /usr"),
-    )
-    .until(
-        Condition::Prints {
-            text: "syncroot: Returns Status = SUCCESS".to_string(),
-        },
-        Duration::ZERO,
-    ));
-    let mut notes = vec![format!(
+    steps.push(
+        Step::new(
+            to,
+            StepKind::Verify,
+            built(aix::clogin(wpar, Inside::Syncroot))?,
+            format!("inside {wpar}, syncroot finds its root part in line with /usr"),
+        )
+        .until(
+            Condition::Prints {
+                text: "syncroot: Returns Status = SUCCESS".to_string(),
+            },
+            Duration::ZERO,
+        ),
+    );
+    let mut notes =
+        vec![format!(
         "{wpar} ({}{}, {state}) moves from {from} (AIX {}) to {to} (AIX {}) through {}, {} on both",
         if checked.detached { "detached" } else { "shared" },
         checked

@@ -1,13 +1,14 @@
 //! Recovering a WPAR left stuck in `T` or Broken by a failed operation, rung by rung as
-//! the Redbook's Appendix A does (docs/procedures.md, "WPAR recovery"):
+//! the Redbook's Appendix A does (docs/procedures.md, "WPAR recovery", whose step numbers
+//! these are):
 //!
-//! 1. the holders: no process of the global may hold its file systems (`fuser -cx`);
-//! 2. a plain `umount` of what the global mounted under it (never `-f` on a local
+//! 2. the holders: no process of the global may hold its file systems (`fuser -cx`);
+//! 3. a plain `umount` of what the global mounted under it (never `-f` on a local
 //!    journaled file system);
-//! 3. an NFS-based WPAR: its server still exports its file systems (`showmount -e`);
-//! 4. `stopwpar -F`, verified Defined;
-//! 5. a start that breaks it again: a full file system, checked with `df`;
-//! 6. the last rung, only for a WPAR still Broken, with its own typed confirmation and a
+//! 4. an NFS-based WPAR: its server still exports its file systems (`showmount -e`);
+//! 5. `stopwpar -F`, verified Defined;
+//! 6. a start that breaks it again: a full file system, checked with `df`;
+//! 7. the last rung, only for a WPAR still Broken, with its own typed confirmation and a
 //!    backup first: recreate it from its specification on its own data (`mkwpar -w -e`,
 //!    `rmwpar -F`, `mkwpar -f SPEC -p`).
 //!
@@ -19,7 +20,9 @@ use std::time::Duration;
 use super::aix_checks::{self, MountEntry};
 use super::plan::{Attestation, Condition, Plan, Step, StepKind};
 use super::view::EstateView;
-use super::wpar_move::{aix_host, mount_group_points, mount_group_size_mb, run, DEFAULT_SHARED_DIR};
+use super::wpar_move::{
+    aix_host, mount_group_points, mount_group_size_mb, run, DEFAULT_SHARED_DIR,
+};
 use super::PlanError;
 use crate::estate::{WparState, WparType};
 use crate::exec::Exec;
@@ -273,7 +276,7 @@ pub fn wpar_recover(
         StepKind::Check,
     )?];
 
-    // Rung 1: nothing of the global holds what is about to be unmounted.
+    // Step 2: nothing of the global holds what is about to be unmounted.
     let mut held_checks: Vec<String> = unmount.clone();
     for entry in facts.checked_for_holders() {
         if !held_checks.contains(&entry.over) {
@@ -294,7 +297,7 @@ pub fn wpar_recover(
             .until(Condition::NoHolders, Duration::ZERO),
         );
     }
-    // Rung 2: a plain unmount of what the global left under it.
+    // Step 3: a plain unmount of what the global left under it.
     for mount in &unmount {
         let inside = mount.strip_prefix(&directory).unwrap_or(mount);
         steps.push(Step::new(
@@ -311,7 +314,7 @@ pub fn wpar_recover(
             "no mount left by the global was found under {directory}: if an operation still runs on {wpar}, wait for it instead"
         ));
     }
-    // Rung 3: an NFS-based WPAR needs its server.
+    // Step 4: an NFS-based WPAR needs its server.
     for entry in facts.mounted.iter().filter(|e| e.is_remote()) {
         let Some(node) = &entry.node else { continue };
         steps.push(
@@ -332,7 +335,7 @@ pub fn wpar_recover(
             ),
         );
     }
-    // Rung 4: the forced stop.
+    // Step 5: the forced stop.
     steps.push(Step::new(
         host,
         StepKind::Change,
@@ -347,7 +350,7 @@ pub fn wpar_recover(
         StepKind::Verify,
     )?);
 
-    // Rung 6, chosen: back up, then recreate from the specification.
+    // Step 7, chosen: back up, then recreate from the specification.
     let mut attestation = None;
     if choices.recreate {
         let spec = format!("/var/tmp/{wpar}.spec");
@@ -442,7 +445,7 @@ pub fn wpar_recover(
         });
     }
 
-    // Rung 5: the start; when it breaks, a full file system is the first suspect.
+    // Step 6: the start; when it breaks, a full file system is the first suspect.
     if choices.start {
         steps.push(
             Step::new(

@@ -1,5 +1,5 @@
-//! `chwpar` (the auto-start and checkpointable settings; docs/formats.md, "AIX: chwpar")
-//! and `instfix -ik` (which fixes a global has; docs/procedures.md, "WPAR move").
+//! `chwpar` (the auto-start and checkpointable settings) and `instfix -ik` (which fixes
+//! a global has), as docs/procedures.md, "WPAR move", uses them.
 //!
 //! * `chwpar -A W` turns auto start on, `chwpar -K -A W` off (`-K` negates the flags it
 //!   comes with); `-c`/`-K -c` the same for checkpointable, refused on a running WPAR

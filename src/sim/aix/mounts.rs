@@ -37,7 +37,9 @@ pub struct MountRow {
     pub mounted: String,
     /// Where it is mounted.
     pub over: String,
+    /// `jfs2`, `nfs3`, `namefs`, `procfs`.
     pub vfs: &'static str,
+    /// The options column.
     pub options: String,
     /// The WPAR the file system belongs to, and its path inside it.
     pub wpar: Option<(String, String)>,
@@ -146,7 +148,12 @@ pub fn mount_table(host: &AixHost) -> String {
 pub fn mount(world: &mut World, name: &str, args: &[String]) -> Reply {
     let opts = match getopt("mount", args, "a", "ovtn") {
         Ok(opts) => opts,
-        Err(message) => return usage(Some(&message), "Usage: mount [-o Options] [Device | Node:Directory] Directory"),
+        Err(message) => {
+            return usage(
+                Some(&message),
+                "Usage: mount [-o Options] [Device | Node:Directory] Directory",
+            )
+        }
     };
     let Some(host) = host(world, name) else {
         return fail(["mount: no such host".to_string()]);
@@ -205,9 +212,10 @@ pub fn umount(world: &mut World, name: &str, args: &[String]) -> Reply {
     if opts.has('f') && !row.vfs.starts_with("nfs") {
         return fail([msg::force_local(&target)]);
     }
-    let held = host.wpars.iter().flat_map(|w| &w.holders).any(|holder| {
-        holding_mount(host, &holder.path).is_some_and(|held| held.over == row.over)
-    });
+    let held =
+        host.wpars.iter().flat_map(|w| &w.holders).any(|holder| {
+            holding_mount(host, &holder.path).is_some_and(|held| held.over == row.over)
+        });
     if row.over == SHARED_DIR && row.node == NFS_SERVER {
         if held {
             return fail([msg::unmount_busy(&target)]);
@@ -233,7 +241,9 @@ pub fn umount(world: &mut World, name: &str, args: &[String]) -> Reply {
     }
     match &row.wpar {
         Some((wpar, _)) => {
-            let active = host.wpar(wpar).is_some_and(|w| w.state == WparState::Active);
+            let active = host
+                .wpar(wpar)
+                .is_some_and(|w| w.state == WparState::Active);
             if active || held {
                 fail([msg::unmount_busy(&target)])
             } else {
@@ -302,7 +312,12 @@ fn df_rows(world: &World, host: &AixHost) -> Vec<DfRow> {
 pub fn df(world: &mut World, name: &str, args: &[String]) -> Reply {
     let opts = match getopt("df", args, "kmgPIiMstv", "") {
         Ok(opts) => opts,
-        Err(message) => return usage(Some(&message), "Usage: df [-P] [-IMitv] [-k|-m|-g] [FileSystem ...|File ...]"),
+        Err(message) => {
+            return usage(
+                Some(&message),
+                "Usage: df [-P] [-IMitv] [-k|-m|-g] [FileSystem ...|File ...]",
+            )
+        }
     };
     let Some(host) = host(world, name) else {
         return fail(["df: no such host".to_string()]);
@@ -388,7 +403,17 @@ pub fn chfs(world: &mut World, name: &str, args: &[String]) -> Reply {
         mounts(wpar)
             .into_iter()
             .find(|m| m.logical_volume.is_some() && (m.mount_point == target || m.device == target))
-            .map(|m| (wpar.name.clone(), m.inside, mounts(wpar).iter().filter(|m| m.logical_volume.is_some()).count().max(1) as u64))
+            .map(|m| {
+                (
+                    wpar.name.clone(),
+                    m.inside,
+                    mounts(wpar)
+                        .iter()
+                        .filter(|m| m.logical_volume.is_some())
+                        .count()
+                        .max(1) as u64,
+                )
+            })
     });
     let Some((wpar_name, inside, lvs)) = found else {
         return fail([format!(

@@ -218,7 +218,8 @@ pub fn needs_apar(wpar: &str, apar: &str) -> String {
     )
 }
 
-/// `chwpar: 0960-545 ...` checkpointability of a running WPAR **\[ref\]** ("AIX: chwpar").
+/// `chwpar: 0960-545 ...` checkpointability of a running WPAR **\[ref\]** ("AIX: 0960
+/// messages").
 pub const CHECKPOINT_RUNNING: &str =
     "chwpar: 0960-545 Cannot change the checkpointability (-c) of a running workload partition.";
 
@@ -236,8 +237,8 @@ pub fn unmount_busy(target: &str) -> String {
     format!("umount: 0506-349 Cannot unmount {target}: The requested resource is busy.")
 }
 
-/// `umount: error unmounting <dev>: Device busy` **\[ref\]** ("AIX: 0960 messages", the
-/// Broken-WPAR causes).
+/// `umount: error unmounting <dev>: Device busy` **\[ref\]** (a cause of a Broken WPAR,
+/// docs/procedures.md, "WPAR recovery").
 pub fn device_busy(device: &str) -> String {
     format!("umount: error unmounting {device}: Device busy")
 }
@@ -264,6 +265,8 @@ pub fn lppchk_inconsistent(level: &str) -> Vec<String> {
         "lppchk:  The following filesets need to be installed or corrected to bring".to_string(),
         "         the system to a consistent state:".to_string(),
         String::new(),
-        format!("  bos.rte.libc {level}                (usr: COMMITTED, root: not at the same level)"),
+        format!(
+            "  bos.rte.libc {level}                (usr: COMMITTED, root: not at the same level)"
+        ),
     ]
 }

@@ -65,7 +65,10 @@ pub fn kill(world: &mut World, host_name: &str, args: &[String]) -> Reply {
         }
     }
     if pids.is_empty() {
-        return usage(None, "Usage: kill [ -SignalName | -SignalNumber ] ProcessID ...");
+        return usage(
+            None,
+            "Usage: kill [ -SignalName | -SignalNumber ] ProcessID ...",
+        );
     }
     let Some(host) = host_mut(world, host_name) else {
         return fail(["kill: no such host".to_string()]);

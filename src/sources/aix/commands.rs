@@ -110,9 +110,10 @@ fn savewpar_words(wpar: &str, backup: &str, image_data: bool) -> Built {
 pub fn savewpar_unlimited(wpar: &str, backup: &str) -> Built {
     let ulimit = RemoteCommand::change("ulimit").flags(&["-f", "unlimited"]);
     let save = savewpar_words(wpar, backup, true)?;
-    change("sh")
-        .flag("-c")
-        .arg("shell commands", format!("{} && {}", ulimit.line(), save.line()))
+    change("sh").flag("-c").arg(
+        "shell commands",
+        format!("{} && {}", ulimit.line(), save.line()),
+    )
 }
 
 /// `sh -c 'touch FILE && rm FILE'`: proves this host can write where FILE goes, leaving
@@ -121,9 +122,10 @@ pub fn savewpar_unlimited(wpar: &str, backup: &str) -> Built {
 pub fn write_probe(file: &str) -> Built {
     let touch = RemoteCommand::change("touch").name(FILE, file)?;
     let remove = RemoteCommand::change("rm").name(FILE, file)?;
-    change("sh")
-        .flag("-c")
-        .arg("shell commands", format!("{} && {}", touch.line(), remove.line()))
+    change("sh").flag("-c").arg(
+        "shell commands",
+        format!("{} && {}", touch.line(), remove.line()),
+    )
 }
 
 /// `chwpar -A W` (auto start on) or `chwpar -K -A W` (off; `-K` negates the flag it comes
@@ -185,7 +187,7 @@ pub fn umount(mount_point: &str) -> Built {
 }
 
 /// `showmount -e SERVER`: the directories an NFS server exports (docs/procedures.md,
-/// "WPAR recovery", step 5).
+/// "WPAR recovery", step 4).
 pub fn showmount(server: &str) -> Built {
     read("showmount").flag("-e").name(SERVER, server)
 }
