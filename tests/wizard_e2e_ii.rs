@@ -916,7 +916,11 @@ async fn broken_wpar_is_recreated_after_a_failed_start() {
     };
     let plan = recovery_plan(&demo, "wprpt01", &recreate).await.unwrap();
     let attestation = plan.attestation.clone().unwrap();
-    let mut executor = Executor::new(demo.transport.clone(), None, false);
+    let mut executor = Executor::new(
+        demo.transport.clone(),
+        Some(Journal::open(&path).unwrap()),
+        false,
+    );
     let (tx, mut rx) = mpsc::channel(1 << 12);
     tokio::spawn(async move { while rx.recv().await.is_some() {} });
     let unattested = executor

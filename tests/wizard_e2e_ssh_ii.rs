@@ -271,12 +271,14 @@ async fn alternate_nim_master_is_synchronised() {
 /// Runs `plan` over `transport` with the confirmation (and the attestation, if given);
 /// the summary, whatever happened.
 async fn execute<R: Exec>(
+    lab: &SshLab,
     transport: Arc<R>,
     plan: &Plan,
     confirmation: &str,
     attest: Option<&str>,
 ) -> RunSummary {
-    let mut executor = Executor::new(transport, None, false);
+    let journal = Journal::open(&lab.sim.dir.join("wpar-safety.jsonl")).unwrap();
+    let mut executor = Executor::new(transport, Some(journal), false);
     executor.poll_interval = Duration::from_millis(50);
     if let Some(phrase) = attest {
         executor.attest(phrase);
@@ -416,7 +418,7 @@ async fn a_moved_wpar_is_verified_inside_and_its_source_cannot_come_back() {
         .unwrap();
     assert!(plan.steps.iter().any(|s| s.line()
         == "LC_ALL=C sh -c 'ulimit -f unlimited && savewpar -i -f /export/wpars/wpweb01.savewpar wpweb01'"));
-    let summary = execute(lab.transport.clone(), &plan, "wpweb01", None).await;
+    let summary = execute(&lab, lab.transport.clone(), &plan, "wpweb01", None).await;
     assert!(summary.completed(), "{}", summary.describe(&plan));
     let after = lab.refresh().await;
     assert_eq!(
@@ -496,7 +498,7 @@ async fn a_failed_restore_leaves_no_half_created_wpar_and_the_source_comes_back(
         line: "ulimit -f 204800; savewpar -i -f /export/wpars/wpmig61.savewpar wpmig61",
         fired: AtomicBool::new(false),
     });
-    let summary = execute(runner, &plan, "wpmig61", None).await;
+    let summary = execute(&lab, runner, &plan, "wpmig61", None).await;
     let restore = plan
         .steps
         .iter()
@@ -539,7 +541,7 @@ async fn a_failed_restore_leaves_no_half_created_wpar_and_the_source_comes_back(
             ("aixprd02", "LC_ALL=C startwpar wpmig61".to_string()),
         ]
     );
-    let done = execute(lab.transport.clone(), &recovery, "wpmig61", None).await;
+    let done = execute(&lab, lab.transport.clone(), &recovery, "wpmig61", None).await;
     assert!(done.completed(), "{}", done.describe(&recovery));
     let after = lab.refresh().await;
     assert_eq!(
@@ -597,7 +599,7 @@ async fn the_recovery_ladder_runs_rung_by_rung_over_ssh() {
     // Rungs 2 and 4: a plain unmount of the depot, the forced stop, Defined.
     let plan = planned(&lab, &recover(false, false)).await.unwrap();
     assert!(!plan.steps.iter().any(|s| s.line().contains("umount -f")));
-    let summary = execute(lab.transport.clone(), &plan, "wpladder", None).await;
+    let summary = execute(&lab, lab.transport.clone(), &plan, "wpladder", None).await;
     assert!(summary.completed(), "{}", summary.describe(&plan));
     assert!(!ssh_ok(&lab, "aixprd01", "mount")
         .await
@@ -613,7 +615,7 @@ async fn the_recovery_ladder_runs_rung_by_rung_over_ssh() {
     assert!(!start.status.success());
     // The ladder with a start: it halts at the start, and the df rung finds nothing full.
     let plan = planned(&lab, &recover(true, false)).await.unwrap();
-    let summary = execute(lab.transport.clone(), &plan, "wpladder", None).await;
+    let summary = execute(&lab, lab.transport.clone(), &plan, "wpladder", None).await;
     let start = plan
         .steps
         .iter()
@@ -634,13 +636,13 @@ async fn the_recovery_ladder_runs_rung_by_rung_over_ssh() {
         parallelism: 1,
         notes: Vec::new(),
     };
-    let checked = execute(lab.transport.clone(), &rung, "", None).await;
+    let checked = execute(&lab, lab.transport.clone(), &rung, "", None).await;
     assert!(checked.completed(), "{}", checked.describe(&rung));
     // Rung 6: recreate, attested on its own, after a backup.
     let plan = planned(&lab, &recover(true, true)).await.unwrap();
     let phrase = plan.attestation.as_ref().unwrap().phrase.clone();
     assert_eq!(phrase, "recreate wpladder");
-    let unattested = execute(lab.transport.clone(), &plan, "wpladder", None).await;
+    let unattested = execute(&lab, lab.transport.clone(), &plan, "wpladder", None).await;
     assert!(matches!(&unattested.ran[0].1, StepOutcome::Refused(_)));
     let backup = plan
         .steps
@@ -653,7 +655,14 @@ async fn the_recovery_ladder_runs_rung_by_rung_over_ssh() {
         .position(|s| s.line().contains("rmwpar"))
         .unwrap();
     assert!(backup < removal, "the backup comes first");
-    let summary = execute(lab.transport.clone(), &plan, "wpladder", Some(&phrase)).await;
+    let summary = execute(
+        &lab,
+        lab.transport.clone(),
+        &plan,
+        "wpladder",
+        Some(&phrase),
+    )
+    .await;
     assert!(summary.completed(), "{}", summary.describe(&plan));
     let after = lab.refresh().await;
     assert_eq!(
