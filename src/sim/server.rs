@@ -369,6 +369,18 @@ impl Handler for Connection {
                 while lock(&context.world).host_faults(&context.name).stalled {
                     tokio::time::sleep(TICK).await;
                 }
+                // A host that drops its connections answers nothing more, even on a
+                // connection the next tick has not closed yet.
+                if context.dropping() {
+                    let _ = handle
+                        .disconnect(
+                            russh::Disconnect::ByApplication,
+                            "connection dropped".into(),
+                            String::new(),
+                        )
+                        .await;
+                    return;
+                }
             }
             let started = {
                 let mut world = lock(&context.world);
