@@ -43,7 +43,7 @@ use powerdeck::wizard::{
     self, CleanupChoices, Disruptive, EstateView, FirmwareChoices, FirmwareFacts, NimResetFacts,
     NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, Plan, RemoteRestartChoices,
     SourceAfterMove, Step, StepKind, TakeoverFacts, WparMoveChoices, WparMoveFacts,
-    WparRecoveryChoices,
+    WparRecoveryChoices, WparRecoveryFacts,
 };
 use proptest::prelude::*;
 use ui_support::{draw, press, select};
@@ -248,13 +248,25 @@ fn move_facts() -> WparMoveFacts {
     let mut details = Wpar::new(WPAR_MOVE, WparState::Active, WparType::System);
     details.private_usr = Some(false);
     details.ostype = Some(0);
+    let shared = || {
+        Some(vec![powerdeck::wizard::aix_checks::MountEntry {
+            node: Some("nfs01".into()),
+            mounted: "/export/wpars".into(),
+            over: "/export/wpars".into(),
+            vfs: "nfs3".into(),
+            options: "rw".into(),
+        }])
+    };
     WparMoveFacts {
         source_level: Some("7100-00-02-1041".into()),
         target_level: Some("7100-00-02-1041".into()),
         details: Some(details),
         size_mb: Some(768),
         target_free_mb: Some(2048),
-        problems: Vec::new(),
+        source_mounts: shared(),
+        target_mounts: shared(),
+        shared_free_mb: Some(301_000),
+        ..Default::default()
     }
 }
 
@@ -446,6 +458,7 @@ fn every_plan() -> Vec<Plan> {
                 start,
                 recreate,
             },
+            &WparRecoveryFacts::default(),
         )
     };
     let roomy = |view: EstateView<'_>, system: &str| CapacityFacts {
@@ -687,8 +700,14 @@ fn every_plan_over_hostile_names_runs_only_its_steps() {
 fn suggested_commands_in_notes_are_quoted() {
     let snapshots = estate();
     let view = EstateView::new(&snapshots);
-    let plan =
-        wizard::wpar_recover(view, AIX_FROM, WPAR_STUCK, &WparRecoveryChoices::default()).unwrap();
+    let plan = wizard::wpar_recover(
+        view,
+        AIX_FROM,
+        WPAR_STUCK,
+        &WparRecoveryChoices::default(),
+        &WparRecoveryFacts::default(),
+    )
+    .unwrap();
     let script = plan.to_script();
     assert!(
         script.contains("start it with startwpar 'ws`pwned`\\e[31m'"),
@@ -716,6 +735,7 @@ fn suggested_commands_in_notes_are_quoted() {
             unmount: vec!["/wpars/ws/a b;c".into()],
             ..Default::default()
         },
+        &WparRecoveryFacts::default(),
     )
     .unwrap();
     assert!(unmount.steps[1]

@@ -543,13 +543,24 @@ leftover_mount = "/wpars/mig_wpar_3/SW"
     assert!(run(&mut world, "g1", "mount")
         .stdout_text()
         .contains("/wpars/mig_wpar_3/SW"));
-    // The recovery of docs/procedures.md, "WPAR recovery".
-    let umount = run(
+    // The recovery of docs/procedures.md, "WPAR recovery": never `umount -f` on a local
+    // jfs2 file system (refused), a plain umount.
+    let forced_off = run(
         &mut world,
         "g1",
         &commands::umount_force("/wpars/mig_wpar_3/SW")
             .unwrap()
             .line(),
+    );
+    assert_eq!(forced_off.exit_status, 1);
+    assert!(forced_off
+        .stderr_text()
+        .starts_with("umount: 0506-347 Cannot unmount /wpars/mig_wpar_3/SW: The -f flag"));
+    assert!(run(&mut world, "g1", "mount").stdout_text().contains("/SW"));
+    let umount = run(
+        &mut world,
+        "g1",
+        &commands::umount("/wpars/mig_wpar_3/SW").unwrap().line(),
     );
     assert_eq!(umount.exit_status, 0);
     assert!(!run(&mut world, "g1", "mount").stdout_text().contains("/SW"));
@@ -604,6 +615,11 @@ fn demo_stuck_wpar_recovers_with_umount_and_stop_force() {
     );
     assert_eq!(
         run(&mut world, "aixprd01", &format!("umount -f {leftover}")).exit_status,
+        1,
+        "no forced unmount of a local jfs2 file system"
+    );
+    assert_eq!(
+        run(&mut world, "aixprd01", &format!("umount {leftover}")).exit_status,
         0
     );
     let stop = run(&mut world, "aixprd01", "stopwpar -F wpbatch01");
@@ -918,7 +934,7 @@ fn restore_fails_when_the_disk_is_full_and_works_after_cleanup() {
     let save = run(
         &mut world,
         "aixprd02",
-        &format!("savewpar -f {image} wpleg61"),
+        &format!("ulimit -f unlimited; savewpar -f {image} wpleg61"),
     );
     assert_eq!(save.exit_status, 0);
     assert!(save
@@ -1089,7 +1105,7 @@ fn restwpar_start_flag_and_rootvg_backup_lines() {
     let save = run(
         &mut world,
         "aixprd01",
-        "savewpar -i -f /export/wpars/wpdb01.sw wpdb01",
+        "ulimit -f unlimited && savewpar -i -f /export/wpars/wpdb01.sw wpdb01",
     );
     let text = save.stdout_text();
     assert!(text.starts_with("Bringing up WPAR's rootvg disks for backup. Please wait...\nCreating list of files to back up\n"));
@@ -1263,7 +1279,7 @@ fn durations_are_realistic() {
     let save = run(
         &mut world,
         "aixprd02",
-        "savewpar -f /export/wpars/x wpleg61",
+        "ulimit unlimited; savewpar -f /export/wpars/x wpleg61",
     )
     .duration()
     .as_secs_f64();
@@ -1328,6 +1344,13 @@ const PROGRAMS: &[&str] = &[
     "cp",
     "rm",
     "cat",
+    "touch",
+    "chwpar",
+    "instfix",
+    "fuser",
+    "kill",
+    "chfs",
+    "showmount",
 ];
 
 const WORDS: &[&str] = &[
@@ -1457,4 +1480,433 @@ size_mb = 2048
         .contains("Mounting all workload partition file systems.\nLoading workload partition.\n"));
     check_transition(&mut world, "g1", "w1", &sync, Some(WparState::Defined));
     assert_eq!(wpar(&world, "g1", "w1").unwrap().oslevel, None);
+}
+
+// --- strict like AIX: the WPAR move and recovery checks (docs/procedures.md) ---------
+
+#[test]
+fn chained_commands_see_each_others_effects() {
+    let mut world = demo();
+    // The stop takes simulated time: the listing after it sees it ended.
+    let reply = run(
+        &mut world,
+        "aixprd02",
+        "stopwpar wpmig61; lswpar -cq wpmig61",
+    );
+    assert!(reply
+        .stdout_text()
+        .ends_with("wpmig61:D:S:wpmig61:/wpars/wpmig61:no\n"));
+    let reply = run(
+        &mut world,
+        "aixprd02",
+        "sh -c 'startwpar wpmig61 && lswpar -cq wpmig61'",
+    );
+    assert_eq!(reply.exit_status, 0);
+    assert!(reply
+        .stdout_text()
+        .ends_with("wpmig61:A:S:wpmig61:/wpars/wpmig61:no\n"));
+    // `&&` stops at a failure, `||` runs after one; the status is the last that ran.
+    let reply = run(
+        &mut world,
+        "aixprd02",
+        "lswpar -cq nosuch && echo reached || echo failed",
+    );
+    assert_eq!(reply.stdout_text(), "failed\n");
+    assert_eq!(reply.exit_status, 0);
+    let reply = run(&mut world, "aixprd02", "lswpar -cq nosuch && echo reached");
+    assert_eq!(reply.stdout_text(), "");
+    assert_eq!(reply.exit_status, 1);
+    let bad = run(&mut world, "aixprd02", "oslevel -s &&");
+    assert_eq!(bad.exit_status, 2);
+    assert_eq!(bad.stderr_text(), "ksh: syntax error: `&&' unexpected\n");
+    let interactive = run(&mut world, "aixprd02", "sh");
+    assert_eq!(interactive.exit_status, 2);
+}
+
+#[test]
+fn the_file_size_limit_stops_a_large_savewpar_unless_lifted_in_its_shell() {
+    let mut world = demo();
+    assert_eq!(
+        run(&mut world, "aixprd02", "ulimit -f").stdout_text(),
+        "2097151\n"
+    );
+    let image = "/export/wpars/wpleg61.savewpar";
+    // 3.5 GB past root's 1 GB limit: the backup stops there and says why.
+    let cut = run(
+        &mut world,
+        "aixprd02",
+        &format!("savewpar -i -f {image} wpleg61"),
+    );
+    assert_eq!(cut.exit_status, 1);
+    assert_eq!(
+        cut.stderr_text(),
+        format!(
+            "backup: 0511-138 Cannot write to file {image}.\nA file cannot be larger than the value set by ulimit.\n"
+        )
+    );
+    assert!(!cut.stdout_text().contains("0512-038"));
+    finish(&mut world, &cut);
+    let listed = run(&mut world, "aixprd01", &format!("ls -l {image}")).stdout_text();
+    assert!(listed.contains(" 1072693248 "), "cut at 1023 MB: {listed}");
+    // Restoring what it left creates the WPAR, then fails on its data: half-created.
+    let restore = run(
+        &mut world,
+        "aixprd02",
+        &format!("restwpar -n wpcut -f {image}"),
+    );
+    assert_eq!(restore.exit_status, 1);
+    assert_eq!(
+        restore.stderr_text(),
+        format!(
+            "restore: 0511-195 An unexpected end of file was found on {image}.\nrestwpar: 0960-529 The files of workload partition wpcut could not be restored.\n"
+        )
+    );
+    finish(&mut world, &restore);
+    assert_eq!(
+        state(&world, "aixprd02", "wpcut"),
+        Some(WparState::Broken),
+        "half-created"
+    );
+    // The limit lifted in the same shell: the whole image.
+    let whole = run(
+        &mut world,
+        "aixprd02",
+        &commands::savewpar_unlimited("wpleg61", image)
+            .unwrap()
+            .line(),
+    );
+    assert_eq!(whole.exit_status, 0);
+    assert!(whole
+        .stdout_text()
+        .contains("0512-038 savewpar: Backup Completed Successfully.\n"));
+    finish(&mut world, &whole);
+    assert!(run(&mut world, "aixprd01", &format!("ls -l {image}"))
+        .stdout_text()
+        .contains(" 3758096384 "));
+    // ... for its own shell only: the next command line starts at the limit again.
+    let lifted = run(&mut world, "aixprd02", "ulimit -f unlimited; ulimit -f");
+    assert_eq!(lifted.stdout_text(), "unlimited\n");
+    assert_eq!(
+        run(&mut world, "aixprd02", "sh -c 'ulimit -f 100' && ulimit -f").stdout_text(),
+        "2097151\n"
+    );
+    let copy = run(&mut world, "aixprd02", &format!("cp {image} /backup/"));
+    assert!(copy
+        .stderr_text()
+        .contains("A file cannot be larger than the value set by ulimit."));
+}
+
+#[test]
+fn instfix_answers_from_the_estate_and_restwpar_needs_iz99829() {
+    let mut world = small(
+        r#"
+[[aix]]
+name = "old"
+oslevel = "6100-06-03-1048"
+
+[[aix.wpars]]
+name = "w61"
+size_mb = 512
+
+[[aix]]
+name = "new"
+oslevel = "7100-00-02-1041"
+apars = ["IV00001"]
+"#,
+    );
+    let found = run(&mut world, "new", "instfix -ik IV00001");
+    assert_eq!(
+        found.stdout_text(),
+        "    All filesets for IV00001 were found.\n"
+    );
+    let missing = run(&mut world, "new", "instfix -ik IZ99829");
+    assert_eq!(
+        missing.stdout_text(),
+        "    There was no data for IZ99829 in the fix database.\n"
+    );
+    assert_eq!(missing.exit_status, 0, "the answer is in the text");
+    assert_eq!(
+        run(&mut world, "new", "instfix -F -ik IZ99829").exit_status,
+        1
+    );
+    assert_eq!(run(&mut world, "new", "instfix -k IZ99829").exit_status, 2);
+    // A 6.1 image on 7.1 without the fix: the WPAR is made, its files are not.
+    let save = run(&mut world, "old", "savewpar -f /export/wpars/w61.img w61");
+    finish(&mut world, &save);
+    let restore = run(&mut world, "new", "restwpar -C -f /export/wpars/w61.img");
+    assert_eq!(restore.exit_status, 1);
+    assert!(restore.stderr_text().contains("0960-507"));
+    assert!(restore.stderr_text().contains("without fix IZ99829"));
+    finish(&mut world, &restore);
+    assert_eq!(state(&world, "new", "w61"), Some(WparState::Broken));
+    // With the fix it restores.
+    let removed = run(&mut world, "new", "rmwpar -F w61");
+    finish(&mut world, &removed);
+    world.estate.aix[1].apars.push("IZ99829".into());
+    let restore = run(&mut world, "new", "restwpar -C -f /export/wpars/w61.img");
+    assert_eq!(restore.exit_status, 0, "{}", restore.stderr_text());
+    finish(&mut world, &restore);
+    assert_eq!(state(&world, "new", "w61"), Some(WparState::Defined));
+}
+
+#[test]
+fn chwpar_switches_auto_start_with_k_meaning_off() {
+    let mut world = demo();
+    let general = |world: &mut World| {
+        let text = run(world, "aixprd01", "lswpar -G wpweb01").stdout_text();
+        parse_lswpar_general(&text).unwrap().items[0].auto_start
+    };
+    assert_eq!(general(&mut world), Some(true));
+    assert_eq!(
+        run(&mut world, "aixprd01", "chwpar -K -A wpweb01").exit_status,
+        0
+    );
+    assert_eq!(general(&mut world), Some(false));
+    assert_eq!(
+        run(&mut world, "aixprd01", "chwpar -A wpweb01").exit_status,
+        0
+    );
+    assert_eq!(general(&mut world), Some(true), "-A alone switches it on");
+    let running = run(&mut world, "aixprd01", "chwpar -c wpweb01");
+    assert_eq!(
+        running.stderr_text(),
+        "chwpar: 0960-545 Cannot change the checkpointability (-c) of a running workload partition.\n"
+    );
+    assert_eq!(
+        run(&mut world, "aixprd01", "chwpar -n other wpweb01").exit_status,
+        2
+    );
+    assert!(run(&mut world, "aixprd01", "chwpar -A nosuch")
+        .stderr_text()
+        .contains("0960-419"));
+    assert!(run(&mut world, "aixprd01", "chwpar -A wpbatch01")
+        .stderr_text()
+        .contains("0960-247"));
+}
+
+const HELD: &str = r#"
+[[aix]]
+name = "g1"
+oslevel = "7100-00-02-1041"
+
+[[aix.wpars]]
+name = "w1"
+state = "B"
+size_mb = 1024
+leftover_mount = "/wpars/w1/SW"
+holders = [
+    { pid = 4128872, path = "/wpars/w1/SW/images" },
+    { pid = 303, path = "/wpars/w1/home/app", use = "e" },
+]
+"#;
+
+#[test]
+fn holders_keep_file_systems_busy_until_they_end() {
+    let mut world = small(HELD);
+    let listed = run(&mut world, "g1", "fuser -cx /wpars/w1/SW");
+    assert_eq!(listed.stdout_text(), "  4128872c\n");
+    assert_eq!(listed.stderr_text(), "/wpars/w1/SW: \n");
+    assert_eq!(
+        run(&mut world, "g1", "fuser -cx /wpars/w1/home").stdout_text(),
+        "  303e\n"
+    );
+    assert_eq!(
+        run(&mut world, "g1", "fuser -cx /wpars/w1").stdout_text(),
+        ""
+    );
+    // Held: no plain unmount, and never a forced one of a local jfs2 file system.
+    assert_eq!(
+        run(&mut world, "g1", "umount /wpars/w1/SW").stderr_text(),
+        "umount: 0506-349 Cannot unmount /dev/swlv: The requested resource is busy.\n"
+    );
+    assert!(run(&mut world, "g1", "umount -f /wpars/w1/SW")
+        .stderr_text()
+        .contains("0506-347"));
+    assert_eq!(run(&mut world, "g1", "kill 4128872").exit_status, 0);
+    assert_eq!(
+        run(&mut world, "g1", "kill 4128872").stderr_text(),
+        "kill: 4128872: 0403-003 The specified process does not exist.\n"
+    );
+    assert_eq!(run(&mut world, "g1", "umount /wpars/w1/SW").exit_status, 0);
+    // A holder of its own /home: even the forced stop cannot unmount it; Broken.
+    let stop = run(&mut world, "g1", "stopwpar -F w1");
+    assert_eq!(stop.exit_status, 1);
+    let err = stop.stderr_text();
+    assert!(
+        err.contains("umount: error unmounting /dev/fslv01: Device busy\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("stopwpar: 0960-630 Failed to unmount /home.\n"),
+        "{err}"
+    );
+    finish(&mut world, &stop);
+    assert_eq!(state(&world, "g1", "w1"), Some(WparState::Broken));
+    assert_eq!(run(&mut world, "g1", "kill -9 303").exit_status, 0);
+    let stop = run(&mut world, "g1", "stopwpar -F w1");
+    assert_eq!(stop.exit_status, 0, "{}", stop.stderr_text());
+    finish(&mut world, &stop);
+    assert_eq!(state(&world, "g1", "w1"), Some(WparState::Defined));
+}
+
+#[test]
+fn a_full_file_system_breaks_every_start_until_grown() {
+    let mut world = small(
+        r#"
+[[aix]]
+name = "g1"
+oslevel = "7100-00-02-1041"
+free_mb = 4096
+
+[[aix.wpars]]
+name = "w1"
+state = "B"
+size_mb = 1024
+full_fs = "/var"
+"#,
+    );
+    let df = run(&mut world, "g1", "df -k").stdout_text();
+    let var = df.lines().find(|l| l.ends_with(" /wpars/w1/var")).unwrap();
+    assert!(var.contains(" 100% "), "{var}");
+    assert!(df.contains(" /wpars/w1/home"));
+    let one = run(&mut world, "g1", "df -k /wpars/w1/var/log").stdout_text();
+    assert_eq!(one.lines().count(), 2, "{one}");
+    let stop = run(&mut world, "g1", "stopwpar -F w1");
+    finish(&mut world, &stop);
+    let start = run(&mut world, "g1", "startwpar w1");
+    assert_eq!(start.exit_status, 1);
+    finish(&mut world, &start);
+    assert_eq!(state(&world, "g1", "w1"), Some(WparState::Broken));
+    let grown = run(&mut world, "g1", "chfs -a size=+256M /wpars/w1/var");
+    assert_eq!(grown.stdout_text(), "Filesystem size changed to 1048576\n");
+    assert_eq!(free_mb(&world, "g1"), 4096 - 256);
+    assert!(!run(&mut world, "g1", "df -k /wpars/w1/var")
+        .stdout_text()
+        .contains("100%"));
+    let stop = run(&mut world, "g1", "stopwpar -F w1");
+    finish(&mut world, &stop);
+    let start = run(&mut world, "g1", "startwpar w1");
+    assert_eq!(start.exit_status, 0, "{}", start.stderr_text());
+    assert!(run(&mut world, "g1", "chfs -a size=+1M /usr")
+        .stderr_text()
+        .contains("grows only the file systems of WPARs"));
+}
+
+const SHARED: &str = r#"
+[[aix]]
+name = "rw"
+oslevel = "7100-00-02-1041"
+shared_free_mb = 2000
+
+[[aix.wpars]]
+name = "w1"
+size_mb = 512
+
+[[aix]]
+name = "ro"
+oslevel = "7100-00-02-1041"
+shared_mount = "ro"
+
+[[aix]]
+name = "local"
+oslevel = "7100-00-02-1041"
+shared_mount = "unmounted"
+"#;
+
+#[test]
+fn the_shared_directory_is_seen_only_where_it_is_mounted_and_writable() {
+    let mut world = small(SHARED);
+    let mounted = |world: &mut World, host: &str| {
+        run(world, host, "mount")
+            .stdout_text()
+            .lines()
+            .find(|l| l.contains("/export/wpars"))
+            .map(str::to_string)
+    };
+    assert!(mounted(&mut world, "rw")
+        .unwrap()
+        .ends_with(" rw,bg,hard,intr"));
+    assert!(mounted(&mut world, "ro")
+        .unwrap()
+        .ends_with(" ro,bg,hard,intr"));
+    assert_eq!(mounted(&mut world, "local"), None);
+    let probe = commands::write_probe("/export/wpars/.probe")
+        .unwrap()
+        .line();
+    assert_eq!(run(&mut world, "rw", &probe).exit_status, 0);
+    let refused = run(&mut world, "ro", &probe);
+    assert_eq!(
+        refused.stderr_text(),
+        "touch: /export/wpars/.probe: The file system has read permission only.\n"
+    );
+    assert_eq!(refused.exit_status, 1);
+    // Written on the unmounted host, the image stays there.
+    let save = run(&mut world, "rw", "savewpar -f /export/wpars/w1.img w1");
+    finish(&mut world, &save);
+    assert_eq!(
+        run(&mut world, "ro", "ls /export/wpars/w1.img").exit_status,
+        0
+    );
+    assert_eq!(
+        run(&mut world, "local", "ls /export/wpars/w1.img").exit_status,
+        2
+    );
+    assert_eq!(
+        run(&mut world, "local", "touch /export/wpars/mine").exit_status,
+        0
+    );
+    assert_eq!(
+        run(&mut world, "rw", "ls /export/wpars/mine").exit_status,
+        2
+    );
+    // The export's free space is counted: 2000 MB, 512 used by the image.
+    let df = run(&mut world, "rw", "df -k /export/wpars").stdout_text();
+    assert!(df.contains(&format!(" {} ", 1488 * 1024)), "{df}");
+    let full = run(&mut world, "rw", "savewpar -f /export/wpars/w1.again w1");
+    finish(&mut world, &full);
+    let second = run(&mut world, "rw", "ulimit -f unlimited; cp /export/wpars/w1.img /export/wpars/c1; cp /export/wpars/w1.img /export/wpars/c2");
+    assert!(second
+        .stderr_text()
+        .contains("There is not enough space in the file system."));
+    // Unmounted, then mounted again: NFS mounts may be forced off, it is not jfs2.
+    assert_eq!(
+        run(&mut world, "ro", "umount -f /export/wpars").exit_status,
+        0
+    );
+    assert_eq!(mounted(&mut world, "ro"), None);
+    assert_eq!(
+        run(&mut world, "ro", "mount nfs01:/export/wpars /export/wpars").exit_status,
+        0
+    );
+    assert!(mounted(&mut world, "ro")
+        .unwrap()
+        .ends_with(" rw,bg,hard,intr"));
+    assert_eq!(
+        run(&mut world, "ro", "showmount -e nfs01").stdout_text(),
+        "export list for nfs01:\n/export/wpars (everyone)\n"
+    );
+    assert_eq!(run(&mut world, "ro", "showmount -e nfs09").exit_status, 1);
+}
+
+#[test]
+fn lppchk_inside_finds_a_root_part_behind_its_usr_until_synchronised() {
+    let mut world = small(
+        r#"
+[[aix]]
+name = "g1"
+oslevel = "7100-00-03-1115"
+
+[[aix.wpars]]
+name = "w1"
+state = "A"
+oslevel = "7100-00-02-1041"
+"#,
+    );
+    let check = run(&mut world, "g1", "clogin w1 lppchk -v");
+    assert_eq!(check.exit_status, 1);
+    assert!(check.stderr_text().contains("bos.rte.libc 7.1.0.3"));
+    let sync = run(&mut world, "g1", "syncwpar w1");
+    finish(&mut world, &sync);
+    let check = run(&mut world, "g1", "clogin w1 lppchk -v");
+    assert_eq!((check.exit_status, check.stdout_text()), (0, String::new()));
 }

@@ -280,7 +280,9 @@ async fn stuck_wpar_recovery_by_keys_to_completion() {
     live.press("<enter>");
     live.until("the mounts and the plan", has_plan).await;
     let plan = plan_text(&live.app);
-    assert!(plan.contains("umount -f /wpars/wpbatch01/SW"), "{plan}");
+    assert!(plan.contains("umount /wpars/wpbatch01/SW"), "{plan}");
+    assert!(plan.contains("fuser -cx /wpars/wpbatch01/SW"), "{plan}");
+    assert!(!plan.contains("umount -f"), "{plan}");
     assert!(plan.contains("stopwpar -F wpbatch01"), "{plan}");
     insta::assert_snapshot!("wpar_recover_plan_100x30", live.draw(100, 30));
     let name = confirm_name(&live.app);

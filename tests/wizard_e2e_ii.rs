@@ -20,6 +20,7 @@ use powerdeck::estate::{Cstate, LparState, SystemState, WparState};
 use powerdeck::exec::CommandOutput;
 use powerdeck::exec::{Exec, ExecError, OutputLine};
 use powerdeck::refresh::{self, Source, SourceData, SourceSnapshot};
+use powerdeck::sim::estate::aix::SimHolder;
 use powerdeck::sim::estate::nim::Multibos;
 use powerdeck::sim::estate::HostKind;
 use powerdeck::sim::local::LocalTransport;
@@ -527,9 +528,15 @@ async fn an_updlic_error_halts_with_a_complete_journal() {
 
 async fn move_plan(demo: &Demo, wpar: &str, choices: &WparMoveChoices) -> Result<Plan, String> {
     let snapshots = demo.refresh().await;
-    let facts = wpar_move::read_facts(demo.transport.as_ref(), wpar, "aixprd02", "aixprd01")
-        .await
-        .unwrap();
+    let facts = wpar_move::read_facts(
+        demo.transport.as_ref(),
+        wpar,
+        "aixprd02",
+        "aixprd01",
+        &choices.shared_dir,
+    )
+    .await
+    .unwrap();
     wizard::wpar_move(
         EstateView::new(&snapshots),
         wpar,
@@ -629,8 +636,8 @@ async fn a_disk_that_fills_under_restwpar_halts_the_move_and_the_source_comes_ba
         trigger: "restwpar",
         host: "aixprd01",
         lines: vec![
-            "cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy1",
-            "cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy2",
+            "ulimit -f unlimited; cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy1",
+            "ulimit -f unlimited; cp /export/wpars/wpweb01.savewpar /backup/wpweb01.copy2",
         ],
         complete: true,
         fired: AtomicBool::new(false),
@@ -654,10 +661,19 @@ async fn a_disk_that_fills_under_restwpar_halts_the_move_and_the_source_comes_ba
         summary.not_run,
         (restore + 1..plan.steps.len()).collect::<Vec<_>>()
     );
-    // The recovery branch: start the WPAR again where it was.
-    assert_eq!(summary.recovery.len(), 1);
-    assert_eq!(summary.recovery[0].host, "aixprd02");
-    assert_eq!(summary.recovery[0].line(), "LC_ALL=C startwpar wpmig61");
+    // The recovery branch: remove what the restore left on the target (nothing here),
+    // start the WPAR again where it was.
+    assert_eq!(
+        summary
+            .recovery
+            .iter()
+            .map(|s| (s.host.as_str(), s.line()))
+            .collect::<Vec<_>>(),
+        [
+            ("aixprd01", "LC_ALL=C rmwpar -F wpmig61".to_string()),
+            ("aixprd02", "LC_ALL=C startwpar wpmig61".to_string())
+        ]
+    );
 
     let records = Journal::read(&path).unwrap();
     let failed = records.iter().rev().find(|r| r.event == "step").unwrap();
@@ -749,6 +765,20 @@ async fn the_demo_dump_leaves_no_room_for_wpleg61_until_removed() {
 // ---------------------------------------------------------------------------------------
 // WPAR recovery
 
+/// Reads the recovery facts of `wpar` on aixprd01 and builds its plan.
+async fn recovery_plan(
+    demo: &Demo,
+    wpar: &str,
+    choices: &WparRecoveryChoices,
+) -> Result<Plan, wizard::PlanError> {
+    let snapshots = demo.refresh().await;
+    let view = EstateView::new(&snapshots);
+    let directory = wpar_recovery::wpar_directory(view, "aixprd01", wpar)?;
+    let facts =
+        wpar_recovery::read_facts(demo.transport.as_ref(), "aixprd01", wpar, &directory).await?;
+    wizard::wpar_recover(view, "aixprd01", wpar, choices, &facts)
+}
+
 #[tokio::test]
 async fn stuck_wpar_is_recovered() {
     let demo = Demo::new();
@@ -757,28 +787,15 @@ async fn stuck_wpar_is_recovered() {
         wpar_state(&snapshots, "aixprd01", "wpbatch01"),
         Some(WparState::Transitional)
     );
-    let view = EstateView::new(&snapshots);
-    let directory = wpar_recovery::wpar_directory(view, "aixprd01", "wpbatch01").unwrap();
-    let unmount = wpar_recovery::read_leftover_mounts(
-        demo.transport.as_ref(),
-        "aixprd01",
-        "wpbatch01",
-        &directory,
-    )
-    .await
-    .unwrap();
-    assert_eq!(unmount, ["/wpars/wpbatch01/SW"]);
-    let plan = wizard::wpar_recover(
-        view,
-        "aixprd01",
-        "wpbatch01",
-        &WparRecoveryChoices {
-            unmount,
-            start: true,
-            recreate: false,
-        },
-    )
-    .unwrap();
+    let choices = WparRecoveryChoices {
+        start: true,
+        ..Default::default()
+    };
+    let plan = recovery_plan(&demo, "wpbatch01", &choices).await.unwrap();
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| s.line() == "LC_ALL=C umount /wpars/wpbatch01/SW"));
     let summary = execute(
         demo.transport.clone(),
         &plan,
@@ -802,35 +819,53 @@ async fn stuck_wpar_is_recovered() {
 }
 
 #[tokio::test]
-async fn without_the_unmount_the_forced_stop_fails_and_says_why() {
+async fn a_holder_that_appears_after_planning_halts_the_ladder_before_the_unmount() {
     let demo = Demo::new();
-    let snapshots = demo.refresh().await;
-    let plan = wizard::wpar_recover(
-        EstateView::new(&snapshots),
-        "aixprd01",
-        "wpbatch01",
-        &WparRecoveryChoices::default(),
-    )
-    .unwrap();
-    let path = journal_path("stuck-no-umount");
-    let summary = execute(demo.transport.clone(), &plan, 0, "wpbatch01", &path).await;
-    assert_eq!(summary.halted_at, Some(1));
-    assert!(matches!(&summary.ran[1].1, StepOutcome::Failed(_)));
-    let records = Journal::read(&path).unwrap();
-    let stop = records
-        .iter()
-        .find(|r| r.event == "step" && r.step == Some(1))
+    let plan = recovery_plan(&demo, "wpbatch01", &WparRecoveryChoices::default())
+        .await
         .unwrap();
-    let stderr = stop.stderr.as_deref().unwrap();
+    // Between planning and running, someone's shell goes into the software depot.
+    for host in demo.world.lock().unwrap().estate.aix.iter_mut() {
+        if let Some(wpar) = host.wpar_mut("wpbatch01") {
+            wpar.holders.push(SimHolder {
+                pid: 5_111_222,
+                path: "/wpars/wpbatch01/SW/images".into(),
+                usage: "c".into(),
+            });
+        }
+    }
+    let path = journal_path("stuck-held");
+    let summary = execute(demo.transport.clone(), &plan, 0, "wpbatch01", &path).await;
+    let held = plan
+        .steps
+        .iter()
+        .position(|s| s.line() == "LC_ALL=C fuser -cx /wpars/wpbatch01/SW")
+        .unwrap();
+    assert_eq!(summary.halted_at, Some(held));
+    assert_eq!(
+        summary.ran[held].1,
+        StepOutcome::ConditionNotMet("held by process 5111222 (current directory)".into())
+    );
     assert!(
-        stderr.contains("0960-630 Failed to unmount /SW"),
-        "{stderr}"
+        !summary.ran.iter().any(|(i, _)| plan.steps[*i].changes()),
+        "nothing was unmounted or stopped"
     );
     let snapshots = demo.refresh().await;
     assert_eq!(
         wpar_state(&snapshots, "aixprd01", "wpbatch01"),
         Some(WparState::Transitional),
-        "still stuck"
+        "still stuck, nothing forced"
+    );
+    // Planning again now says who holds it.
+    let refused = recovery_plan(&demo, "wpbatch01", &WparRecoveryChoices::default())
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .reason
+            .contains("/wpars/wpbatch01/SW by process 5111222 (current directory)"),
+        "{}",
+        refused.reason
     );
 }
 
@@ -846,68 +881,75 @@ async fn broken_wpar_is_recreated_after_a_failed_start() {
         start: true,
         ..Default::default()
     };
-    let plan =
-        wizard::wpar_recover(EstateView::new(&snapshots), "aixprd01", "wprpt01", &choices).unwrap();
+    let plan = recovery_plan(&demo, "wprpt01", &choices).await.unwrap();
     let path = journal_path("broken");
     let summary = execute(demo.transport.clone(), &plan, 0, "wprpt01", &path).await;
-    // The forced stop works, the start breaks it again: its infrastructure is damaged.
+    // The forced stop works, the start breaks it again.
     let start = plan
         .steps
         .iter()
         .position(|s| s.line() == "LC_ALL=C startwpar wprpt01")
         .unwrap();
     assert_eq!(summary.halted_at, Some(start));
-    assert!(!summary.recovery.is_empty());
-    let recovery = Plan {
+    // The df rung: no file system of it is full, so its infrastructure is damaged.
+    let rung = Plan {
         wizard: "wpar-recover",
-        title: "recreate".into(),
+        title: "df".into(),
         confirm_name: "wprpt01".into(),
         attestation: None,
         steps: summary.recovery.clone(),
         parallelism: 1,
         notes: Vec::new(),
     };
-    let done = execute(demo.transport.clone(), &recovery, 0, "wprpt01", &path).await;
+    assert!(!rung.changes_anything());
+    let checked = execute(demo.transport.clone(), &rung, 0, "", &path).await;
     assert!(
-        done.completed(),
+        checked.completed(),
         "{}",
-        ran_lines(&recovery, &done).join("\n")
+        ran_lines(&rung, &checked).join("\n")
     );
-    let snapshots = demo.refresh().await;
-    assert_eq!(
-        wpar_state(&snapshots, "aixprd01", "wprpt01"),
-        Some(WparState::Active)
-    );
-}
 
-#[tokio::test]
-async fn broken_wpar_recreated_directly() {
-    let demo = Demo::new();
-    let snapshots = demo.refresh().await;
-    let choices = WparRecoveryChoices {
+    // The last rung: a plan of its own, attested, with a backup first.
+    let recreate = WparRecoveryChoices {
         start: true,
         recreate: true,
         ..Default::default()
     };
-    let plan =
-        wizard::wpar_recover(EstateView::new(&snapshots), "aixprd01", "wprpt01", &choices).unwrap();
-    let summary = execute(
+    let plan = recovery_plan(&demo, "wprpt01", &recreate).await.unwrap();
+    let attestation = plan.attestation.clone().unwrap();
+    let mut executor = Executor::new(
         demo.transport.clone(),
-        &plan,
-        0,
-        "wprpt01",
-        &journal_path("recreate"),
-    )
-    .await;
-    assert!(
-        summary.completed(),
-        "{}",
-        ran_lines(&plan, &summary).join("\n")
+        Some(Journal::open(&path).unwrap()),
+        false,
     );
+    let (tx, mut rx) = mpsc::channel(1 << 12);
+    tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let unattested = executor
+        .execute(&plan, 0, "wprpt01", Vec::new(), tx.clone())
+        .await;
+    assert!(
+        matches!(&unattested.ran[0].1, StepOutcome::Refused(why) if why.contains("recreate wprpt01")),
+        "{:?}",
+        unattested.ran
+    );
+    executor.poll_interval = Duration::from_millis(1);
+    executor.attest(attestation.phrase);
+    let done = executor.execute(&plan, 0, "wprpt01", Vec::new(), tx).await;
+    assert!(done.completed(), "{}", ran_lines(&plan, &done).join("\n"));
     let snapshots = demo.refresh().await;
     assert_eq!(
         wpar_state(&snapshots, "aixprd01", "wprpt01"),
         Some(WparState::Active)
+    );
+    let backup = demo
+        .exec(
+            "aixprd01",
+            "ls -l /export/wpars/wprpt01.before-recreate.savewpar",
+        )
+        .await;
+    assert!(
+        backup.succeeded(),
+        "the backup was written first: {backup:?}"
     );
 }
 
@@ -1455,9 +1497,10 @@ fn plan_subcommands_print_scripts_or_refuse_in_one_line() {
 
     let out = powerdeck(&["wpar-recover", "--host", "aixprd01", "--wpar", "wpbatch01"]);
     assert!(out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("\nLC_ALL=C umount -f /wpars/wpbatch01/SW\n")
-    );
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(script.contains("\nLC_ALL=C umount /wpars/wpbatch01/SW\n"));
+    assert!(script.contains("\nLC_ALL=C fuser -cx /wpars/wpbatch01/SW\n"));
+    assert!(!script.contains("umount -f"));
 
     let out = powerdeck(&[
         "nimadm-preflight",

@@ -16,6 +16,7 @@ use powerdeck::sources::command::{Effect, RemoteCommand};
 use powerdeck::sources::nim::commands::{self as nim, ClientCommand};
 use powerdeck::sources::nim::output::{FileSystem, LogicalVolume};
 use powerdeck::sources::{aix as aix_parse, hmc, nim as nim_parse};
+use powerdeck::wizard::aix_checks::MountEntry;
 use powerdeck::wizard::capacity::{CapacityFacts, PartitionSize};
 use powerdeck::wizard::firmware::EvacuationFacts;
 use powerdeck::wizard::nim::reset::{self, Sample};
@@ -23,8 +24,8 @@ use powerdeck::wizard::nim::{nimadm, OldMasterAnswer};
 use powerdeck::wizard::{
     self, wpar_move, wpar_recovery, Condition, Disruptive, EstateView, FirmwareChoices,
     FirmwareFacts, FirmwareRepo, NimResetFacts, NimSyncChoices, NimSyncFacts, NimadmChoices,
-    NimadmFacts, OnFailure, Plan, PlanErrorKind, SourceAfterMove, StepKind, TakeoverFacts,
-    WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    NimadmFacts, OnFailure, Plan, PlanError, PlanErrorKind, SourceAfterMove, StepKind,
+    TakeoverFacts, WparMoveChoices, WparMoveFacts, WparRecoveryChoices, WparRecoveryFacts,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -560,6 +561,27 @@ fn details(name: &str, detached: bool, ostype: u32) -> Wpar {
     }
 }
 
+/// `dir` mounted from `export` (`node:/dir`) with these options, as `mount` lists it.
+fn nfs(dir: &str, export: &str, options: &str) -> Vec<MountEntry> {
+    let (node, mounted) = export.split_once(':').unwrap();
+    vec![
+        MountEntry {
+            node: None,
+            mounted: "/dev/hd4".into(),
+            over: "/".into(),
+            vfs: "jfs2".into(),
+            options: "rw,log=/dev/hd8".into(),
+        },
+        MountEntry {
+            node: Some(node.into()),
+            mounted: mounted.into(),
+            over: dir.into(),
+            vfs: "nfs3".into(),
+            options: options.into(),
+        },
+    ]
+}
+
 fn facts(name: &str, detached: bool, source: &str, target: &str) -> WparMoveFacts {
     WparMoveFacts {
         source_level: Some(source.into()),
@@ -567,6 +589,19 @@ fn facts(name: &str, detached: bool, source: &str, target: &str) -> WparMoveFact
         details: Some(details(name, detached, 0)),
         size_mb: Some(768),
         target_free_mb: Some(2048),
+        mount_group: vec![format!("/wpars/{name}"), format!("/wpars/{name}/home")],
+        source_mounts: Some(nfs(
+            "/export/wpars",
+            "nfs01:/export/wpars",
+            "rw,bg,hard,intr",
+        )),
+        target_mounts: Some(nfs(
+            "/export/wpars",
+            "nfs01:/export/wpars",
+            "rw,bg,hard,intr",
+        )),
+        shared_free_mb: Some(301_000),
+        apar_found: Some(true),
         problems: Vec::new(),
     }
 }
@@ -595,6 +630,8 @@ fn wpar_move_to_a_newer_aix() {
         .map(|s| (s.host.clone(), s.line()))
         .collect();
     let expect = |host: &str, line: &str| (host.to_string(), line.to_string());
+    let probe =
+        "'touch /export/wpars/.powerdeck-probe-w61 && rm /export/wpars/.powerdeck-probe-w61'";
     assert_eq!(
         hosts_lines,
         [
@@ -602,63 +639,151 @@ fn wpar_move_to_a_newer_aix() {
             expect("aix71", "LC_ALL=C lswpar -cq w61"),
             expect("aix61", "LC_ALL=C oslevel -s"),
             expect("aix71", "LC_ALL=C oslevel -s"),
+            expect("aix71", "LC_ALL=C instfix -ik IZ99829"),
             expect("aix71", "LC_ALL=C lsvg rootvg"),
+            expect("aix61", "LC_ALL=C mount"),
+            expect("aix71", "LC_ALL=C mount"),
+            expect("aix61", "LC_ALL=C df -k /export/wpars"),
+            expect("aix61", &format!("LC_ALL=C sh -c {probe}")),
+            expect("aix71", &format!("LC_ALL=C sh -c {probe}")),
+            expect("aix61", "LC_ALL=C chwpar -K -A w61"),
+            expect("aix61", "LC_ALL=C lswpar -G w61"),
             expect("aix61", "LC_ALL=C stopwpar w61"),
             expect("aix61", "LC_ALL=C lswpar -cq w61"),
             expect(
                 "aix61",
-                "LC_ALL=C savewpar -i -f /export/wpars/w61.savewpar w61"
+                "LC_ALL=C sh -c 'ulimit -f unlimited && savewpar -i -f /export/wpars/w61.savewpar w61'"
             ),
             expect(
                 "aix71",
                 "LC_ALL=C restwpar -f /export/wpars/w61.savewpar -C"
             ),
             expect("aix71", "LC_ALL=C lswpar -cq w61"),
+            expect("aix71", "LC_ALL=C lswpar -G w61"),
             expect("aix71", "LC_ALL=C migwpar w61"),
             expect("aix71", "LC_ALL=C syncwpar w61"),
             expect("aix71", "LC_ALL=C startwpar w61"),
             expect("aix71", "LC_ALL=C lswpar -cq w61"),
+            expect("aix71", "LC_ALL=C clogin w61 oslevel -s"),
+            expect("aix71", "LC_ALL=C clogin w61 lppchk -v"),
+            expect("aix71", "LC_ALL=C clogin w61 syncroot"),
         ]
     );
+    let until = |index: usize| plan.steps[index].until.clone().unwrap();
+    assert_eq!(until(1), Condition::WparAbsent { wpar: "w61".into() });
+    assert_eq!(until(3), Condition::OsLevel { level: L71.into() });
     assert_eq!(
-        plan.steps[1].until,
-        Some(Condition::WparAbsent { wpar: "w61".into() })
+        until(4),
+        Condition::Prints {
+            text: "All filesets for IZ99829 were found.".into()
+        }
+    );
+    assert_eq!(until(5), Condition::VgFree { min_mb: 768 });
+    for index in [6, 7] {
+        assert_eq!(
+            until(index),
+            Condition::SharedDir {
+                path: "/export/wpars".into(),
+                export: "nfs01:/export/wpars".into()
+            }
+        );
+    }
+    assert_eq!(until(8), Condition::DfFree { min_mb: 768 });
+    assert_eq!(plan.steps[9].kind, StepKind::Validate);
+    assert_eq!(
+        until(12),
+        Condition::WparAutoStart {
+            wpar: "w61".into(),
+            on: false
+        }
     );
     assert_eq!(
-        plan.steps[3].until,
-        Some(Condition::OsLevel { level: L71.into() })
+        until(15),
+        Condition::Prints {
+            text: "0512-038 savewpar: Backup Completed Successfully.".into()
+        }
     );
-    assert_eq!(plan.steps[4].until, Some(Condition::VgFree { min_mb: 768 }));
     assert_eq!(
-        plan.steps[13].until,
-        Some(Condition::WparState {
+        until(16),
+        Condition::Prints {
+            text: "Workload partition w61 created successfully".into()
+        }
+    );
+    assert_eq!(
+        until(22),
+        Condition::WparState {
             wpar: "w61".into(),
             states: vec![powerdeck::estate::WparState::Active]
-        })
+        }
     );
-    // Every change after the stop offers to start the source again.
-    for step in &plan.steps[7..13] {
-        if step.kind != StepKind::Change {
-            continue;
+    assert_eq!(until(23), Condition::OsLevel { level: L71.into() });
+    assert_eq!(until(24), Condition::PrintsNothing);
+    assert_eq!(
+        until(25),
+        Condition::Prints {
+            text: "syncroot: Returns Status = SUCCESS".into()
         }
-        match &step.on_failure {
-            OnFailure::Recover(recovery) => {
-                assert_eq!(recovery[0].host, "aix61");
-                assert_eq!(recovery[0].line(), "LC_ALL=C startwpar w61");
-            }
-            other => panic!("{}: {other:?}", step.line()),
-        }
+    );
+    // Nothing changes before every check and both write probes passed.
+    let first_change = plan.steps.iter().position(|s| s.changes()).unwrap();
+    assert_eq!(plan.steps[first_change].kind, StepKind::Validate);
+    assert!(plan.steps[..9].iter().all(|s| s.kind == StepKind::Check));
+    // The save offers to start the source again; from the restore until the copy
+    // runs on the target, the recovery also removes what the restore left there.
+    let recovery = |index: usize| match &plan.steps[index].on_failure {
+        OnFailure::Recover(steps) => steps
+            .iter()
+            .map(|s| (s.host.clone(), s.line()))
+            .collect::<Vec<_>>(),
+        OnFailure::Stop | OnFailure::Decide { .. } => Vec::new(),
+    };
+    assert_eq!(recovery(15), [expect("aix61", "LC_ALL=C startwpar w61")]);
+    for index in 16..=22 {
+        assert_eq!(
+            recovery(index),
+            [
+                expect("aix71", "LC_ALL=C rmwpar -F w61"),
+                expect("aix61", "LC_ALL=C startwpar w61"),
+            ],
+            "{}",
+            plan.steps[index].line()
+        );
+    }
+    let OnFailure::Recover(give_up) = &plan.steps[16].on_failure else {
+        unreachable!()
+    };
+    assert_eq!(
+        give_up[0].until,
+        Some(Condition::Any(vec![
+            Condition::Succeeds,
+            Condition::WparAbsent { wpar: "w61".into() }
+        ]))
+    );
+    // Once it runs on the target, nothing brings the source back.
+    for index in 23..=25 {
+        assert_eq!(recovery(index), Vec::new());
     }
     let script = plan.to_script();
     assert!(script.contains("0960-507 level warning is expected"));
-    assert!(script.contains("# 11. Change on aix71: migrate w61 from AIX 6.1 to 7.1"));
+    assert!(script.contains("# 20. Change on aix71: migrate w61 from AIX 6.1 to 7.1"));
+    assert!(script.contains("-A alone would switch it on"));
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("auto start is switched off on aix61 first")));
+    assert!(plan.notes.iter().any(|n| n.contains("has APAR IZ99829")));
 }
 
 #[test]
 fn wpar_move_variants() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
-    // Same level: no -C, no migwpar; a Defined WPAR is not stopped, nothing to restart.
+    // Same level: no -C, no migwpar, no APAR; a Defined WPAR is not stopped, and with
+    // its auto start unknown there is nothing to give back.
+    let mut same = facts("wdet", true, L71, L71);
+    same.source_mounts = Some(nfs("/nfs/save w", "nas:/vol/save w", "rw"));
+    same.target_mounts = Some(nfs("/nfs/save w", "nas:/vol/save w", "rw"));
+    same.mount_group = vec!["/wpars/wdet".into()];
     let plan = wizard::wpar_move(
         view,
         "wdet",
@@ -669,23 +794,40 @@ fn wpar_move_variants() {
             shared_dir: "/nfs/save w/".into(),
             images: None,
         },
-        &facts("wdet", true, L71, L71),
+        &same,
     )
     .unwrap();
     let lines = lines(&plan);
     assert!(!lines
         .iter()
-        .any(|l| l.contains("stopwpar") || l.contains("migwpar")));
-    assert!(lines.contains(&"LC_ALL=C savewpar -i -f '/nfs/save w/wdet.savewpar' wdet".to_string()));
+        .any(|l| l.contains("stopwpar") || l.contains("migwpar") || l.contains("instfix")));
+    assert!(lines.contains(
+        &"LC_ALL=C sh -c 'ulimit -f unlimited && savewpar -i -f '\\''/nfs/save w/wdet.savewpar'\\'' wdet'"
+            .to_string()
+    ));
     assert!(lines.contains(&"LC_ALL=C restwpar -f '/nfs/save w/wdet.savewpar'".to_string()));
     assert!(lines.contains(&"LC_ALL=C syncwpar -D wdet".to_string()));
+    assert!(lines.contains(&"LC_ALL=C df -k '/nfs/save w'".to_string()));
     assert_eq!(
         lines[lines.len() - 2..],
         ["LC_ALL=C rmwpar wdet", "LC_ALL=C lswpar -cq wdet"]
     );
     assert_eq!(plan.steps.last().unwrap().host, "aix61");
-    assert!(plan.steps.iter().all(|s| s.on_failure == OnFailure::Stop));
-    // Same version, newer service pack: -C, then syncwpar, no migwpar.
+    let save = plan
+        .steps
+        .iter()
+        .position(|s| s.line().contains("savewpar"))
+        .unwrap();
+    assert_eq!(plan.steps[save].on_failure, OnFailure::Stop);
+    let OnFailure::Recover(give_up) = &plan.steps[save + 1].on_failure else {
+        panic!("the restore offers to remove what it left");
+    };
+    assert_eq!(
+        give_up.len(),
+        1,
+        "the source was not running: nothing to start"
+    );
+    // Same version, newer service pack: -C, then syncwpar, no migwpar, no APAR.
     let plan = wizard::wpar_move(
         view,
         "w61",
@@ -697,7 +839,9 @@ fn wpar_move_variants() {
     .unwrap();
     let lines = wizard_lines(&plan);
     assert!(lines.contains(&"LC_ALL=C restwpar -f /export/wpars/w61.savewpar -C".to_string()));
-    assert!(!lines.iter().any(|l| l.contains("migwpar")));
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains("migwpar") || l.contains("instfix")));
     // A detached WPAR from 6.1 with the images.
     let plan = wizard::wpar_move(
         view,
@@ -714,7 +858,7 @@ fn wpar_move_variants() {
     assert!(
         wizard_lines(&plan).contains(&"LC_ALL=C migwpar -d '/mnt/aix71 images' wdet".to_string())
     );
-    // Unknown size: the free-space check only shows lsvg.
+    // Unknown size: the free-space checks only show lsvg and df.
     let mut unknown = facts("w61", false, L61, L71);
     unknown.size_mb = None;
     let plan = wizard::wpar_move(
@@ -726,7 +870,48 @@ fn wpar_move_variants() {
         &unknown,
     )
     .unwrap();
-    assert_eq!(plan.steps[4].until, Some(Condition::Succeeds));
+    assert_eq!(plan.steps[5].until, Some(Condition::Succeeds));
+    assert_eq!(plan.steps[8].until, Some(Condition::Succeeds));
+}
+
+#[test]
+fn wpar_move_with_auto_start_gives_it_back_or_hands_it_over() {
+    let snapshots = aix_estate();
+    let mut auto = facts("w61", false, L61, L71);
+    if let Some(details) = auto.details.as_mut() {
+        details.auto_start = Some(true);
+    }
+    let plan = wizard::wpar_move(
+        EstateView::new(&snapshots),
+        "w61",
+        "aix61",
+        "aix71",
+        &WparMoveChoices::default(),
+        &auto,
+    )
+    .unwrap();
+    let save = plan
+        .steps
+        .iter()
+        .position(|s| s.line().contains("savewpar"))
+        .unwrap();
+    let OnFailure::Recover(back) = &plan.steps[save].on_failure else {
+        panic!("no recovery for the save");
+    };
+    assert_eq!(
+        back.iter().map(|s| s.line()).collect::<Vec<_>>(),
+        ["LC_ALL=C startwpar w61", "LC_ALL=C chwpar -A w61"]
+    );
+    let last = plan.steps.last().unwrap();
+    assert_eq!(
+        (last.host.as_str(), last.line().as_str()),
+        ("aix71", "LC_ALL=C chwpar -A w61"),
+        "the target takes the auto start over once verified"
+    );
+    assert!(plan
+        .notes
+        .iter()
+        .any(|n| n.contains("does so on aix71 once verified")));
 }
 
 fn wizard_lines(plan: &Plan) -> Vec<String> {
@@ -737,10 +922,11 @@ fn wizard_lines(plan: &Plan) -> Vec<String> {
 fn wpar_move_refusals() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
+    let refusal = |wpar: &str, from: &str, to: &str, facts: &WparMoveFacts| {
+        wizard::wpar_move(view, wpar, from, to, &WparMoveChoices::default(), facts).unwrap_err()
+    };
     let refused = |wpar: &str, from: &str, to: &str, facts: &WparMoveFacts| {
-        wizard::wpar_move(view, wpar, from, to, &WparMoveChoices::default(), facts)
-            .unwrap_err()
-            .reason
+        refusal(wpar, from, to, facts).reason
     };
     let ok = facts("w61", false, L61, L71);
     assert!(refused("w61", "aix61", "aix61", &ok).contains("already lives on aix61"));
@@ -799,6 +985,98 @@ fn wpar_move_refusals() {
 }
 
 #[test]
+fn wpar_move_refuses_what_aix_would_not_survive() {
+    let snapshots = aix_estate();
+    let view = EstateView::new(&snapshots);
+    let refusal = |facts: &WparMoveFacts, choices: &WparMoveChoices| {
+        wizard::wpar_move(view, "w61", "aix61", "aix71", choices, facts).unwrap_err()
+    };
+    let plain = WparMoveChoices::default();
+    let is = |kind: PlanErrorKind, error: &PlanError, words: &str| {
+        assert_eq!(error.kind, kind, "{}", error.reason);
+        assert!(error.reason.contains(words), "{}", error.reason);
+    };
+
+    // The APAR a 6.1 image needs on 7.1.
+    let mut no_apar = facts("w61", false, L61, L71);
+    no_apar.apar_found = Some(false);
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&no_apar, &plain),
+        "aix71 lacks APAR IZ99829",
+    );
+    no_apar.apar_found = None;
+    is(
+        PlanErrorKind::CannotTell,
+        &refusal(&no_apar, &plain),
+        "instfix -ik IZ99829 on aix71",
+    );
+    // 7.1 to 7.1 does not ask for it.
+    let mut same = facts("w61", false, L71, L71SP3);
+    same.apar_found = None;
+    assert!(wizard::wpar_move(view, "w61", "aix61", "aix71", &plain, &same).is_ok());
+
+    // The shared directory: NFS, read-write, the same export on both globals.
+    let mut local = facts("w61", false, L61, L71);
+    local.target_mounts = Some(nfs("/other", "nfs01:/other", "rw"));
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&local, &plain),
+        "/export/wpars is not an NFS mount on aix71 (it lies on the local jfs2 /)",
+    );
+    let mut read_only = facts("w61", false, L61, L71);
+    read_only.source_mounts = Some(nfs("/export/wpars", "nfs01:/export/wpars", "ro,bg"));
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&read_only, &plain),
+        "/export/wpars is mounted read-only on aix61",
+    );
+    let mut elsewhere = facts("w61", false, L61, L71);
+    elsewhere.target_mounts = Some(nfs("/export/wpars", "nfs02:/export/wpars", "rw"));
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&elsewhere, &plain),
+        "/export/wpars is nfs01:/export/wpars on aix61 but nfs02:/export/wpars on aix71",
+    );
+    let mut unread = facts("w61", false, L61, L71);
+    unread.source_mounts = None;
+    is(
+        PlanErrorKind::CannotTell,
+        &refusal(&unread, &plain),
+        "could not read mount on aix61",
+    );
+
+    // Room for the image, not only for the WPAR.
+    let mut small = facts("w61", false, L61, L71);
+    small.shared_free_mb = Some(500);
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&small, &plain),
+        "/export/wpars has 500 MB free, and the image of w61 can take up to 768 MB",
+    );
+    small.shared_free_mb = None;
+    is(
+        PlanErrorKind::CannotTell,
+        &refusal(&small, &plain),
+        "df -k /export/wpars on aix61",
+    );
+
+    // Removing the source would take a file system of another mount group member.
+    let mut shared_group = facts("w61", false, L61, L71);
+    shared_group.mount_group.push("/data/reports".into());
+    let remove = WparMoveChoices {
+        source_after: SourceAfterMove::Remove,
+        ..Default::default()
+    };
+    is(
+        PlanErrorKind::Refused,
+        &refusal(&shared_group, &remove),
+        "would delete /data/reports too",
+    );
+    assert!(wizard::wpar_move(view, "w61", "aix61", "aix71", &plain, &shared_group).is_ok());
+}
+
+#[test]
 fn facts_are_read_from_host_output() {
     let lsfs = "Name            Nodename   Mount Pt               VFS   Size    Options    Auto Accounting\n\
                 /dev/fslv00     --         /wpars/w61             jfs2  393216  rw         no   no\n\
@@ -806,6 +1084,15 @@ fn facts_are_read_from_host_output() {
                 /dev/fslv02     --         /wpars/w61/tmp         jfs2  393216  rw         no   no\n\
                 /dev/fslv03     --         /wpars/w61/var         jfs2  393216  rw         no   no\n";
     assert_eq!(wpar_move::mount_group_size_mb(lsfs), Some(768));
+    assert_eq!(
+        wpar_move::mount_group_points(lsfs),
+        [
+            "/wpars/w61",
+            "/wpars/w61/home",
+            "/wpars/w61/tmp",
+            "/wpars/w61/var"
+        ]
+    );
     assert_eq!(wpar_move::mount_group_size_mb("Name Nodename\n"), None);
     assert_eq!(wpar_move::aix_level(L61), Some((6, 1, 6, 3)));
     assert_eq!(
@@ -813,6 +1100,8 @@ fn facts_are_read_from_host_output() {
         Some((7, 2, 5, 7))
     );
     assert_eq!(wpar_move::aix_level("7.1"), None);
+    assert!(wpar_move::needs_apar((6, 1, 6, 3), (7, 1, 0, 2)));
+    assert!(!wpar_move::needs_apar((7, 1, 0, 2), (7, 1, 0, 3)));
     let mount = "  node       mounted        mounted over    vfs       date        options\n\
                  -------- ---------------  ---------------  ------ ------------ ---------------\n\
                           /dev/hd4         /                jfs2   Apr 18 05:12 rw,log=/dev/hd8\n\
@@ -833,59 +1122,169 @@ fn facts_are_read_from_host_output() {
     );
 }
 
+/// Recovery facts for a WPAR at `dir`: its own file systems mounted, nothing holding
+/// or filling them.
+fn recovery_facts(dir: &str) -> WparRecoveryFacts {
+    let own = [dir.to_string(), format!("{dir}/home")];
+    WparRecoveryFacts {
+        mounted: own
+            .iter()
+            .enumerate()
+            .map(|(index, over)| MountEntry {
+                node: None,
+                mounted: format!("/dev/fslv1{index}"),
+                over: over.clone(),
+                vfs: "jfs2".into(),
+                options: "rw,log=INLINE".into(),
+            })
+            .chain(std::iter::once(MountEntry {
+                node: None,
+                mounted: "/usr".into(),
+                over: format!("{dir}/usr"),
+                vfs: "namefs".into(),
+                options: "ro".into(),
+            }))
+            .collect(),
+        own: own.to_vec(),
+        size_mb: Some(1536),
+        backup_free_mb: Some(301_000),
+        ..Default::default()
+    }
+}
+
+fn with_leftover(mut facts: WparRecoveryFacts, over: &str) -> WparRecoveryFacts {
+    facts.mounted.push(MountEntry {
+        node: None,
+        mounted: "/dev/swlv".into(),
+        over: over.into(),
+        vfs: "jfs2".into(),
+        options: "rw,log=/dev/hd8".into(),
+    });
+    facts
+}
+
 #[test]
-fn stuck_wpar_recovery() {
+fn stuck_wpar_recovery_climbs_the_ladder() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
+    let facts = with_leftover(recovery_facts("/wpars/wstuck"), "/wpars/wstuck/SW");
     let plan = wizard::wpar_recover(
         view,
         "aix61",
         "wstuck",
-        &WparRecoveryChoices {
-            unmount: vec!["/wpars/wstuck/SW".into(), "/wpars/wstuck/my depot".into()],
-            ..Default::default()
-        },
+        &WparRecoveryChoices::default(),
+        &facts,
     )
     .unwrap();
     assert_eq!(plan.wizard, "wpar-recover");
     assert_eq!(plan.confirm_name, "wstuck");
+    assert!(plan.attestation.is_none());
     assert_eq!(
         lines(&plan),
         [
             "LC_ALL=C lswpar -cq wstuck",
-            "LC_ALL=C umount -f /wpars/wstuck/SW",
-            "LC_ALL=C umount -f '/wpars/wstuck/my depot'",
+            "LC_ALL=C fuser -cx /wpars/wstuck/SW",
+            "LC_ALL=C fuser -cx /wpars/wstuck",
+            "LC_ALL=C fuser -cx /wpars/wstuck/home",
+            "LC_ALL=C umount /wpars/wstuck/SW",
             "LC_ALL=C stopwpar -F wstuck",
             "LC_ALL=C lswpar -cq wstuck",
         ]
     );
+    assert!(plan.steps[1..4]
+        .iter()
+        .all(|s| s.kind == StepKind::Check && s.until == Some(Condition::NoHolders)));
     assert!(plan.steps.iter().all(|s| s.host == "aix61"));
+    assert!(
+        !lines(&plan).iter().any(|l| l.contains("umount -f")),
+        "never a forced unmount"
+    );
     assert!(plan.to_script().contains("(/SW inside)"));
     assert!(plan.notes.iter().any(|n| n.contains("left Defined")));
+    // The operator may name the mounts; the start follows the forced stop.
     let started = wizard::wpar_recover(
         view,
         "aix61",
         "wstuck",
         &WparRecoveryChoices {
+            unmount: vec!["/wpars/wstuck/my depot".into()],
             start: true,
             ..Default::default()
         },
+        &recovery_facts("/wpars/wstuck"),
     )
     .unwrap();
     assert_eq!(
-        lines(&started)[1..],
+        lines(&started)[4..],
         [
+            "LC_ALL=C umount '/wpars/wstuck/my depot'",
             "LC_ALL=C stopwpar -F wstuck",
             "LC_ALL=C lswpar -cq wstuck",
             "LC_ALL=C startwpar wstuck",
             "LC_ALL=C lswpar -cq wstuck",
         ]
     );
-    assert!(started.notes.iter().any(|n| n.contains("no mount left")));
+    // A start that breaks it again: the df rung.
+    let start = &started.steps[7];
+    let OnFailure::Recover(rung) = &start.on_failure else {
+        panic!("{:?}", start.on_failure);
+    };
+    assert_eq!(rung.len(), 1);
+    assert_eq!(rung[0].line(), "LC_ALL=C df -k");
+    assert_eq!(
+        rung[0].until,
+        Some(Condition::NoneFull {
+            under: "/wpars/wstuck".into()
+        })
+    );
+    // No mount left by the global: said so.
+    let bare = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wstuck",
+        &WparRecoveryChoices::default(),
+        &recovery_facts("/wpars/wstuck"),
+    )
+    .unwrap();
+    assert!(bare.notes.iter().any(|n| n.contains("no mount left")));
 }
 
 #[test]
-fn broken_wpar_recovery() {
+fn nfs_based_wpar_recovery_checks_its_server() {
+    let snapshots = aix_estate();
+    let mut facts = recovery_facts("/wpars/wbroken");
+    facts.mounted.push(MountEntry {
+        node: Some("nfs02".into()),
+        mounted: "/exports/wbroken/home2".into(),
+        over: "/wpars/wbroken/home2".into(),
+        vfs: "nfs3".into(),
+        options: "rw,bg,intr".into(),
+    });
+    facts.own.push("/wpars/wbroken/home2".into());
+    let plan = wizard::wpar_recover(
+        EstateView::new(&snapshots),
+        "aix61",
+        "wbroken",
+        &WparRecoveryChoices::default(),
+        &facts,
+    )
+    .unwrap();
+    let at = plan
+        .steps
+        .iter()
+        .position(|s| s.line() == "LC_ALL=C showmount -e nfs02")
+        .unwrap();
+    assert_eq!(
+        plan.steps[at].until,
+        Some(Condition::Exported {
+            path: "/exports/wbroken/home2".into()
+        })
+    );
+    assert_eq!(plan.steps[at + 1].line(), "LC_ALL=C stopwpar -F wbroken");
+}
+
+#[test]
+fn broken_wpar_recreation_is_the_last_rung() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
     let recreate = WparRecoveryChoices {
@@ -893,13 +1292,24 @@ fn broken_wpar_recovery() {
         start: true,
         ..Default::default()
     };
-    let plan = wizard::wpar_recover(view, "aix61", "wbroken", &recreate).unwrap();
+    let plan = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wbroken",
+        &recreate,
+        &recovery_facts("/wpars/wbroken"),
+    )
+    .unwrap();
     assert_eq!(
         lines(&plan),
         [
             "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C fuser -cx /wpars/wbroken",
+            "LC_ALL=C fuser -cx /wpars/wbroken/home",
             "LC_ALL=C stopwpar -F wbroken",
             "LC_ALL=C lswpar -cq wbroken",
+            "LC_ALL=C df -k /export/wpars",
+            "LC_ALL=C sh -c 'ulimit -f unlimited && savewpar -i -f /export/wpars/wbroken.before-recreate.savewpar wbroken'",
             "LC_ALL=C mkwpar -w -e wbroken -o /var/tmp/wbroken.spec",
             "LC_ALL=C rmwpar -F -p wbroken",
             "LC_ALL=C lswpar -cq wbroken",
@@ -909,10 +1319,29 @@ fn broken_wpar_recovery() {
             "LC_ALL=C lswpar -cq wbroken",
         ]
     );
+    assert_eq!(
+        plan.steps[5].until,
+        Some(Condition::DfFree { min_mb: 1536 })
+    );
+    // Its own typed confirmation, naming the backup.
+    let attestation = plan.attestation.as_ref().expect("recreation is attested");
+    assert_eq!(attestation.phrase, "recreate wbroken");
+    assert!(attestation
+        .statement
+        .contains("/export/wpars/wbroken.before-recreate.savewpar"));
+    assert!(attestation.statement.contains("last rung"));
     // A rootvg WPAR: rmwpar cannot preserve (-p), and need not: its disk is untouched.
-    let plan = wizard::wpar_recover(view, "aix61", "wbrokenroot", &recreate).unwrap();
+    let plan = wizard::wpar_recover(
+        view,
+        "aix61",
+        "wbrokenroot",
+        &recreate,
+        &recovery_facts("/wpars/wbrokenroot"),
+    )
+    .unwrap();
     assert!(lines(&plan).contains(&"LC_ALL=C rmwpar -F wbrokenroot".to_string()));
-    // Without --recreate the start offers the recreation as its recovery.
+    assert!(!lines(&plan).iter().any(|l| l.starts_with("LC_ALL=C df")));
+    // Without --recreate nothing is removed, and the last rung is only named.
     let plan = wizard::wpar_recover(
         view,
         "aix61",
@@ -921,21 +1350,14 @@ fn broken_wpar_recovery() {
             start: true,
             ..Default::default()
         },
+        &recovery_facts("/wpars/wbroken"),
     )
     .unwrap();
-    let start = &plan.steps[3];
-    assert_eq!(start.line(), "LC_ALL=C startwpar wbroken");
-    let OnFailure::Recover(recovery) = &start.on_failure else {
-        panic!("{:?}", start.on_failure);
-    };
-    assert_eq!(
-        recovery[0].line(),
-        "LC_ALL=C mkwpar -w -e wbroken -o /var/tmp/wbroken.spec"
-    );
-    assert_eq!(
-        recovery.last().unwrap().line(),
-        "LC_ALL=C startwpar wbroken"
-    );
+    assert!(plan.attestation.is_none());
+    assert!(!lines(&plan)
+        .iter()
+        .any(|l| l.contains("rmwpar") || l.contains("mkwpar")));
+    assert!(plan.notes.iter().any(|n| n.contains("--recreate")));
     // Without --start the recreated WPAR is left Defined.
     let plan = wizard::wpar_recover(
         view,
@@ -945,6 +1367,7 @@ fn broken_wpar_recovery() {
             recreate: true,
             ..Default::default()
         },
+        &recovery_facts("/wpars/wbroken"),
     )
     .unwrap();
     assert_eq!(lines(&plan).last().unwrap(), "LC_ALL=C lswpar -cq wbroken");
@@ -955,10 +1378,12 @@ fn broken_wpar_recovery() {
 fn wpar_recovery_refusals() {
     let snapshots = aix_estate();
     let view = EstateView::new(&snapshots);
+    let refusal =
+        |host: &str, wpar: &str, choices: &WparRecoveryChoices, facts: &WparRecoveryFacts| {
+            wizard::wpar_recover(view, host, wpar, choices, facts).unwrap_err()
+        };
     let refused = |host: &str, wpar: &str, choices: &WparRecoveryChoices| {
-        wizard::wpar_recover(view, host, wpar, choices)
-            .unwrap_err()
-            .reason
+        refusal(host, wpar, choices, &recovery_facts("/wpars/wbroken")).reason
     };
     let plain = WparRecoveryChoices::default();
     assert!(refused("aix61", "w61", &plain).contains("nothing to recover: w61 is Active"));
@@ -973,6 +1398,52 @@ fn wpar_recovery_refusals() {
         wpar_recovery::wpar_directory(view, "aix61", "wstuck").unwrap(),
         "/wpars/wstuck"
     );
+
+    // Rung 1: a process of the global holds a file system: refused, naming it.
+    let mut held = with_leftover(recovery_facts("/wpars/wstuck"), "/wpars/wstuck/SW");
+    held.holders = vec![("/wpars/wstuck/SW".into(), vec!["4128872c".into()])];
+    let error = refusal("aix61", "wstuck", &plain, &held);
+    assert_eq!(error.kind, PlanErrorKind::Refused);
+    assert!(
+        error
+            .reason
+            .contains("/wpars/wstuck/SW by process 4128872 (current directory)"),
+        "{}",
+        error.reason
+    );
+    // Rung 5: a full file system refuses a start, and a recreation (it would not help).
+    let mut full = recovery_facts("/wpars/wbroken");
+    full.full = vec!["/wpars/wbroken/var".into()];
+    let start = WparRecoveryChoices {
+        start: true,
+        ..Default::default()
+    };
+    for choices in [&start, &recreate] {
+        let error = refusal("aix61", "wbroken", choices, &full);
+        assert!(
+            error
+                .reason
+                .contains("/wpars/wbroken/var of wbroken is 100% full")
+                && error
+                    .reason
+                    .contains("chfs -a size=+256M /wpars/wbroken/var"),
+            "{}",
+            error.reason
+        );
+    }
+    assert!(wizard::wpar_recover(view, "aix61", "wbroken", &plain, &full).is_ok());
+    // Rung 6: no room for the backup, no recreation.
+    let mut cramped = recovery_facts("/wpars/wbroken");
+    cramped.backup_free_mb = Some(1000);
+    assert!(refusal("aix61", "wbroken", &recreate, &cramped)
+        .reason
+        .contains("/export/wpars has 1000 MB free, and the backup of wbroken"));
+    // What could not be read is said, not guessed.
+    let mut blind = recovery_facts("/wpars/wbroken");
+    blind.problems = vec!["aix61: fuser: connection reset".into()];
+    let error = refusal("aix61", "wbroken", &plain, &blind);
+    assert_eq!(error.kind, PlanErrorKind::CannotTell);
+    assert!(error.reason.contains("fuser: connection reset"));
 }
 
 #[test]
@@ -989,15 +1460,35 @@ fn hostile_wpar_names_are_quoted() {
     .unwrap();
     let lines = lines(&plan);
     assert!(lines.contains(
-        &"LC_ALL=C savewpar -i -f '/export/wpars/w$(reboot) x.savewpar' 'w$(reboot) x'".to_string()
-    ));
+        &"LC_ALL=C sh -c 'ulimit -f unlimited && savewpar -i -f '\\''/export/wpars/w$(reboot) x.savewpar'\\'' '\\''w$(reboot) x'\\'''".to_string()
+    ), "{lines:#?}");
     assert!(lines.contains(&"LC_ALL=C startwpar 'w$(reboot) x'".to_string()));
-    assert_round_trip(
-        &plan
-            .steps
-            .iter()
-            .map(|s| s.command.clone())
-            .collect::<Vec<_>>(),
+    let commands: Vec<RemoteCommand> = plan
+        .steps
+        .iter()
+        .map(|s| s.command.clone())
+        .filter(|c| !c.args().is_empty())
+        .collect();
+    assert_round_trip(&commands);
+    // The lines run by `sh -c` hand their programs the names unchanged too.
+    let probe = "/export/wpars/.powerdeck-probe-w$(reboot) x";
+    let image = "/export/wpars/w$(reboot) x.savewpar";
+    let inner: Vec<Vec<Vec<String>>> = commands
+        .iter()
+        .filter(|c| c.program() == "sh")
+        .map(inner_calls)
+        .collect();
+    let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        inner,
+        [
+            vec![words(&["touch", probe]), words(&["rm", probe])],
+            vec![words(&["touch", probe]), words(&["rm", probe])],
+            vec![
+                words(&["ulimit", "-f", "unlimited"]),
+                words(&["savewpar", "-i", "-f", image, HOSTILE_WPAR])
+            ],
+        ]
     );
     // A name that would be read as an option is refused, not sent.
     let mut dashed = aix_estate();
@@ -2105,6 +2596,98 @@ fn assert_round_trip(commands: &[RemoteCommand]) {
             .collect();
         assert_eq!(got, command.args(), "{line}");
     }
+}
+
+/// The programs a `sh -c SCRIPT` command runs and their arguments, from a real shell
+/// with a `printf` function in place of each.
+fn inner_calls(command: &RemoteCommand) -> Vec<Vec<String>> {
+    let [flag, script] = command.args() else {
+        panic!("not sh -c SCRIPT: {}", command.line());
+    };
+    assert_eq!(flag, "-c");
+    let stubs: String = ["ulimit", "savewpar", "touch", "rm"]
+        .iter()
+        .map(|p| format!("{p}() {{ printf '%s\\0' \"$#\" {p} \"$@\"; }}\n"))
+        .collect();
+    let output = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("{stubs}{script}"))
+        .env_clear()
+        .env("PATH", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{script}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut words = text.split('\0');
+    let mut calls = Vec::new();
+    while let Some(count) = words.next().filter(|c| !c.is_empty()) {
+        let count: usize = count.parse().unwrap();
+        calls.push(words.by_ref().take(count + 1).map(str::to_string).collect());
+    }
+    calls
+}
+
+#[test]
+fn wpar_safety_builders_quote_and_declare_their_effect() {
+    let hostile = ["'; reboot; '", "$(halt)", "`id`", "a b", "x\ny", "*"];
+    for name in hostile {
+        let commands = vec![
+            aix::instfix(name).unwrap(),
+            aix::chwpar_auto_start(name, false).unwrap(),
+            aix::clogin(name, aix::Inside::Lppchk).unwrap(),
+            aix::df_kb(&[name, "/tmp"]).unwrap(),
+            aix::fuser(name).unwrap(),
+            aix::umount(name).unwrap(),
+            aix::showmount(name).unwrap(),
+            aix::savewpar_unlimited(name, name).unwrap(),
+            aix::write_probe(name).unwrap(),
+        ];
+        assert_round_trip(&commands);
+        assert_eq!(commands[1].args(), ["-K", "-A", name]);
+        assert_eq!(
+            inner_calls(&commands[7]),
+            [
+                vec!["ulimit", "-f", "unlimited"],
+                vec!["savewpar", "-i", "-f", name, name]
+            ]
+        );
+        assert_eq!(
+            inner_calls(&commands[8]),
+            [vec!["touch", name], vec!["rm", name]]
+        );
+    }
+    assert_eq!(
+        aix::chwpar_auto_start("w1", true).unwrap().line(),
+        "LC_ALL=C chwpar -A w1"
+    );
+    assert_eq!(
+        aix::clogin("w1", aix::Inside::Oslevel).unwrap().line(),
+        "LC_ALL=C clogin w1 oslevel -s"
+    );
+    assert_eq!(aix::df_kb(&[]).unwrap().line(), "LC_ALL=C df -k");
+    for command in [
+        aix::instfix("IZ99829").unwrap(),
+        aix::clogin("w1", aix::Inside::Oslevel).unwrap(),
+        aix::clogin("w1", aix::Inside::Lppchk).unwrap(),
+        aix::df_kb(&["/"]).unwrap(),
+        aix::fuser("/wpars/w1").unwrap(),
+        aix::showmount("nfs01").unwrap(),
+    ] {
+        assert_eq!(command.effect(), Effect::Read, "{}", command.line());
+    }
+    for command in [
+        aix::chwpar_auto_start("w1", false).unwrap(),
+        aix::clogin("w1", aix::Inside::Syncroot).unwrap(),
+        aix::umount("/wpars/w1/SW").unwrap(),
+        aix::savewpar_unlimited("w1", "/export/wpars/w1.savewpar").unwrap(),
+        aix::write_probe("/export/wpars/.probe").unwrap(),
+    ] {
+        assert_eq!(command.effect(), Effect::Change, "{}", command.line());
+    }
+    assert!(aix::fuser("-k").is_err());
+    assert!(aix::savewpar_unlimited("-w", "/x").is_err());
+    assert!(aix::write_probe("").is_err());
 }
 
 #[test]

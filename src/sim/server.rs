@@ -369,13 +369,42 @@ impl Handler for Connection {
                 while lock(&context.world).host_faults(&context.name).stalled {
                     tokio::time::sleep(TICK).await;
                 }
+                // A host that drops its connections answers nothing more, even on a
+                // connection the next tick has not closed yet.
+                if context.dropping() {
+                    let _ = handle
+                        .disconnect(
+                            russh::Disconnect::ByApplication,
+                            "connection dropped".into(),
+                            String::new(),
+                        )
+                        .await;
+                    return;
+                }
             }
-            let reply = {
+            let started = {
                 let mut world = lock(&context.world);
                 world.advance(context.clock.now());
-                host::exec(&mut world, &context.name, &line)
+                host::Call::start(&world, &context.name, &line)
             };
-            play(&handle, channel, reply, context.clock).await;
+            let mut call = match started {
+                Ok(call) => call,
+                Err(reply) => return play(&handle, channel, reply, context.clock).await,
+            };
+            // Each command runs when the one before it has ended, on the world as it is
+            // then, not on the world at the start of the line.
+            loop {
+                let next = {
+                    let mut world = lock(&context.world);
+                    world.advance(context.clock.now());
+                    call.step(&mut world, None)
+                };
+                let Some(reply) = next else { break };
+                if !play_output(&handle, channel, &reply, context.clock).await {
+                    return;
+                }
+            }
+            finish(&handle, channel, call.exit_status()).await;
         });
         Ok(())
     }
@@ -384,26 +413,44 @@ impl Handler for Connection {
 /// Sends a reply as the command would produce it: output over (scaled) time, then the
 /// exit status, EOF and close.
 async fn play(handle: &russh::server::Handle, channel: ChannelId, reply: Reply, clock: SimClock) {
-    for chunk in reply.chunks {
+    if play_output(handle, channel, &reply, clock).await {
+        finish(handle, channel, reply.exit_status).await;
+    }
+}
+
+/// Sends one command's output over (scaled) time, and waits for its end; false when the
+/// client has gone.
+async fn play_output(
+    handle: &russh::server::Handle,
+    channel: ChannelId,
+    reply: &Reply,
+    clock: SimClock,
+) -> bool {
+    for chunk in &reply.chunks {
         if !chunk.after.is_zero() {
             tokio::time::sleep(clock.real(chunk.after)).await;
         }
         if chunk.text.is_empty() {
             continue;
         }
-        let bytes = bytes::Bytes::from(chunk.text.into_bytes());
+        let bytes = bytes::Bytes::from(chunk.text.clone().into_bytes());
         let sent = match chunk.stream {
             Stream::Stdout => handle.data(channel, bytes).await,
             Stream::Stderr => handle.extended_data(channel, 1, bytes).await,
         };
         if sent.is_err() {
-            return;
+            return false;
         }
     }
     if !reply.tail.is_zero() {
         tokio::time::sleep(clock.real(reply.tail)).await;
     }
-    let _ = handle.exit_status_request(channel, reply.exit_status).await;
+    true
+}
+
+/// Ends a command line: its exit status, EOF and close.
+async fn finish(handle: &russh::server::Handle, channel: ChannelId, exit_status: u32) {
+    let _ = handle.exit_status_request(channel, exit_status).await;
     let _ = handle.eof(channel).await;
     let _ = handle.close(channel).await;
 }

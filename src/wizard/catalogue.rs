@@ -16,6 +16,7 @@ use super::{
     CleanupChoices, EstateView, FirmwareChoices, FirmwareFacts, FirmwareRepo, NimResetFacts,
     NimSyncChoices, NimSyncFacts, NimadmChoices, NimadmFacts, Plan, PlanError,
     RemoteRestartChoices, TakeoverFacts, WparMoveChoices, WparMoveFacts, WparRecoveryChoices,
+    WparRecoveryFacts,
 };
 use crate::exec::Exec;
 
@@ -65,10 +66,11 @@ impl Subject {
 pub enum FactNeed {
     /// The refreshed estate is enough.
     Nothing,
-    /// AIX levels, the WPAR's details and file systems, room on the target.
+    /// AIX levels, the WPAR's details and file systems, room on the target and in the
+    /// shared directory, the shared directory's mounts, the APAR a 6.1 image needs.
     WparMove,
-    /// What the global left mounted under a stuck WPAR.
-    WparMounts,
+    /// What is mounted under a stuck WPAR, what holds it, what is full.
+    WparRecovery,
     /// What nimadm needs, read on the master and on the client.
     Nimadm,
     /// Two samples of a NIM client, to tell stuck from slow.
@@ -169,7 +171,7 @@ pub const WIZARDS: [WizardSpec; 11] = [
         help: "WPAR view: recover a stuck (T) or Broken WPAR",
         key: 'X',
         subject: Subject::Wpar,
-        facts: FactNeed::WparMounts,
+        facts: FactNeed::WparRecovery,
     },
     WizardSpec {
         id: WizardId::NimReset,
@@ -262,8 +264,8 @@ pub enum Request {
         to: String,
         choices: WparMoveChoices,
     },
-    /// Recover `wpar` on `host`; with no `unmount` given, what the global left mounted
-    /// under the WPAR is read first.
+    /// Recover `wpar` on `host`; what is mounted under it, what holds it and what is full
+    /// are read first (`unmount`, when given, replaces the mounts found).
     WparRecover {
         host: String,
         wpar: String,
@@ -292,14 +294,15 @@ pub enum Request {
 /// Facts to read, with read-only commands, before a plan can be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactsQuery {
-    /// Levels, details and sizes for a WPAR move.
+    /// Levels, details, sizes and mounts for a WPAR move through `shared_dir`.
     WparMove {
         wpar: String,
         from: String,
         to: String,
+        shared_dir: String,
     },
-    /// What the global left mounted under a stuck WPAR.
-    WparMounts {
+    /// What is mounted under a stuck WPAR, what holds it, what is full.
+    WparRecovery {
         host: String,
         wpar: String,
         directory: String,
@@ -361,8 +364,8 @@ pub enum Facts {
     None,
     /// For a WPAR move.
     WparMove(Box<WparMoveFacts>),
-    /// Mounts to unmount before a WPAR recovery.
-    Mounts(Vec<String>),
+    /// For a WPAR recovery.
+    WparRecovery(Box<WparRecoveryFacts>),
     /// For a nimadm pre-flight.
     Nimadm(Box<NimadmFacts>),
     /// For a NIM reset.
@@ -383,12 +386,19 @@ impl FactsQuery {
     /// What is being read, for the console's `reading…` line.
     pub fn describe(&self) -> String {
         match self {
-            FactsQuery::WparMove { wpar, from, to } => format!(
-                "oslevel on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg"
+            FactsQuery::WparMove {
+                wpar,
+                from,
+                to,
+                shared_dir,
+            } => format!(
+                "oslevel and mount on {from} and {to}, lswpar -G and lsfs of {wpar}, free space in {to}'s rootvg and in {shared_dir}, and instfix on {to} for an AIX 6 image"
             ),
-            FactsQuery::WparMounts { host, directory, .. } => {
-                format!("mount and lsfs on {host}: what is mounted under {directory}")
-            }
+            FactsQuery::WparRecovery {
+                host, directory, ..
+            } => format!(
+                "mount, lsfs, fuser and df on {host}: what is mounted under {directory}, what holds it, what is full"
+            ),
             FactsQuery::Nimadm {
                 master,
                 client,
@@ -445,16 +455,21 @@ impl FactsQuery {
     /// Reads the facts with read-only commands.
     pub async fn read<E: Exec>(&self, exec: &E) -> Result<Facts, PlanError> {
         match self {
-            FactsQuery::WparMove { wpar, from, to } => wpar_move::read_facts(exec, wpar, from, to)
+            FactsQuery::WparMove {
+                wpar,
+                from,
+                to,
+                shared_dir,
+            } => wpar_move::read_facts(exec, wpar, from, to, shared_dir)
                 .await
                 .map(|facts| Facts::WparMove(Box::new(facts))),
-            FactsQuery::WparMounts {
+            FactsQuery::WparRecovery {
                 host,
                 wpar,
                 directory,
-            } => wpar_recovery::read_leftover_mounts(exec, host, wpar, directory)
+            } => wpar_recovery::read_facts(exec, host, wpar, directory)
                 .await
-                .map(Facts::Mounts),
+                .map(|facts| Facts::WparRecovery(Box::new(facts))),
             FactsQuery::Nimadm {
                 master,
                 client,
@@ -551,16 +566,18 @@ impl Request {
                     lpar: checked.lpar,
                 })
             }
-            Request::WparMove { wpar, from, to, .. } => Some(FactsQuery::WparMove {
+            Request::WparMove {
+                wpar,
+                from,
+                to,
+                choices,
+            } => Some(FactsQuery::WparMove {
                 wpar: wpar.clone(),
                 from: from.clone(),
                 to: to.clone(),
+                shared_dir: choices.shared_dir.clone(),
             }),
-            Request::WparRecover {
-                host,
-                wpar,
-                choices,
-            } if choices.unmount.is_empty() => Some(FactsQuery::WparMounts {
+            Request::WparRecover { host, wpar, .. } => Some(FactsQuery::WparRecovery {
                 host: host.clone(),
                 wpar: wpar.clone(),
                 directory: wpar_recovery::wpar_directory(view, host, wpar)?,
@@ -659,11 +676,12 @@ impl Request {
                 wpar,
                 choices,
             } => {
-                let mut choices = choices.clone();
-                if let Facts::Mounts(mounts) = facts {
-                    choices.unmount = mounts.clone();
-                }
-                wpar_recover(view, host, wpar, &choices)
+                let Facts::WparRecovery(facts) = facts else {
+                    return Err(PlanError::cannot_tell(
+                        "what is mounted under the WPAR, what holds it and what is full were not read",
+                    ));
+                };
+                wpar_recover(view, host, wpar, choices, facts)
             }
             Request::NimReset { master, client } => {
                 let facts = match facts {

@@ -1,5 +1,6 @@
 //! Deciding whether a `Wait` or `Verify` step's condition holds, from its output.
 
+use super::aix_checks;
 use super::plan::Condition;
 use crate::estate::{LparState, MigrationProgress, MigrationState, SystemState, Wpar};
 use crate::exec::CommandOutput;
@@ -22,6 +23,17 @@ pub fn holds(
                 }
             }
             return Ok(true);
+        }
+        Condition::Any(conditions) => {
+            let mut error = None;
+            for condition in conditions {
+                match holds(condition, command, output) {
+                    Ok(true) => return Ok(true),
+                    Ok(false) => {}
+                    Err(why) => error = error.or(Some(why)),
+                }
+            }
+            return error.map_or(Ok(false), Err);
         }
         _ => {}
     }
@@ -71,7 +83,7 @@ pub fn holds(
         return Err("cannot tell: the command printed nothing".to_string());
     }
     match condition {
-        Condition::Succeeds | Condition::All(_) => Ok(true),
+        Condition::Succeeds | Condition::All(_) | Condition::Any(_) => Ok(true),
         Condition::LparAbsent { .. }
         | Condition::LparState { .. }
         | Condition::SystemState { .. } => {
@@ -164,6 +176,46 @@ pub fn holds(
                 .any(|line| line.contains(containing.as_str())))
         }
         Condition::NimSummary { .. } => Ok(false),
+        Condition::Prints { text } => Ok(stdout.contains(text.as_str())),
+        Condition::PrintsNothing => Ok(stdout.trim().is_empty() && output.stderr.trim().is_empty()),
+        Condition::DfFree { min_mb } => {
+            let free = aix_checks::df_free_mb(stdout)
+                .ok_or_else(|| "the output shows no file system with its free space".to_string())?;
+            Ok(free >= *min_mb)
+        }
+        Condition::NoneFull { under } => {
+            if aix_checks::parse_df(stdout).is_empty() {
+                return Err("cannot tell: df listed no file system".to_string());
+            }
+            Ok(aix_checks::full_under(stdout, under).is_empty())
+        }
+        Condition::SharedDir { path, export } => {
+            let entries = aix_checks::parse_mounts(stdout);
+            Ok(aix_checks::holding(&entries, path).is_some_and(|entry| {
+                entry.is_remote()
+                    && !entry.read_only()
+                    && entry.export_of(path).as_deref() == Some(export.as_str())
+            }))
+        }
+        Condition::NoHolders => {
+            // fuser names the path on stderr even when nothing holds it: silence is no
+            // answer.
+            if stdout.trim().is_empty() && output.stderr.trim().is_empty() {
+                return Err("cannot tell: fuser printed nothing".to_string());
+            }
+            Ok(aix_checks::fuser_holders(stdout).is_empty())
+        }
+        Condition::Exported { path } => Ok(aix_checks::exports(stdout)
+            .iter()
+            .any(|exported| aix_checks::is_under(path, exported))),
+        Condition::WparAutoStart { wpar, on } => {
+            let parsed = aix::parse_lswpar_general(stdout).map_err(|error| error.to_string())?;
+            Ok(parsed
+                .items
+                .iter()
+                .find(|w| &w.name == wpar)
+                .is_some_and(|w| w.auto_start == Some(*on)))
+        }
     }
 }
 
@@ -200,6 +252,13 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
                 ),
             }
         }
+        Condition::Any(conditions) => {
+            return conditions
+                .iter()
+                .map(|c| observed(c, command, output))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         Condition::All(conditions) => {
             let failing: Vec<String> = conditions
                 .iter()
@@ -225,7 +284,7 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
         Err(error) => return error.to_string(),
     };
     let seen = match condition {
-        Condition::Succeeds | Condition::All(_) => Ok(String::new()),
+        Condition::Succeeds | Condition::All(_) | Condition::Any(_) => Ok(String::new()),
         Condition::LparState { lpar: name, .. }
         | Condition::LparAbsent { lpar: name }
         | Condition::SystemState { system: name, .. } => {
@@ -331,6 +390,67 @@ pub fn observed(condition: &Condition, command: &RemoteCommand, output: &Command
             },
         ),
         Condition::NimSummary { .. } => Ok(String::new()),
+        Condition::Prints { text } => Ok(if stdout.contains(text.as_str()) {
+            format!("it printed {text:?}")
+        } else {
+            format!("no {text:?} in what it printed")
+        }),
+        Condition::PrintsNothing => Ok(format!(
+            "it printed: {}",
+            format!("{stdout}{}", output.stderr).trim()
+        )),
+        Condition::DfFree { .. } => Ok(match aix_checks::df_free_mb(stdout) {
+            Some(free) => format!("{free} MB free"),
+            None => "no free space shown".to_string(),
+        }),
+        Condition::NoneFull { under } => Ok(match aix_checks::full_under(stdout, under) {
+            full if full.is_empty() => format!("no file system under {under} is full"),
+            full => format!("{} 100% used", full.join(", ")),
+        }),
+        Condition::SharedDir { path, .. } => {
+            let entries = aix_checks::parse_mounts(stdout);
+            Ok(match aix_checks::holding(&entries, path) {
+                Some(entry) if entry.is_remote() => format!(
+                    "{path} is {}{}",
+                    entry.export_of(path).unwrap_or_default(),
+                    if entry.read_only() { ", read-only" } else { "" }
+                ),
+                Some(entry) => format!(
+                    "{path} is not on NFS: it is on the local {} {}",
+                    entry.vfs, entry.over
+                ),
+                None => format!("{path} is not mounted"),
+            })
+        }
+        Condition::NoHolders => Ok(match aix_checks::fuser_holders(stdout) {
+            holders if holders.is_empty() => "no process holds it".to_string(),
+            holders => format!(
+                "held by {}",
+                holders
+                    .iter()
+                    .map(|h| aix_checks::fuser_meaning(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+        Condition::Exported { path } => Ok(format!(
+            "exported: {} (not {path})",
+            aix_checks::exports(stdout).join(", ")
+        )),
+        Condition::WparAutoStart { wpar, .. } => aix::parse_lswpar_general(stdout)
+            .map_err(|error| error.to_string())
+            .map(|parsed| {
+                match parsed
+                    .items
+                    .iter()
+                    .find(|w| &w.name == wpar)
+                    .and_then(|w| w.auto_start)
+                {
+                    Some(true) => format!("{wpar} auto start is yes"),
+                    Some(false) => format!("{wpar} auto start is no"),
+                    None => format!("{wpar} auto start is not shown"),
+                }
+            }),
     };
     seen.unwrap_or_else(|error| error)
 }

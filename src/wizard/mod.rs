@@ -1,6 +1,7 @@
 //! Guided wizards: plans built as pure functions of the estate and the operator's
 //! choices, shown in full, confirmed by name, then run step by step.
 
+pub mod aix_checks;
 pub mod capacity;
 pub mod catalogue;
 pub mod cleanup;
@@ -17,6 +18,7 @@ pub mod relocate_recovery;
 pub mod remote_restart;
 pub mod view;
 pub mod wpar_move;
+mod wpar_move_steps;
 pub mod wpar_recovery;
 
 pub use cleanup::{cleanup, CleanupChoices};
@@ -35,7 +37,7 @@ pub use relocate_facts::RelocationFacts;
 pub use remote_restart::RemoteRestartChoices;
 pub use view::EstateView;
 pub use wpar_move::{wpar_move, SourceAfterMove, WparMoveChoices, WparMoveFacts};
-pub use wpar_recovery::{wpar_recover, WparRecoveryChoices};
+pub use wpar_recovery::{wpar_recover, WparRecoveryChoices, WparRecoveryFacts};
 
 /// Why a plan cannot be built, by kind: callers (the CLI's exit status, the console,
 /// tests) decide on the kind, the operator reads the reason.

@@ -152,6 +152,26 @@ pub enum Condition {
     },
     /// Every condition holds on the same output.
     All(Vec<Condition>),
+    /// At least one condition holds on the output (`rmwpar -F W` removed it, or there
+    /// was none: 0960-419).
+    Any(Vec<Condition>),
+    /// The output (stdout) holds this text: the tool's own word for success
+    /// (`0512-038 savewpar: Backup Completed Successfully.`), not only its exit status.
+    Prints { text: String },
+    /// The command prints nothing at all (`lppchk -v` on consistent software).
+    PrintsNothing,
+    /// `df -k PATH` output shows at least this many megabytes free.
+    DfFree { min_mb: u64 },
+    /// `df -k` output shows no file system at or under `under` 100% used.
+    NoneFull { under: String },
+    /// `mount` output shows `path` on the NFS export `export` (`node:/dir`), read-write.
+    SharedDir { path: String, export: String },
+    /// `fuser` output lists no process.
+    NoHolders,
+    /// `showmount -e` output lists `path`, or a directory above it, as exported.
+    Exported { path: String },
+    /// `lswpar -G W` output shows its auto start `on` (yes) or off (no).
+    WparAutoStart { wpar: String, on: bool },
 }
 
 /// Which firmware level a [`Condition::FirmwareLevel`] reads.
@@ -512,5 +532,22 @@ pub fn describe(condition: &Condition) -> String {
             .map(describe)
             .collect::<Vec<_>>()
             .join(" and "),
+        Condition::Any(conditions) => conditions
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Condition::Prints { text } => format!("it prints {text:?}"),
+        Condition::PrintsNothing => "it prints nothing".to_string(),
+        Condition::DfFree { min_mb } => format!("at least {min_mb} MB are free"),
+        Condition::NoneFull { under } => format!("no file system under {under} is full"),
+        Condition::SharedDir { path, export } => {
+            format!("{path} is {export}, mounted read-write")
+        }
+        Condition::NoHolders => "no process holds it".to_string(),
+        Condition::Exported { path } => format!("{path} is exported"),
+        Condition::WparAutoStart { wpar, on } => {
+            format!("{wpar} auto start is {}", if *on { "yes" } else { "no" })
+        }
     }
 }

@@ -8,12 +8,16 @@
 //!   then `D` (or `A` with `-s`). Its file systems take `free_mb` (a rootvg WPAR 64 MB);
 //!   when they do not fit, mklv fails (0516-404, 0516-822, 0960-351) and no WPAR is left.
 //! * `savewpar [-i] -f FILE W` writes a savewpar image of W (45 s per GB of W's data),
-//!   local files taking `free_mb`.
+//!   local files taking `free_mb`, files on the shared directory its free space. An
+//!   image larger than the shell's file-size limit stops at the limit (EFBIG), exit 1,
+//!   and is left cut short; a read-only shared directory refuses it.
 //! * `restwpar -f FILE [-n NAME] [-C] [-s] [-F] [-h H] [-d DIR] [-w SPEC]` recreates the
 //!   WPAR (60 s per GB). A level mismatch prints 0960-507 and, without `-C`, fails with
 //!   0960-508. When the WPAR's file systems do not fit in `free_mb` the restore fails
 //!   with the LVM messages, `wparidata: Error processing image.data` and 0960-514, exit
-//!   1, and the WPAR is left **absent** (mkwpar cleans up what it created).
+//!   1, and the WPAR is left **absent** (mkwpar cleans up what it created). An image cut
+//!   short, or one saved on AIX 6 restored on a 7.1 global without APAR IZ99829, fails
+//!   once the file systems are made, and the WPAR is left **half-created**, Broken.
 
 use super::files::{self, normalize};
 use super::layout::{file_count, libc_level, mounts, wpar_level};
@@ -23,7 +27,12 @@ use crate::estate::WparState;
 use crate::sim::estate::aix::{FileKind, SimFile};
 use crate::sim::estate::SimWpar;
 use crate::sim::reply::Reply;
+use crate::sim::shell::ShellState;
 use crate::sim::world::World;
+
+/// The fix a 7.1 global needs to restore a WPAR saved on AIX 6.1 (docs/procedures.md,
+/// "WPAR move").
+pub const APAR_6_ON_7: &str = "IZ99829";
 
 const MKWPAR_USAGE: &str = "Usage: mkwpar [-a] [-A] [-c] [-d directory] [-D attribute=value ...] [-e existingwparname] [-f infile] [-F] [-h hostname] [-l] [-n wparname] [-N attribute=value ...] [-o outfile [-w]] [-p [name]] [-r] [-s] [-v]";
 const SAVEWPAR_USAGE: &str = "Usage: savewpar [-X] [-V] [-i] [-m] [-e] [-b blocks] [-f device] [-p] [-v]\n        [-N] [-a] [-A] [-Z] wparName";
@@ -77,6 +86,7 @@ fn definition(wpar: &SimWpar) -> SimWpar {
     copy.busy = false;
     copy.first_lv = None;
     copy.leftover_mount = None;
+    copy.holders.clear();
     copy
 }
 
@@ -180,9 +190,10 @@ pub fn mkwpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
             kind: FileKind::Spec,
             wpar: Some(wpar),
             oslevel: None,
+            truncated: false,
         };
-        if files::store(world, host_name, spec).is_err() {
-            return fail([format!("mkwpar: {}: {}", normalize(out), msg::NO_SPACE)]);
+        if let Err(error) = files::store(world, host_name, spec) {
+            return fail([format!("mkwpar: {}: {}", normalize(out), error.text())]);
         }
         return Reply::silent();
     }
@@ -315,8 +326,8 @@ pub fn mkwpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
     script.finish(0)
 }
 
-/// Runs `savewpar`.
-pub fn savewpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
+/// Runs `savewpar` in a shell with `shell`'s file-size limit.
+pub fn savewpar(world: &mut World, host_name: &str, args: &[String], shell: &ShellState) -> Reply {
     let opts = match getopt("savewpar", args, "XViemvpNaAZB", "bf") {
         Ok(opts) => opts,
         Err(message) => return usage(Some(&message), SAVEWPAR_USAGE),
@@ -337,12 +348,16 @@ pub fn savewpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
         return fail([msg::NO_TAPE.to_string()]);
     };
     let path = normalize(device);
+    let cut_at = shell
+        .largest_file_mb()
+        .filter(|_| !shell.file_fits(wpar.size_mb));
     let image = SimFile {
         path: path.clone(),
-        size_mb: wpar.size_mb,
+        size_mb: cut_at.unwrap_or(wpar.size_mb),
         kind: FileKind::Savewpar,
         wpar: Some(definition(&wpar)),
         oslevel: Some(wpar_level(&wpar, &global).to_string()),
+        truncated: cut_at.is_some(),
     };
     let count = file_count(&wpar);
     let mut script = Script::new();
@@ -362,22 +377,34 @@ pub fn savewpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
     script.out("Creating list of files to back up");
     script.wait(3.0);
     let total = (wpar.size_mb as f64 / 1024.0 * 45.0).max(8.0);
-    if files::store(world, host_name, image.clone()).is_err() {
+    if let Err(error) = files::store(world, host_name, image.clone()) {
         script.out_raw(format!("Backing up {count} files"));
         script.wait(2.0);
         script.out("");
         script.err(msg::backup_no_space(&path));
-        script.err(msg::NO_SPACE);
+        script.err(error.text());
         return script.finish(1);
     }
     script.out_raw(format!("Backing up {count} files"));
-    for _ in 0..5 {
+    let dots = match cut_at {
+        Some(limit) => (limit.saturating_mul(5) / wpar.size_mb.max(1)).min(4),
+        None => 5,
+    };
+    for _ in 0..dots {
         script.wait(total / 5.0);
         script.out_raw(".");
     }
     script.out("");
-    script.out(format!("{count} of {count} files backed up (100%)"));
-    script.out("0512-038 savewpar: Backup Completed Successfully.");
+    let status = if cut_at.is_some() {
+        script.wait(total / 10.0);
+        script.err(msg::backup_no_space(&path));
+        script.err(msg::FILE_TOO_LARGE);
+        1
+    } else {
+        script.out(format!("{count} of {count} files backed up (100%)"));
+        script.out("0512-038 savewpar: Backup Completed Successfully.");
+        0
+    };
     if wpar.rootvg {
         script.wait(3.0);
         script.out("Reverting back to the previous state of WPAR...");
@@ -385,7 +412,7 @@ pub fn savewpar(world: &mut World, host_name: &str, args: &[String]) -> Reply {
         script.out("Unmounting all workload partition file systems.");
     }
     script.wait(1.0);
-    let reply = script.finish(0);
+    let reply = script.finish(status);
     let duration = reply.duration();
     // The image appears when the backup ends; the WPAR's lock is held meanwhile.
     if let Some(host) = host_mut(world, host_name) {
@@ -603,6 +630,23 @@ fn restore(world: &mut World, host_name: &str, device: &str, options: Restore) -
         ));
     }
     let count = file_count(&wpar);
+    let lacks_apar = super::layout::version_of(&saved_level).is_some_and(|(v, _)| v == 6)
+        && super::layout::version_of(&global) == Some((7, 1))
+        && !super::host(world, host_name).is_some_and(|h| h.has_apar(APAR_6_ON_7));
+    if image.truncated || lacks_apar {
+        // The definition and file systems exist now; the data does not come.
+        script.wait((wpar.size_mb as f64 / 1024.0 * 30.0).max(5.0));
+        script.out(format!("x          1 ./wpars/{name}"));
+        if image.truncated {
+            script.err(msg::image_cut_short(device));
+            script.err(msg::restore_data_failed(&name));
+        } else {
+            script.err(msg::needs_apar(&name, APAR_6_ON_7));
+        }
+        script.wait(1.0);
+        end_in(world, host_name, &name, script.elapsed(), WparState::Broken);
+        return script.finish(1);
+    }
     script.wait((wpar.size_mb as f64 / 1024.0 * 60.0).max(10.0));
     script.out(format!("x          1 ./wpars/{name}"));
     script.out("x          0 ./proc");

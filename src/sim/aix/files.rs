@@ -1,19 +1,26 @@
 //! Files on simulated AIX hosts — savewpar images, specification files — and the
 //! commands that move them: `ls`, `cp`, `rm`, `cat`.
 //!
-//! Each host keeps its own files; those under
-//! [`SHARED_DIR`] (`/export/wpars`) are seen by
-//! every AIX host of the estate, like an NFS directory mounted on all of them. Files
-//! outside it use the host's `free_mb`; a copy that does not fit fails with AIX's
-//! ENOSPC text. The working directory is `/` (root's home on AIX).
+//! Each host keeps its own files; those under [`SHARED_DIR`] (`/export/wpars`) are on an
+//! NFS export and seen by every AIX host of the estate that mounts it (`shared_mount`);
+//! a host that does not mount it has an empty local directory there instead, and one
+//! that mounts it read-only cannot write. Local files use the host's `free_mb`, files on
+//! the export its `shared_free_mb`; a write that does not fit fails with AIX's ENOSPC
+//! text, one above the shell's file-size limit with its EFBIG text. The working
+//! directory is `/` (root's home on AIX).
 
 use std::time::Duration;
 
 use super::{getopt::getopt, host, host_mut, msg, usage, Script};
-use crate::sim::estate::aix::{is_shared_path, FileKind, SimFile, SHARED_DIR};
+use crate::sim::estate::aix::{FileKind, SharedMount, SimFile, SHARED_DIR};
 use crate::sim::estate::SimWpar;
 use crate::sim::reply::Reply;
+use crate::sim::shell::ShellState;
 use crate::sim::world::World;
+
+/// Free space of the NFS export when no host of the estate sets `shared_free_mb`, MB
+/// (what `df` showed before it could be set).
+pub const DEFAULT_SHARED_FREE_MB: u64 = 301_000;
 
 /// Directories every simulated global has, even when they hold no file.
 const STANDARD_DIRS: &[&str] = &[
@@ -48,36 +55,43 @@ pub fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// True when `path` on host `name` is on the NFS export behind [`SHARED_DIR`].
+pub fn on_shared(world: &World, name: &str, path: &str) -> bool {
+    host(world, name).is_some_and(|h| h.on_shared(&normalize(path)))
+}
+
+/// Every file on the NFS export, from every host that mounts it.
+fn shared_files(world: &World) -> impl Iterator<Item = &SimFile> {
+    world
+        .estate
+        .aix
+        .iter()
+        .filter(|h| h.shared_mount != SharedMount::Unmounted)
+        .flat_map(|h| h.files.iter().filter(|f| f.is_shared()))
+}
+
 /// A copy of the file at `path` as host `name` sees it.
 pub fn find(world: &World, name: &str, path: &str) -> Option<SimFile> {
     let path = normalize(path);
-    let own = host(world, name)?.files.iter().find(|f| f.path == path);
-    if let Some(file) = own {
-        return Some(file.clone());
+    if on_shared(world, name, &path) {
+        return shared_files(world).find(|f| f.path == path).cloned();
     }
-    if is_shared_path(&path) {
-        return world
-            .estate
-            .aix
-            .iter()
-            .flat_map(|h| h.files.iter())
-            .find(|f| f.path == path)
-            .cloned();
-    }
-    None
+    host(world, name)?
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .cloned()
 }
 
-/// Every file host `name` sees (its own, then the shared ones of other hosts).
+/// Every file host `name` sees (its own, then the others' on the NFS export).
 pub fn visible(world: &World, name: &str) -> Vec<SimFile> {
-    let mut files: Vec<SimFile> = host(world, name)
-        .map(|h| h.files.clone())
-        .unwrap_or_default();
-    for other in &world.estate.aix {
-        if other.name == name {
-            continue;
-        }
-        for file in &other.files {
-            if file.is_shared() && !files.iter().any(|f| f.path == file.path) {
+    let Some(this) = host(world, name) else {
+        return Vec::new();
+    };
+    let mut files = this.files.clone();
+    if this.shared_mount != SharedMount::Unmounted {
+        for file in shared_files(world) {
+            if !files.iter().any(|f| f.path == file.path) {
                 files.push(file.clone());
             }
         }
@@ -97,48 +111,103 @@ pub fn is_dir(world: &World, name: &str, path: &str) -> bool {
         .any(|f| f.path.starts_with(&prefix))
 }
 
-/// Removes the file at `path` as host `name` sees it, giving back its space when it was
-/// local; the removed file.
-pub fn remove(world: &mut World, name: &str, path: &str) -> Option<SimFile> {
-    let path = normalize(path);
-    let shared = is_shared_path(&path);
-    for host in world.estate.aix.iter_mut() {
-        if host.name != name && !shared {
-            continue;
-        }
-        if let Some(index) = host.files.iter().position(|f| f.path == path) {
-            let file = host.files.remove(index);
-            if !file.is_shared() {
-                host.free_mb = host.free_mb.saturating_add(file.size_mb);
-            }
-            return Some(file);
-        }
-    }
-    None
+/// Free space of the NFS export, MB.
+pub fn shared_free_mb(world: &World) -> u64 {
+    world
+        .estate
+        .aix
+        .iter()
+        .find_map(|h| h.shared_free_mb)
+        .unwrap_or(DEFAULT_SHARED_FREE_MB)
 }
 
-/// A file did not fit in the host's free space (or the host is gone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NoSpace;
+/// Sets the free space of the NFS export, on the host that holds the figure.
+fn set_shared_free_mb(world: &mut World, free: u64) {
+    let holder = world
+        .estate
+        .aix
+        .iter()
+        .position(|h| h.shared_free_mb.is_some())
+        .unwrap_or(0);
+    if let Some(host) = world.estate.aix.get_mut(holder) {
+        host.shared_free_mb = Some(free);
+    }
+}
 
-/// Writes `file` on host `name`, replacing what was at its path. `Err` when a local
-/// file does not fit in the host's free space.
-pub fn store(world: &mut World, name: &str, mut file: SimFile) -> Result<(), NoSpace> {
-    file.path = normalize(&file.path);
-    let old_local = find(world, name, &file.path)
-        .filter(|f| !f.is_shared())
-        .map_or(0, |f| f.size_mb);
-    if !file.is_shared() {
-        let free = host(world, name).map_or(0, |h| h.free_mb);
-        if file.size_mb > free.saturating_add(old_local) {
-            return Err(NoSpace);
+/// Removes the file at `path` as host `name` sees it, giving back its space; the
+/// removed file.
+pub fn remove(world: &mut World, name: &str, path: &str) -> Option<SimFile> {
+    let path = normalize(path);
+    if on_shared(world, name, &path) {
+        for index in 0..world.estate.aix.len() {
+            let host = &mut world.estate.aix[index];
+            if host.shared_mount == SharedMount::Unmounted {
+                continue;
+            }
+            if let Some(at) = host.files.iter().position(|f| f.path == path) {
+                let file = host.files.remove(at);
+                let free = shared_free_mb(world).saturating_add(file.size_mb);
+                set_shared_free_mb(world, free);
+                return Some(file);
+            }
+        }
+        return None;
+    }
+    let host = host_mut(world, name)?;
+    let at = host.files.iter().position(|f| f.path == path)?;
+    let file = host.files.remove(at);
+    host.free_mb = host.free_mb.saturating_add(file.size_mb);
+    Some(file)
+}
+
+/// Why a file could not be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteError {
+    /// It does not fit in the free space (or the host is gone): ENOSPC.
+    NoSpace,
+    /// The NFS export is mounted read-only here: EROFS.
+    ReadOnly,
+}
+
+impl WriteError {
+    /// AIX's text for the error.
+    pub fn text(self) -> &'static str {
+        match self {
+            WriteError::NoSpace => msg::NO_SPACE,
+            WriteError::ReadOnly => msg::READ_ONLY,
         }
     }
-    remove(world, name, &file.path);
-    let Some(host) = host_mut(world, name) else {
-        return Err(NoSpace);
+}
+
+/// Writes `file` on host `name`, replacing what was at its path. `Err` when it does not
+/// fit in the free space where it goes, or that place is read-only.
+pub fn store(world: &mut World, name: &str, mut file: SimFile) -> Result<(), WriteError> {
+    file.path = normalize(&file.path);
+    let Some(this) = host(world, name) else {
+        return Err(WriteError::NoSpace);
     };
-    if !file.is_shared() {
+    let shared = this.on_shared(&file.path);
+    if shared && this.shared_mount == SharedMount::Ro {
+        return Err(WriteError::ReadOnly);
+    }
+    let old = find(world, name, &file.path).map_or(0, |f| f.size_mb);
+    let free = if shared {
+        shared_free_mb(world)
+    } else {
+        this.free_mb
+    };
+    if file.size_mb > free.saturating_add(old) {
+        return Err(WriteError::NoSpace);
+    }
+    remove(world, name, &file.path);
+    if shared {
+        let free = shared_free_mb(world).saturating_sub(file.size_mb);
+        set_shared_free_mb(world, free);
+    }
+    let Some(host) = host_mut(world, name) else {
+        return Err(WriteError::NoSpace);
+    };
+    if !shared {
         host.free_mb = host.free_mb.saturating_sub(file.size_mb);
     }
     host.files.push(file);
@@ -251,8 +320,9 @@ pub fn ls(world: &mut World, name: &str, args: &[String]) -> Reply {
     Reply::ok(out).stderr(err).with_status(status)
 }
 
-/// Runs `cp SRC DST` (a file; DST may be a directory).
-pub fn cp(world: &mut World, name: &str, args: &[String]) -> Reply {
+/// Runs `cp SRC DST` (a file; DST may be a directory) under the shell's file-size
+/// limit.
+pub fn cp(world: &mut World, name: &str, args: &[String], shell: &ShellState) -> Reply {
     const USAGE: &str = "Usage: cp [-fhipHILPU] [-r|-R] [-E{force|ignore|warn}] [--] src target";
     let opts = match getopt("cp", args, "fhipRr", "") {
         Ok(opts) => opts,
@@ -281,13 +351,17 @@ pub fn cp(world: &mut World, name: &str, args: &[String]) -> Reply {
             1,
         );
     }
-    let nfs = file.is_shared() || is_shared_path(&destination);
+    let nfs = on_shared(world, name, &file.path) || on_shared(world, name, &destination);
     let mut copy = file.clone();
     copy.path = destination.clone();
     let mut script = Script::new();
     script.wait(copy_secs(file.size_mb, nfs));
-    if store(world, name, copy.clone()).is_err() {
-        script.err(format!("cp: {destination}: {}", msg::NO_SPACE));
+    if !shell.file_fits(file.size_mb) {
+        script.err(format!("cp: {destination}: {}", msg::FILE_TOO_LARGE));
+        return script.finish(1);
+    }
+    if let Err(error) = store(world, name, copy.clone()) {
+        script.err(format!("cp: {destination}: {}", error.text()));
         return script.finish(1);
     }
     // The file appears when the copy ends: keep it out of sight until then.
@@ -313,6 +387,46 @@ fn hide_until(world: &mut World, name: &str, path: &str, after: Duration, file: 
             host.files.push(file);
         }
     });
+}
+
+/// Runs `touch FILE...`: an existing file stays as it is, a new one is empty.
+pub fn touch(world: &mut World, name: &str, args: &[String]) -> Reply {
+    const USAGE: &str = "Usage: touch [-amcf] [-r RefFile|Time] File...";
+    let opts = match getopt("touch", args, "acfm", "rt") {
+        Ok(opts) => opts,
+        Err(message) => return usage(Some(&message), USAGE),
+    };
+    if opts.operands.is_empty() {
+        return usage(None, USAGE);
+    }
+    let mut err = String::new();
+    for operand in &opts.operands {
+        let path = normalize(operand);
+        if find(world, name, &path).is_some() || is_dir(world, name, &path) {
+            continue;
+        }
+        let parent = match path.rsplit_once('/') {
+            Some(("", _)) | None => "/".to_string(),
+            Some((parent, _)) => parent.to_string(),
+        };
+        if !is_dir(world, name, &parent) {
+            err.push_str(&format!("touch: {operand}: {}\n", msg::NO_SUCH_FILE));
+            continue;
+        }
+        let file = SimFile {
+            path,
+            size_mb: 0,
+            kind: FileKind::Data,
+            wpar: None,
+            oslevel: None,
+            truncated: false,
+        };
+        if let Err(error) = store(world, name, file) {
+            err.push_str(&format!("touch: {operand}: {}\n", error.text()));
+        }
+    }
+    let status = if err.is_empty() { 0 } else { 1 };
+    Reply::default().stderr(err).with_status(status)
 }
 
 /// Runs `rm [-f] [-r] PATH...`.
@@ -425,6 +539,7 @@ pub fn spec_text(wpar: &SimWpar) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::estate::aix::is_shared_path;
 
     #[test]
     fn paths() {

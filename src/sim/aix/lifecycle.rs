@@ -10,7 +10,10 @@
 //!   mount is removed (`umount`) and `stopwpar -F` brings it to `D`.
 //! * Broken: `startwpar` fails again; `stopwpar -F` brings it to `D`. A damaged WPAR
 //!   breaks on every start until recreated from its spec (`mkwpar -e W -w -o F`,
-//!   `rmwpar -F W`, `mkwpar -f F [-p]`).
+//!   `rmwpar -F W`, `mkwpar -f F [-p]`); one with a full file system until it is grown.
+//! * A process of the global holding one of its file systems (`holders`) makes every
+//!   stop, forced or not, fail to unmount it (`Device busy`, 0960-630) and leaves the
+//!   WPAR Broken, until the process ends.
 //! * rm: about 2 s plus 1 s per file system; `-s`/`-F` stop it first; `-p` keeps the
 //!   file systems (not for rootvg WPARs).
 
@@ -216,7 +219,7 @@ pub fn startwpar(world: &mut World, host: &str, args: &[String]) -> Reply {
                 end_in(world, host, name, script.elapsed(), WparState::Defined);
                 return script.finish(1);
             }
-            if wpar.damaged {
+            if wpar.damaged || wpar.full_fs.is_some() {
                 broken_start_lines(&mut script, &wpar, verbose);
                 begin(world, host, name);
                 end_in(world, host, name, script.elapsed(), WparState::Broken);
@@ -238,6 +241,30 @@ pub enum StopOutcome {
     Stopped,
     /// A leftover mount stopped the unmount: the WPAR is left in `T`.
     Stuck,
+    /// A process of the global holds one of its file systems: the WPAR is left Broken.
+    Busy,
+}
+
+/// The WPAR's own file system (its `/dev/fslvNN` and path inside) that a holder of the
+/// global keeps busy, if any; holders under a leftover mount hold that one instead.
+fn held_file_system(wpar: &SimWpar) -> Option<(String, String)> {
+    let list = mounts(wpar);
+    wpar.holders.iter().find_map(|holder| {
+        let path = super::files::normalize(&holder.path);
+        let under = |over: &str| {
+            path == over
+                || path
+                    .strip_prefix(over)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if wpar.leftover_mount.as_deref().is_some_and(under) {
+            return None;
+        }
+        list.iter()
+            .filter(|m| m.logical_volume.is_some() && under(&m.mount_point))
+            .max_by_key(|m| m.mount_point.len())
+            .map(|m| (m.device.clone(), m.inside.clone()))
+    })
 }
 
 /// Appends the lines of a stop of `wpar`; `cmd` prefixes the messages (`stopwpar`, or
@@ -313,6 +340,15 @@ pub fn stop_lines(
     }
     script.out("Shutting down all workload partition processes.");
     script.wait(if force { 1.0 } else { 2.0 });
+    if let Some((device, inside)) = held_file_system(wpar) {
+        script.out("Unmounting all workload partition file systems.");
+        script.wait(1.0);
+        script.err(msg::device_busy(&device));
+        script.err(msg::failed_unmount(cmd, &inside));
+        script.err(msg::cleanup(cmd));
+        script.wait(0.5);
+        return StopOutcome::Busy;
+    }
     if wpar.rootvg {
         script.out(format!("{} Defined", wpar.rootvg_disk()));
     }
@@ -372,12 +408,12 @@ fn stop_command(
     let outcome = stop_lines(&mut script, &wpar, force, verbose, cmd);
     begin(world, host, name);
     match outcome {
-        StopOutcome::Stuck => {
+        StopOutcome::Stuck | StopOutcome::Busy => {
             if verbose {
                 script.out("");
                 script.out("Return Status = FAILURE.");
             }
-            let end = if was_broken {
+            let end = if was_broken || outcome == StopOutcome::Busy {
                 WparState::Broken
             } else {
                 WparState::Transitional
@@ -467,9 +503,10 @@ pub fn rmwpar(world: &mut World, host: &str, args: &[String]) -> Reply {
             }
         }
         WparState::Active | WparState::Broken => {
-            if stop_lines(&mut script, &wpar, force, verbose, "stopwpar") == StopOutcome::Stuck {
+            let outcome = stop_lines(&mut script, &wpar, force, verbose, "stopwpar");
+            if outcome != StopOutcome::Stopped {
                 begin(world, host, name);
-                let end = if wpar.state == WparState::Broken {
+                let end = if wpar.state == WparState::Broken || outcome == StopOutcome::Busy {
                     WparState::Broken
                 } else {
                     WparState::Transitional
@@ -480,9 +517,15 @@ pub fn rmwpar(world: &mut World, host: &str, args: &[String]) -> Reply {
         }
         _ if !force => return fail(msg::locked("rmwpar")),
         _ => {
-            if stop_lines(&mut script, &wpar, true, verbose, "stopwpar") == StopOutcome::Stuck {
+            let outcome = stop_lines(&mut script, &wpar, true, verbose, "stopwpar");
+            if outcome != StopOutcome::Stopped {
+                let end = if outcome == StopOutcome::Busy {
+                    WparState::Broken
+                } else {
+                    wpar.state.clone()
+                };
                 begin(world, host, name);
-                end_in(world, host, name, script.elapsed(), wpar.state.clone());
+                end_in(world, host, name, script.elapsed(), end);
                 return script.finish(1);
             }
         }

@@ -11,7 +11,9 @@
 //! * `migwpar [-d DIR] W`: a Defined WPAR from an older AIX version is migrated to the
 //!   global's level; it shows `T` meanwhile (180 s shared, 600 s detached). A detached
 //!   WPAR needs `-d`.
-//! * `clogin W [oslevel -s | uname -W | hostname | syncroot | lppchk -v]`.
+//! * `clogin W [oslevel -s | uname -W | hostname | syncroot | lppchk -v]`; `lppchk -v`
+//!   complains when a shared WPAR's root part is not at the level of its /usr (the
+//!   global's).
 
 use super::layout::{needs_migration, version_of, wpar_level};
 use super::lifecycle::{at_end, is_locked};
@@ -393,7 +395,15 @@ pub fn clogin(world: &mut World, host_name: &str, args: &[String]) -> Reply {
         ["oslevel"] => Reply::ok(format!("{}\n", base_level(&level))),
         ["uname", "-W"] => Reply::ok(format!("{}\n", index + 1)),
         ["hostname"] => Reply::ok(format!("{}\n", wpar.hostname())),
-        ["lppchk", "-v"] => Reply::silent(),
+        ["lppchk", "-v"] => {
+            // A shared WPAR's /usr is the global's: its root part must be at that level.
+            if !wpar.private_usr && root_level != host.oslevel {
+                let lines = msg::lppchk_inconsistent(&super::layout::libc_level(&host.oslevel));
+                Reply::fail_stderr(format!("{}\n", lines.join("\n")), 1)
+            } else {
+                Reply::silent()
+            }
+        }
         ["syncroot"] => {
             if needs_migration(&root_level, &host.oslevel) {
                 Reply::ok(format!("{}\n", SYNCROOT_MIGRATE.join("\n"))).with_status(1)

@@ -2,7 +2,8 @@
 //! lifecycle (mkwpar, startwpar, stopwpar, rmwpar, savewpar, restwpar, syncwpar,
 //! migwpar) with the T/D/A/B transitions and failures of docs/formats.md, "AIX: WPAR
 //! states", and the few system commands the WPAR wizards need (oslevel, uname, mount,
-//! umount, lsfs, df, lsvg, ls, cp, rm, cat, clogin). Formats and messages follow the
+//! umount, lsfs, df, lsvg, ls, cp, rm, cat, touch, clogin, chwpar, instfix, fuser, kill,
+//! chfs, showmount). Formats and messages follow the
 //! "AIX: ..." sections of docs/formats.md; see [`msg`] for which texts come from there and
 //! which are the simulator's own.
 //!
@@ -11,9 +12,14 @@
 //! its lock is held, so other lifecycle commands fail with 0960-231/0960-247.
 //!
 //! Files under [`SHARED_DIR`](crate::sim::estate::aix::SHARED_DIR) (`/export/wpars`) are
-//! visible from every AIX host of the estate: a savewpar image written there on one
-//! global can be restored on another, or copied to local disk with `cp`.
+//! visible from every AIX host of the estate that mounts it: a savewpar image written
+//! there on one global can be restored on another, or copied to local disk with `cp`.
+//!
+//! Commands that write files obey the file-size limit of the shell that runs them
+//! ([`ShellState`]): root's `fsize` from the estate, or what `ulimit -f` set before them
+//! on the same command line.
 
+pub mod admin;
 pub mod backup;
 pub mod files;
 pub mod getopt;
@@ -21,18 +27,40 @@ pub mod layout;
 pub mod lifecycle;
 pub mod lswpar;
 pub mod maint;
+pub mod mounts;
 pub mod msg;
+pub mod procs;
 pub mod system;
 
 use std::time::Duration;
 
 use crate::sim::estate::{AixHost, SimWpar};
 use crate::sim::reply::{Reply, Stream};
-use crate::sim::shell::SimpleCommand;
+use crate::sim::shell::{ShellState, SimpleCommand};
 use crate::sim::world::World;
 
-/// Runs one command on a simulated AIX host; `None` when the host has no such program.
+/// Runs one command on a simulated AIX host in a new login shell; `None` when the host
+/// has no such program.
 pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Reply> {
+    let shell = login_shell(world, host);
+    exec_in(world, host, command, &shell)
+}
+
+/// The limits a new shell of root on `host` starts with (its `fsize`).
+pub fn login_shell(world: &World, name: &str) -> ShellState {
+    ShellState {
+        file_blocks: host(world, name).map_or(Some(2_097_151), AixHost::file_blocks),
+    }
+}
+
+/// Runs one command on a simulated AIX host in a shell with `shell`'s limits; `None`
+/// when the host has no such program.
+pub fn exec_in(
+    world: &mut World,
+    host: &str,
+    command: &SimpleCommand,
+    shell: &ShellState,
+) -> Option<Reply> {
     let program = command.argv.first()?;
     let program = program.rsplit('/').next().unwrap_or(program).to_string();
     let args = &command.argv[1..];
@@ -44,22 +72,28 @@ pub fn exec(world: &mut World, host: &str, command: &SimpleCommand) -> Option<Re
         "rebootwpar" => lifecycle::rebootwpar(world, host, args),
         "rmwpar" => lifecycle::rmwpar(world, host, args),
         "mkwpar" => backup::mkwpar(world, host, args),
-        "savewpar" => backup::savewpar(world, host, args),
+        "savewpar" => backup::savewpar(world, host, args, shell),
         "restwpar" => backup::restwpar(world, host, args),
         "syncwpar" => maint::syncwpar(world, host, args),
         "migwpar" => maint::migwpar(world, host, args),
         "clogin" => maint::clogin(world, host, args),
+        "chwpar" => admin::chwpar(world, host, args),
+        "instfix" => admin::instfix(world, host, args),
+        "fuser" => procs::fuser(world, host, args),
+        "kill" => procs::kill(world, host, args),
+        "chfs" => mounts::chfs(world, host, args),
+        "showmount" => mounts::showmount(world, host, args),
         "oslevel" => system::oslevel(world, host, args),
         "uname" => system::uname(world, host, args),
         "hostname" => Reply::ok(format!("{host}\n")),
-        "mount" => system::mount(world, host, args),
-        "umount" | "unmount" => system::umount(world, host, args),
+        "mount" => mounts::mount(world, host, args),
+        "umount" | "unmount" => mounts::umount(world, host, args),
         "lsfs" => system::lsfs(world, host, args),
-        "df" => system::df(world, host, args),
+        "df" => mounts::df(world, host, args),
         "lsvg" => system::lsvg(world, host, args),
-        "ulimit" => Reply::silent(),
         "ls" => files::ls(world, host, args),
-        "cp" => files::cp(world, host, args),
+        "cp" => files::cp(world, host, args, shell),
+        "touch" => files::touch(world, host, args),
         "rm" => files::rm(world, host, args),
         "cat" => files::cat(world, host, args),
         _ => return None,

@@ -192,3 +192,81 @@ pub fn clogin_inactive(wpar: &str) -> String {
 pub fn backup_no_space(file: &str) -> String {
     format!("backup: 0511-138 Cannot write to file {file}.")
 }
+
+/// AIX's text for EROFS **\[chosen\]** (the strerror text of AIX is not in
+/// docs/formats.md).
+pub const READ_ONLY: &str = "The file system has read permission only.";
+
+/// AIX's text for EFBIG, a write past the file-size limit **\[chosen\]**.
+pub const FILE_TOO_LARGE: &str = "A file cannot be larger than the value set by ulimit.";
+
+/// `restore` failing on a savewpar image cut short **\[chosen\]**.
+pub fn image_cut_short(file: &str) -> String {
+    format!("restore: 0511-195 An unexpected end of file was found on {file}.")
+}
+
+/// `restwpar: 0960-529 ...` the data of the WPAR could not be restored **\[chosen\]**.
+pub fn restore_data_failed(wpar: &str) -> String {
+    format!("restwpar: 0960-529 The files of workload partition {wpar} could not be restored.")
+}
+
+/// `restwpar: 0960-531 ...` an AIX 6.1 image on 7.1 without APAR IZ99829 **\[chosen\]**
+/// (that the APAR is needed is \[ref\], docs/procedures.md, "WPAR move").
+pub fn needs_apar(wpar: &str, apar: &str) -> String {
+    format!(
+        "restwpar: 0960-531 The files of workload partition {wpar} saved on AIX 6.1 cannot be restored on this level without fix {apar}."
+    )
+}
+
+/// `chwpar: 0960-545 ...` checkpointability of a running WPAR **\[ref\]** ("AIX: 0960
+/// messages").
+pub const CHECKPOINT_RUNNING: &str =
+    "chwpar: 0960-545 Cannot change the checkpointability (-c) of a running workload partition.";
+
+/// `umount: 0506-347 ...` `-f` on a local journaled file system **\[chosen\]**: IBM's
+/// pages disagree on what `-f` does there (docs/procedures.md, "WPAR recovery"), so the
+/// simulator refuses it.
+pub fn force_local(target: &str) -> String {
+    format!(
+        "umount: 0506-347 Cannot unmount {target}: The -f flag forces the unmount of remote (NFS) file systems only; {target} is a local jfs2 file system."
+    )
+}
+
+/// `umount: 0506-349 Cannot unmount <x>: The requested resource is busy.` **\[chosen\]**
+pub fn unmount_busy(target: &str) -> String {
+    format!("umount: 0506-349 Cannot unmount {target}: The requested resource is busy.")
+}
+
+/// `umount: error unmounting <dev>: Device busy` **\[ref\]** (a cause of a Broken WPAR,
+/// docs/procedures.md, "WPAR recovery").
+pub fn device_busy(device: &str) -> String {
+    format!("umount: error unmounting {device}: Device busy")
+}
+
+/// `kill: <pid>: 0403-003 The specified process does not exist.` **\[chosen\]**
+pub fn no_process(pid: &str) -> String {
+    format!("kill: {pid}: 0403-003 The specified process does not exist.")
+}
+
+/// The `instfix -ik` answers **\[ref\]** (the instfix message catalogue, cited in
+/// docs/procedures.md, "WPAR move").
+pub fn apar_found(apar: &str) -> String {
+    format!("    All filesets for {apar} were found.")
+}
+
+/// `instfix -ik` for a fix the host does not know **\[ref\]**.
+pub fn apar_unknown(apar: &str) -> String {
+    format!("    There was no data for {apar} in the fix database.")
+}
+
+/// `lppchk -v` inside a WPAR whose root part is older than its /usr **\[chosen\]**.
+pub fn lppchk_inconsistent(level: &str) -> Vec<String> {
+    vec![
+        "lppchk:  The following filesets need to be installed or corrected to bring".to_string(),
+        "         the system to a consistent state:".to_string(),
+        String::new(),
+        format!(
+            "  bos.rte.libc {level}                (usr: COMMITTED, root: not at the same level)"
+        ),
+    ]
+}

@@ -35,6 +35,27 @@ pub struct AixHost {
     /// [`SHARED_DIR`] are already counted as used.
     #[serde(default = "default_free_mb")]
     pub free_mb: u64,
+    /// The fixes (APARs) `instfix -ik` reports as installed, e.g. `IZ99829`, which a
+    /// 7.1 global needs to restore a WPAR saved on AIX 6.1 (docs/procedures.md,
+    /// "WPAR move").
+    #[serde(default)]
+    pub apars: Vec<String>,
+    /// root's file-size limit as `/etc/security/limits` sets it (`fsize`), in 512-byte
+    /// blocks; `-1` is unlimited. Every command line starts with it until `ulimit -f`
+    /// raises it; the default, 2097151, is AIX's (the Redbook's checkDS output shows it).
+    #[serde(default = "default_fsize")]
+    pub fsize: i64,
+    /// How this global mounts the shared directory [`SHARED_DIR`]: `rw` (the default),
+    /// `ro`, or `unmounted` (then `/export/wpars` is an empty local directory whose files
+    /// no other host sees).
+    #[serde(default)]
+    pub shared_mount: SharedMount,
+    /// Free space of the NFS export behind [`SHARED_DIR`], MB. The export is one for the
+    /// whole estate: the first host that sets it holds the figure (and the simulator
+    /// keeps the running count there); 301000 when no host sets it. Files already listed
+    /// there count as used.
+    #[serde(default)]
+    pub shared_free_mb: Option<u64>,
     /// The WPARs of this global environment, in `lswpar` order.
     #[serde(default)]
     pub wpars: Vec<SimWpar>,
@@ -51,7 +72,40 @@ fn default_free_mb() -> u64 {
     20_480
 }
 
+fn default_fsize() -> i64 {
+    2_097_151
+}
+
+/// How a global mounts the estate's shared directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SharedMount {
+    /// NFS-mounted read-write: every host sees the same files.
+    #[default]
+    Rw,
+    /// NFS-mounted read-only: files can be read, nothing written.
+    Ro,
+    /// Not mounted: an empty local directory of the same name.
+    Unmounted,
+}
+
 impl AixHost {
+    /// root's file-size limit in 512-byte blocks (`None`: unlimited).
+    pub fn file_blocks(&self) -> Option<u64> {
+        u64::try_from(self.fsize).ok()
+    }
+
+    /// True when `instfix -ik` reports `apar` as installed.
+    pub fn has_apar(&self, apar: &str) -> bool {
+        self.apars.iter().any(|a| a == apar)
+    }
+
+    /// True when `path` lies in [`SHARED_DIR`] and this host has it mounted: a file
+    /// there is on the NFS export, seen by every host that mounts it.
+    pub fn on_shared(&self, path: &str) -> bool {
+        self.shared_mount != SharedMount::Unmounted && is_shared_path(path)
+    }
+
     /// The WPAR called `name`.
     pub fn wpar(&self, name: &str) -> Option<&SimWpar> {
         self.wpars.iter().find(|w| w.name == name)
@@ -113,10 +167,16 @@ pub struct SimFile {
     /// `bos.rte.libc` level decides `restwpar`'s compatibility check).
     #[serde(default)]
     pub oslevel: Option<String>,
+    /// A savewpar image cut short (the file-size limit or a full file system stopped the
+    /// backup): its specification and image.data are whole, its data is not, so
+    /// `restwpar` creates the WPAR, fails reading the data, and leaves it Broken.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 impl SimFile {
-    /// True when the file lies in the estate-wide [`SHARED_DIR`].
+    /// True when the file's path lies in the estate-wide [`SHARED_DIR`] (whether it is
+    /// on the NFS export depends on the host that holds it: [`AixHost::on_shared`]).
     pub fn is_shared(&self) -> bool {
         is_shared_path(&self.path)
     }
@@ -195,6 +255,17 @@ pub struct SimWpar {
     /// `mkwpar -f F [-p]`; docs/procedures.md, "WPAR recovery", step 7).
     #[serde(default)]
     pub damaged: bool,
+    /// Processes of the global environment holding its directory tree (a shell whose
+    /// current directory is inside, a program run from it): `fuser -cx` lists them, and
+    /// while they hold a file system it cannot be unmounted, so stopping the WPAR leaves
+    /// it Broken (docs/procedures.md, "WPAR recovery", step 2). `kill PID` ends them.
+    #[serde(default)]
+    pub holders: Vec<SimHolder>,
+    /// One of its file systems is full (`/var`, as the WPAR sees it): `df` shows it at
+    /// 100%, and every start breaks the WPAR until `chfs -a size=+N` grows it
+    /// (docs/procedures.md, "WPAR recovery", step 6).
+    #[serde(default)]
+    pub full_fs: Option<String>,
     /// Runtime: an operation is running on it (its lock is held).
     #[serde(skip)]
     pub busy: bool,
@@ -239,6 +310,8 @@ impl SimWpar {
             ostype: 0,
             rootvg_disk: None,
             damaged: false,
+            holders: Vec::new(),
+            full_fs: None,
             busy: false,
             first_lv: None,
         }
@@ -308,6 +381,24 @@ impl SimWpar {
             self.size_mb
         }
     }
+}
+
+/// A process of the global environment that holds a file of a WPAR's tree.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimHolder {
+    /// Its process ID.
+    pub pid: u32,
+    /// The path it holds, as the global sees it (`/wpars/w1/SW`).
+    pub path: String,
+    /// How, as `fuser` marks it: `c` current directory (the default), `e` executable,
+    /// `r` root directory, `s` shared library.
+    #[serde(default = "current_directory", rename = "use")]
+    pub usage: String,
+}
+
+fn current_directory() -> String {
+    "c".to_string()
 }
 
 /// 64-bit FNV-1a: stable made-up identifiers (UUIDs, PIDs) from names.

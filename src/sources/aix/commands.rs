@@ -19,6 +19,10 @@ const SPEC: &str = "WPAR specification file";
 const IMAGES: &str = "install image directory";
 const MOUNT: &str = "mount point";
 const VOLUME_GROUP: &str = "volume group name";
+const APAR: &str = "APAR number";
+const DIRECTORY: &str = "directory";
+const SERVER: &str = "NFS server";
+const FILE: &str = "file";
 
 /// `lswpar -cq [W ...]`: the WPARs (all, or the named ones) as colon-delimited rows
 /// without a header, in the default field order `name:state:type:hostname:directory:
@@ -86,13 +90,106 @@ pub fn rmwpar(wpar: &str, force: bool, preserve: bool) -> Built {
 /// `savewpar [-i] -f FILE W`: back a WPAR up to a file or device; `-i` writes image.data
 /// first (docs/formats.md, "AIX: savewpar").
 pub fn savewpar(wpar: &str, backup: &str, image_data: bool) -> Built {
-    let command = change("savewpar");
+    Ok(savewpar_words(wpar, backup, image_data)?.locale(Locale::LcAllC))
+}
+
+fn savewpar_words(wpar: &str, backup: &str, image_data: bool) -> Built {
+    let command = RemoteCommand::change("savewpar");
     let command = if image_data {
         command.flag("-i")
     } else {
         command
     };
     command.option("-f", BACKUP, backup)?.name(WPAR, wpar)
+}
+
+/// `sh -c 'ulimit -f unlimited && savewpar -i -f FILE W'`: the backup with the file-size
+/// limit lifted for its own shell only, on one command line (a savewpar image can pass
+/// the limit; docs/procedures.md, "WPAR move"). The inner line is quoted for the inner
+/// shell, and the whole for the login shell.
+pub fn savewpar_unlimited(wpar: &str, backup: &str) -> Built {
+    let ulimit = RemoteCommand::change("ulimit").flags(&["-f", "unlimited"]);
+    let save = savewpar_words(wpar, backup, true)?;
+    change("sh").flag("-c").arg(
+        "shell commands",
+        format!("{} && {}", ulimit.line(), save.line()),
+    )
+}
+
+/// `sh -c 'touch FILE && rm FILE'`: proves this host can write where FILE goes, leaving
+/// nothing behind (docs/procedures.md, "WPAR move": the shared directory writable on
+/// both globals).
+pub fn write_probe(file: &str) -> Built {
+    let touch = RemoteCommand::change("touch").name(FILE, file)?;
+    let remove = RemoteCommand::change("rm").name(FILE, file)?;
+    change("sh").flag("-c").arg(
+        "shell commands",
+        format!("{} && {}", touch.line(), remove.line()),
+    )
+}
+
+/// `chwpar -A W` (auto start on) or `chwpar -K -A W` (off; `-K` negates the flag it comes
+/// with, so `-A` alone turns it on; docs/procedures.md, "WPAR move").
+pub fn chwpar_auto_start(wpar: &str, on: bool) -> Built {
+    let command = change("chwpar");
+    let command = if on {
+        command.flag("-A")
+    } else {
+        command.flags(&["-K", "-A"])
+    };
+    command.name(WPAR, wpar)
+}
+
+/// `instfix -ik APAR`: whether every fileset of a fix is installed (`All filesets for
+/// APAR were found.`; docs/procedures.md, "WPAR move").
+pub fn instfix(apar: &str) -> Built {
+    read("instfix").option("-ik", APAR, apar)
+}
+
+/// What the WPAR move verifies inside the moved WPAR with `clogin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inside {
+    /// `oslevel -s`: the level the WPAR runs.
+    Oslevel,
+    /// `lppchk -v`: prints nothing when the software is consistent.
+    Lppchk,
+    /// `syncroot`: brings the root part in line; ends `Returns Status = SUCCESS`.
+    Syncroot,
+}
+
+/// `clogin W COMMAND`: a command run inside an Active WPAR (docs/procedures.md,
+/// "WPAR move": verify inside, as the Redbook does); `syncroot` may install, so it is a
+/// change.
+pub fn clogin(wpar: &str, inside: Inside) -> Built {
+    let (command, words): (RemoteCommand, &[&'static str]) = match inside {
+        Inside::Oslevel => (read("clogin"), &["oslevel", "-s"]),
+        Inside::Lppchk => (read("clogin"), &["lppchk", "-v"]),
+        Inside::Syncroot => (change("clogin"), &["syncroot"]),
+    };
+    Ok(command.name(WPAR, wpar)?.flags(words))
+}
+
+/// `df -k [PATH ...]`: free space of the file systems (holding the paths), in KB.
+pub fn df_kb(paths: &[&str]) -> Built {
+    read("df").flag("-k").names(DIRECTORY, paths)
+}
+
+/// `fuser -cx DIR`: the processes holding files of the file system that holds DIR
+/// (docs/procedures.md, "WPAR recovery", step 2).
+pub fn fuser(dir: &str) -> Built {
+    read("fuser").flag("-cx").name(MOUNT, dir)
+}
+
+/// `umount DIR`: a plain unmount; a local journaled file system is never forced
+/// (docs/procedures.md, "WPAR recovery", step 3).
+pub fn umount(mount_point: &str) -> Built {
+    change("umount").name(MOUNT, mount_point)
+}
+
+/// `showmount -e SERVER`: the directories an NFS server exports (docs/procedures.md,
+/// "WPAR recovery", step 4).
+pub fn showmount(server: &str) -> Built {
+    read("showmount").flag("-e").name(SERVER, server)
 }
 
 /// How `restwpar` recreates a WPAR.
@@ -167,8 +264,8 @@ pub fn migwpar(wpar: &str, images: Option<&str>) -> Built {
     command.name(WPAR, wpar)
 }
 
-/// `umount -f DIR`: force off a mount left by the global environment under a WPAR stuck in
-/// `T` (docs/procedures.md, "WPAR recovery", step 3).
+/// `umount -f DIR`: force off a remote (NFS) mount whose server does not answer; never
+/// for a local journaled file system (docs/procedures.md, "WPAR recovery", step 3).
 pub fn umount_force(mount_point: &str) -> Built {
     change("umount").flag("-f").name(MOUNT, mount_point)
 }

@@ -412,7 +412,8 @@ fn choices(wizard: &Wizard) -> Vec<String> {
             if let Some(choice) = wizard.chosen() {
                 choices.push(choice.label.clone());
             }
-            if let Some(Facts::Mounts(mounts)) = &wizard.facts {
+            if let Some(Facts::WparRecovery(facts)) = &wizard.facts {
+                let mounts = facts.leftover();
                 if !mounts.is_empty() {
                     choices.push(format!("unmount {}", mounts.join(", ")));
                 }

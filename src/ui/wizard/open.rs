@@ -710,7 +710,8 @@ fn open_wpar_recover(
     let mut choices = vec![
         Choice {
             label: "to Defined".to_string(),
-            note: "unmount what the global left, stopwpar -F, verify Defined".to_string(),
+            note: "no holder (fuser), umount what the global left, stopwpar -F, verify Defined"
+                .to_string(),
             possible: true,
             value: ChoiceValue::Recover {
                 start: false,
@@ -730,8 +731,9 @@ fn open_wpar_recover(
     if broken {
         choices.push(Choice {
             label: "recreate".to_string(),
-            note: "damaged infrastructure: recreate it from its specification, start it"
-                .to_string(),
+            note:
+                "last rung: back it up, recreate it from its specification (typed apart), start it"
+                    .to_string(),
             possible: true,
             value: ChoiceValue::Recover {
                 start: true,
@@ -749,7 +751,7 @@ fn open_wpar_recover(
     );
     wizard.about = vec![
         format!("{wpar} is {} on {host}", found.state),
-        "what the global left mounted under it is read (read-only) before the plan".to_string(),
+        "what is mounted under it, what holds it and what is full are read (read-only) before the plan".to_string(),
     ];
     wizard.choices = choices;
     Ok(wizard)
